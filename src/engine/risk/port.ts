@@ -1,0 +1,84 @@
+import type { Decimal } from 'decimal.js';
+import type { OrderType, Side } from '../ports.js';
+import type { DecisionLayer, ReasonCode } from '../reason-codes.js';
+
+/**
+ * The contract between the cycle and the risk policy. The policy is pure: the cycle gathers the
+ * facts (portfolio, risk state, time), the policy returns a verdict, the cycle records it as a
+ * RiskDecisionMade event. The same policy serves backtest, replay and live runs.
+ */
+
+export type RiskMode = 'NORMAL' | 'REDUCE' | 'OBSERVE';
+
+export interface ProposedOrder {
+  intentId: string;
+  symbol: string;
+  side: Side;
+  orderType: OrderType;
+  qty: Decimal;
+  limitPrice: Decimal | null;
+  /** The price the notional is judged at (limit price, else the last close). */
+  refPrice: Decimal;
+}
+
+export interface PortfolioView {
+  /** Free cash in the quote asset (after fills so far). */
+  cash: Decimal;
+  /** Cash set aside by self-financing: never traded. */
+  reserve: Decimal;
+  /** Symbol -> signed position quantity. */
+  positions: Readonly<Record<string, Decimal>>;
+  /** Mark-to-market equity (cash + reserve + positions at last price). */
+  equity: Decimal;
+}
+
+export interface RiskState {
+  mode: RiskMode;
+  killSwitch: boolean;
+  peakEquity: Decimal;
+  /** Local calendar day (in the configured time zone) that dayStartEquity belongs to, e.g. 2024-03-10. */
+  day: string;
+  dayStartEquity: Decimal;
+  /** Epoch ms of recent order submissions, for the rate limit. */
+  recentOrderTimes: readonly number[];
+  /** Unknown-outcome orders not yet resolved (execution layer); any > 0 forces OBSERVE. */
+  unresolvedUnknownOrders: number;
+}
+
+export interface RiskContext {
+  /** Engine clock, epoch ms. */
+  now: number;
+  /** Time of the market snapshot the decision is based on (its bar close time), epoch ms. */
+  snapshotTime: number;
+  portfolio: PortfolioView;
+  state: RiskState;
+  /** Notional already approved in this cycle. */
+  cycleNotional: Decimal;
+  /** Live run without --arm: decide everything, send nothing. */
+  dryRun: boolean;
+}
+
+export interface RiskVerdict {
+  verdict: 'APPROVED' | 'REDUCED' | 'DENIED';
+  approvedQty: Decimal;
+  reasonCode: ReasonCode | null;
+  layer: DecisionLayer | null;
+  /** The compared values, e.g. { requested: "1200", limit: "1000" }. */
+  context: Record<string, string>;
+}
+
+export interface RiskModeTransition {
+  from: RiskMode;
+  to: RiskMode;
+  reasonCode: ReasonCode;
+  context: Record<string, string>;
+}
+
+export interface RiskPolicy {
+  decide(order: ProposedOrder, ctx: RiskContext): RiskVerdict;
+  /**
+   * Called once per cycle before decisions with the marked-to-market equity: returns the next risk
+   * state (peak, day roll-over, mode with hysteresis) and the mode transition to record, if any.
+   */
+  observe(state: RiskState, equity: Decimal, now: number): { state: RiskState; transition: RiskModeTransition | null };
+}

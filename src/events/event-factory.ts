@@ -1,0 +1,67 @@
+import {
+  CURRENT_SCHEMA_VERSION,
+  type EventData,
+  type EventDataInput,
+  type EventType,
+  isEventType,
+  schemas,
+} from './catalog.js';
+import type { EventMetadata, NewEvent, StoredEvent } from './envelope.js';
+import { EventValidationError } from './errors.js';
+import { upcast } from './upcasting.js';
+
+export type TypedNewEvent<T extends EventType = EventType> = NewEvent<T, EventData<T>>;
+export type TypedStoredEvent<T extends EventType = EventType> = StoredEvent<T, EventData<T>>;
+/** A stored event narrowed by its type: `switch (e.type)` gives typed `e.data`. */
+export type AnyStoredEvent = { [T in EventType]: StoredEvent<T, EventData<T>> }[EventType];
+export type AnyNewEvent = { [T in EventType]: NewEvent<T, EventData<T>> }[EventType];
+
+/** Build a validated event at the current schema version. Throws EventValidationError on bad data. */
+export function createEvent<T extends EventType>(
+  type: T,
+  eventId: string,
+  data: EventDataInput<T>,
+  metadata: EventMetadata,
+): TypedNewEvent<T> {
+  const parsed = schemas[type].safeParse(data);
+  if (!parsed.success) throw new EventValidationError(type, eventId, formatIssues(parsed.error.issues));
+  return {
+    eventId,
+    type,
+    schemaVersion: CURRENT_SCHEMA_VERSION[type],
+    data: parsed.data as EventData<T>,
+    metadata,
+  };
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Validate an event's data against its schema, upcasting an older schemaVersion first.
+ * Used by every reader: the returned data is always at the current version.
+ */
+export function parseEventData(type: string, schemaVersion: number, data: unknown): ParseResult<unknown> {
+  if (!isEventType(type)) return { ok: false, error: `unknown event type "${type}"` };
+  const current = CURRENT_SCHEMA_VERSION[type];
+  if (schemaVersion > current) return { ok: false, error: `${type} schemaVersion ${schemaVersion} is newer than this engine (${current})` };
+  let value = data;
+  if (schemaVersion < current) {
+    const lifted = upcast(type, schemaVersion, current, data);
+    if (!lifted.ok) return lifted;
+    value = lifted.data;
+  }
+  const parsed = schemas[type].safeParse(value);
+  if (!parsed.success) return { ok: false, error: `${type}: ${formatIssues(parsed.error.issues)}` };
+  return { ok: true, value: parsed.data };
+}
+
+/** Narrow a raw stored event to its upcast, validated, typed form. Throws EventValidationError. */
+export function toTypedEvent(e: StoredEvent): AnyStoredEvent {
+  const r = parseEventData(e.type, e.schemaVersion, e.data);
+  if (!r.ok) throw new EventValidationError(e.type, e.eventId, r.error);
+  return { ...e, schemaVersion: CURRENT_SCHEMA_VERSION[e.type as EventType], data: r.value } as AnyStoredEvent;
+}
+
+export function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+}
