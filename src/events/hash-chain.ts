@@ -62,6 +62,7 @@ export function hashOfStoredEvent(e: StoredEvent): string {
 export type ChainBreakKind = 'HASH_MISMATCH' | 'PREV_HASH_MISMATCH' | 'POSITION_GAP' | 'POSITION_ORDER';
 
 export interface ChainBreak {
+  /** The first damaged position: the altered event, or the first missing one for a gap. */
   globalPosition: number;
   kind: ChainBreakKind;
   detail: string;
@@ -94,15 +95,15 @@ export async function verifyChain(
   let lastPosition = start.position;
   let checked = 0;
   for await (const e of events as AsyncIterable<StoredEvent>) {
-    const fail = (kind: ChainBreakKind, detail: string): ChainVerdict => ({
+    const fail = (kind: ChainBreakKind, detail: string, at = e.globalPosition): ChainVerdict => ({
       ok: false,
       eventsChecked: checked,
       lastPosition,
       lastHash: expectedPrev,
-      firstBreak: { globalPosition: e.globalPosition, kind, detail },
+      firstBreak: { globalPosition: at, kind, detail },
     });
     if (e.globalPosition <= lastPosition) return fail('POSITION_ORDER', `position ${e.globalPosition} follows ${lastPosition}`);
-    if (contiguous && e.globalPosition !== lastPosition + 1) return fail('POSITION_GAP', `positions ${lastPosition + 1}..${e.globalPosition - 1} are missing`);
+    if (contiguous && e.globalPosition !== lastPosition + 1) return fail('POSITION_GAP', `positions ${lastPosition + 1}..${e.globalPosition - 1} are missing (deleted?)`, lastPosition + 1);
     if (e.prevHash !== expectedPrev) return fail('PREV_HASH_MISMATCH', `prevHash does not match the hash of the event before it`);
     const actual = hashOfStoredEvent(e);
     if (actual !== e.hash) return fail('HASH_MISMATCH', `stored hash does not match the event's content (${e.type} ${e.eventId})`);
