@@ -54,9 +54,9 @@ export function isWindowFull<T>(s: WindowState<T>): boolean {
 }
 
 function evictOldest<T>(m: Monoid<T>, s: WindowState<T>): WindowState<T> {
-  let front = s.front;
-  let back = s.back;
-  if (front === null) {
+  let front: Node<T> | null = s.front;
+  let back: Node<T> | null = s.back;
+  if (s.front === null) {
     // Walking the back stack newest -> oldest and pushing each value leaves the oldest on top.
     for (let node = back; node !== null; node = node.next) {
       front = { value: node.value, agg: m.combine(node.value, front?.agg ?? m.empty), next: front };
