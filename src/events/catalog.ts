@@ -128,8 +128,15 @@ export const schemas = {
   OrderOutcomeUnknown: z.object({
     clientOrderId: Id,
     attempt: z.number().int().positive(),
-    cause: z.enum(['TIMEOUT', 'NETWORK', 'HTTP_5XX', 'RATE_LIMITED']),
+    cause: z.enum(['TIMEOUT', 'NETWORK', 'HTTP_5XX']),
     detail: z.string(),
+  }),
+  OrderSubmitThrottled: z.object({
+    /** HTTP 429: the venue created nothing; the same client order id is retried after retryAfterMs. */
+    clientOrderId: Id,
+    attempt: z.number().int().positive(),
+    retryAfterMs: z.number().int().nonnegative(),
+    rawReason: z.string(),
   }),
   OrderFilled: z.object({
     clientOrderId: Id,
@@ -227,6 +234,7 @@ export const DESCRIPTIONS: Record<EventType, string> = {
   OrderRejected: 'The venue refused the order (reason code plus the raw venue text)',
   OrderDenied: 'We refused to send an order (policy or execution checks)',
   OrderOutcomeUnknown: 'The submit call ended without a definite answer (timeout, network, 5xx): the order may exist',
+  OrderSubmitThrottled: 'The venue answered 429 (nothing created); the same client order id is retried after Retry-After',
   OrderFilled: 'A fill: id, quantity, price, fee (v2 adds fee asset and liquidity)',
   OrderCanceled: 'The order was canceled',
   OrderReconciled: 'An unknown outcome was resolved by asking the venue: COMMITTED or FAILED',
