@@ -1,3 +1,4 @@
+import { canonicalJson } from './canonical.js';
 import {
   CURRENT_SCHEMA_VERSION,
   type EventData,
@@ -25,6 +26,7 @@ export function createEvent<T extends EventType>(
 ): TypedNewEvent<T> {
   const parsed = schemas[type].safeParse(data);
   if (!parsed.success) throw new EventValidationError(type, eventId, formatIssues(parsed.error.issues));
+  validated.set(parsed.data as object, { type, json: canonicalJson(parsed.data) });
   return {
     eventId,
     type,
@@ -32,6 +34,19 @@ export function createEvent<T extends EventType>(
     data: parsed.data as EventData<T>,
     metadata,
   };
+}
+
+/**
+ * Data objects createEvent() validated, with their type and canonical JSON at that moment. A store can
+ * skip re-validating an event whose data still encodes to exactly these bytes (see store/batch.ts).
+ */
+const validated = new WeakMap<object, { type: string; json: string }>();
+
+/** The canonical JSON recorded when createEvent validated `data` as `type`, if it did. */
+export function validatedDataJson(data: unknown, type: string): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const v = validated.get(data);
+  return v !== undefined && v.type === type ? v.json : undefined;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -1,0 +1,328 @@
+import Database from 'better-sqlite3';
+import type { NewEvent, StoredEvent } from '../../envelope.js';
+import {
+  ExpectedVersionConflictError,
+  IdempotencyConflictError,
+  StoreOpenError,
+  StoreUnavailableError,
+  type ExpectedVersion,
+} from '../../errors.js';
+import { computeHash, GENESIS_HASH } from '../../hash-chain.js';
+import { assertExpectedVersion, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
+import { catchUpSubscription, type CatchUpSubscription, type LogPage } from '../catch-up-subscription.js';
+import type { AppendResult, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import { SqliteCheckpointStore } from './checkpoint-store.js';
+import { inspectTarget } from './inspect-target.js';
+import { applyPragmas, createSchema } from './schema.js';
+
+export { SqliteCheckpointStore } from './checkpoint-store.js';
+
+export interface SqliteOpenOptions {
+  /** Open for reading only: append throws, nothing in the file is changed. */
+  readonly?: boolean;
+  /** Create the file and schema when absent (default: true unless readonly). */
+  create?: boolean;
+  /** 'NORMAL' (default) or 'FULL': see applyPragmas() in ./schema.ts for the trade-off. */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+interface EventRow {
+  position: number;
+  stream: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Rows fetched per query by readers: large enough to amortise the query, small enough to never hold the log. */
+const PAGE_SIZE = 5000;
+const COLUMNS = 'position, stream, stream_version, event_id, type, schema_version, data, metadata, prev_hash, hash';
+
+/** Thrown inside the append transaction to roll it back and take the idempotency path. */
+class DuplicateEventId extends Error {}
+
+/**
+ * The SQLite adapter of the store port (better-sqlite3, synchronous under an async port).
+ * One append = one BEGIN IMMEDIATE transaction: the stream version and the log head are read inside
+ * it, so appends from other processes on the same file are serialised and never interleave a batch.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite';
+  private closed = false;
+  private checkpointStore: SqliteCheckpointStore | undefined;
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+
+  private readonly stmtVersion: Database.Statement<[string], { v: number | null }>;
+  private readonly stmtHead: Database.Statement<[], { position: number; hash: string }>;
+  private readonly stmtInsert: Database.Statement<[number, string, number, string, string, number, string, string, string, string]>;
+  private readonly stmtById: Database.Statement<[string], { position: number; stream: string; stream_version: number }>;
+  private readonly stmtPageAll: Database.Statement<[number, number], EventRow>;
+  private readonly stmtPageTypes: Database.Statement<[number, string, number], EventRow>;
+  private readonly stmtPageStream: Database.Statement<[string, number, number], EventRow>;
+  private readonly stmtStreams: Database.Statement<[string, string], { stream: string }>;
+  private readonly appendTx: Database.Transaction<(stream: string, batch: PreparedEvent[], expected: ExpectedVersion) => AppendResult>;
+  private readonly retryTx: Database.Transaction<(stream: string, batch: PreparedEvent[]) => AppendResult | null>;
+
+  private constructor(
+    readonly location: string,
+    private readonly db: Database.Database,
+    private readonly readonly: boolean,
+  ) {
+    this.stmtVersion = db.prepare('SELECT MAX(stream_version) AS v FROM events WHERE stream = ?');
+    this.stmtHead = db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+    this.stmtById = db.prepare('SELECT position, stream, stream_version FROM events WHERE event_id = ?');
+    this.stmtPageAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    this.stmtPageTypes = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+    );
+    this.stmtPageStream = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
+    );
+    this.stmtStreams = db.prepare(
+      'SELECT stream FROM events WHERE stream >= ? AND stream < ? AND stream_version = 0 ORDER BY position',
+    );
+    if (readonly) {
+      // Statements that write cannot even be prepared on a read-only connection.
+      this.stmtInsert = null as never;
+      this.appendTx = null as never;
+      this.retryTx = null as never;
+      return;
+    }
+    this.stmtInsert = db.prepare(
+      `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.appendTx = db.transaction((stream, batch, expected) => this.appendInTransaction(stream, batch, expected));
+    this.retryTx = db.transaction((stream, batch) => this.storedOriginals(stream, batch));
+  }
+
+  /** Opens (and, unless told otherwise, creates) the event log at `path`. Throws StoreOpenError. */
+  static open(path: string, options: SqliteOpenOptions = {}): SqliteEventStore {
+    const readonly = options.readonly ?? false;
+    const create = options.create ?? !readonly;
+    const state = inspectTarget(path);
+    if (state !== 'event-log' && (!create || readonly)) {
+      throw new StoreOpenError(path, state === 'missing' ? 'no such file' : 'the database holds no event log yet');
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly, fileMustExist: state !== 'missing' });
+    } catch (err) {
+      throw new StoreOpenError(path, (err as Error).message);
+    }
+    try {
+      if (readonly) db.pragma('busy_timeout = 5000');
+      else {
+        applyPragmas(db, options.synchronous);
+        createSchema(db);
+      }
+      return new SqliteEventStore(path, db, readonly);
+    } catch (err) {
+      db.close();
+      if (err instanceof StoreOpenError) throw err;
+      throw new StoreOpenError(path, (err as Error).message);
+    }
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    this.assertWritable();
+    assertExpectedVersion(expectedVersion);
+    const batch = prepareBatch(stream, events);
+    try {
+      const result = this.appendTx.immediate(stream, batch, expectedVersion);
+      if (result.written) for (const s of this.subscriptions) s.wake();
+      return result;
+    } catch (err) {
+      if (err instanceof DuplicateEventId) {
+        const originals = this.retryTx.immediate(stream, batch);
+        if (originals) return originals;
+      }
+      throw asStoreError(err);
+    }
+  }
+
+  private appendInTransaction(stream: string, batch: PreparedEvent[], expected: ExpectedVersion): AppendResult {
+    const actual = this.versionOf(stream);
+    try {
+      checkExpectedVersion(stream, expected, actual);
+    } catch (conflict) {
+      // A retry of a batch that was stored before arrives with a stale expected version: it is a no-op.
+      if (batch.length > 0 && conflict instanceof ExpectedVersionConflictError) {
+        const originals = this.storedOriginals(stream, batch);
+        if (originals) return originals;
+      }
+      throw conflict;
+    }
+    const head = this.stmtHead.get();
+    const firstPosition = (head?.position ?? 0) + 1;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    let position = firstPosition - 1;
+    let version = actual === 'no_stream' ? -1 : actual;
+    if (batch.length === 0) return { nextExpectedVersion: version, firstPosition: 0, lastPosition: 0, written: false };
+    const insert = this.stmtInsert;
+    for (const e of batch) {
+      position++;
+      version++;
+      const hash = computeHash({
+        stream,
+        streamVersion: version,
+        eventId: e.eventId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        prevHash,
+        dataJson: e.dataJson,
+        metadataJson: e.metadataJson,
+      });
+      try {
+        insert.run(position, stream, version, e.eventId, e.type, e.schemaVersion, e.dataJson, e.metadataJson, prevHash, hash);
+      } catch (err) {
+        // Ids are checked optimistically: the UNIQUE index catches a repeat at no cost to normal appends.
+        if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message.includes('event_id')) {
+          throw new DuplicateEventId();
+        }
+        throw err;
+      }
+      prevHash = hash;
+    }
+    return { nextExpectedVersion: version, firstPosition, lastPosition: position, written: true };
+  }
+
+  /**
+   * The idempotency rule: if every id of the batch is stored in this stream, the originals' placement
+   * (a no-op); if some are stored, IdempotencyConflictError; if none, null.
+   */
+  private storedOriginals(stream: string, batch: PreparedEvent[]): AppendResult | null {
+    const found = batch.map((e) => this.stmtById.get(e.eventId));
+    const stored = found.filter((r) => r !== undefined);
+    if (stored.length === 0) return null;
+    if (stored.length < batch.length || stored.some((r) => r.stream !== stream)) {
+      throw new IdempotencyConflictError(stream, batch.filter((_, i) => found[i] !== undefined).map((e) => e.eventId));
+    }
+    const positions = stored.map((r) => r.position);
+    const actual = this.versionOf(stream);
+    return {
+      nextExpectedVersion: actual === 'no_stream' ? -1 : actual,
+      firstPosition: Math.min(...positions),
+      lastPosition: Math.max(...positions),
+      written: false,
+    };
+  }
+
+  private versionOf(stream: string): number | 'no_stream' {
+    const v = this.stmtVersion.get(stream)?.v;
+    return v === null || v === undefined ? 'no_stream' : v;
+  }
+
+  async *readStream(stream: string, options: ReadOptions = {}): AsyncIterable<StoredEvent> {
+    let from = options.fromVersion ?? 0;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      this.assertOpen();
+      const rows = this.stmtPageStream.all(stream, from, Math.min(PAGE_SIZE, remaining));
+      for (const row of rows) yield toStoredEvent(row);
+      if (rows.length < PAGE_SIZE) return;
+      remaining -= rows.length;
+      from = rows[rows.length - 1]!.stream_version + 1;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    let after = options.fromPosition ?? 0;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const types = options.types ? JSON.stringify(options.types) : null;
+    while (remaining > 0) {
+      this.assertOpen();
+      const limit = Math.min(PAGE_SIZE, remaining);
+      const rows = types === null ? this.stmtPageAll.all(after, limit) : this.stmtPageTypes.all(after, types, limit);
+      for (const row of rows) yield toStoredEvent(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      after = rows[rows.length - 1]!.position;
+    }
+  }
+
+  subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const types = options.types ? new Set(options.types) : null;
+    const readPage = (after: number): LogPage => {
+      this.assertOpen();
+      // Unfiltered pages, so a subscription to rare types still advances past everything else.
+      const rows = this.stmtPageAll.all(after, PAGE_SIZE);
+      const events: StoredEvent[] = [];
+      for (const row of rows) if (types === null || types.has(row.type)) events.push(toStoredEvent(row));
+      return { events, scannedTo: rows.length > 0 ? rows[rows.length - 1]!.position : after, full: rows.length === PAGE_SIZE };
+    };
+    const sub = catchUpSubscription(readPage, handler, options);
+    this.subscriptions.add(sub);
+    void sub.done.then(
+      () => this.subscriptions.delete(sub),
+      () => this.subscriptions.delete(sub),
+    );
+    return sub;
+  }
+
+  async streamVersion(stream: string): Promise<number | 'no_stream'> {
+    this.assertOpen();
+    return this.versionOf(stream);
+  }
+
+  async head(): Promise<{ position: number; hash: string }> {
+    this.assertOpen();
+    const row = this.stmtHead.get();
+    return row ? { position: row.position, hash: row.hash } : { position: 0, hash: GENESIS_HASH };
+  }
+
+  async listStreams(prefix: string): Promise<string[]> {
+    this.assertOpen();
+    // Every stream name starting with prefix sorts in [prefix, prefix + U+10FFFF).
+    return this.stmtStreams.all(prefix, prefix + '\u{10FFFF}').map((r) => r.stream);
+  }
+
+  /** Projection checkpoints, kept in the same file (a separate, mutable table). */
+  checkpoints(): SqliteCheckpointStore {
+    this.assertOpen();
+    this.checkpointStore ??= new SqliteCheckpointStore(this.db);
+    return this.checkpointStore;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.closed = true;
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError(`${this.location} is closed`);
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.readonly) throw new StoreUnavailableError(`${this.location} was opened read-only`);
+  }
+}
+
+function toStoredEvent(r: EventRow): StoredEvent {
+  return {
+    globalPosition: r.position,
+    stream: r.stream,
+    streamVersion: r.stream_version,
+    eventId: r.event_id,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    data: JSON.parse(r.data) as unknown,
+    metadata: JSON.parse(r.metadata) as StoredEvent['metadata'],
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** Typed errors pass through; a driver failure (busy, I/O, disk full) becomes StoreUnavailableError. */
+function asStoreError(err: unknown): unknown {
+  if (err instanceof Database.SqliteError) return new StoreUnavailableError(err.message, { cause: err });
+  return err;
+}
