@@ -1,0 +1,1 @@
+export { atrPositionSize, atrToDecimal, type AtrSizing, type AtrSizingInput } from './atr-position-size.js';
