@@ -1,0 +1,240 @@
+import type { RunMode } from '../../events/envelope.js';
+import type { Clock, MarketSnapshot, Random, Stopwatch, Venue, VenueFill } from '../ports.js';
+import type { RiskPolicy } from '../risk/port.js';
+import type { AccountView } from '../strategy.js';
+import { Decimal } from '../values.js';
+import { applyFill, equityAt } from './account.js';
+import type { CycleIdsFactory } from './cycle-ids.js';
+import { CycleEmitter } from './emitter.js';
+import type { EventSink } from './event-sink.js';
+import type { IntentSource } from './intent-source.js';
+import type { CycleState } from './state.js';
+import { cycleIdFor } from '../ids.js';
+import { type ExecutionRules, checkExecution } from '../execution/execution-checks.js';
+import { submitOrder } from '../execution/submitter.js';
+
+/**
+ * The cycle (DESIGN.md "The core and its three modes"): one function for backtest, replay and live
+ * runs; only the ports differ. Order of events:
+ *   CycleStarted, MarketSnapshotRecorded            (full event mode only)
+ *   OrderFilled*                                    (fills the venue reported since the last cycle)
+ *   RiskModeChanged?                                (policy.observe on marked-to-market equity)
+ *   per intent: IntentProposed, RiskDecisionMade, then OrderDenied (execution) or
+ *               OrderSubmitRequested + OrderAccepted | OrderRejected | OrderOutcomeUnknown
+ *   OrderFilled*                                    (fills that happened on submit, e.g. at the close)
+ *   CycleCompleted                                  (full event mode only)
+ */
+export interface CycleEnv {
+  runId: string;
+  mode: RunMode;
+  symbol: string;
+  /** Bar length in ms (0 when unknown): the snapshot's close time is bar time + interval. */
+  intervalMs: number;
+  clock: Clock;
+  ids: CycleIdsFactory;
+  venue: Venue;
+  random: Random;
+  stopwatch: Stopwatch;
+  policy: RiskPolicy;
+  sink: EventSink;
+  execution: ExecutionRules;
+  /** 'full': per-cycle events (CycleStarted, MarketSnapshotRecorded, CycleCompleted); 'decisions': only decisions. */
+  eventsMode: 'full' | 'decisions';
+  /** Live run without --arm. */
+  dryRun: boolean;
+}
+
+export interface CycleInput {
+  cycleSeq: number;
+  snapshot: MarketSnapshot;
+  /** False for a cycle that sees no new market data (the end-of-data close-out). */
+  recordSnapshot: boolean;
+  intents: IntentSource;
+  /** Cancel every open order at the venue first, recording why. */
+  cancelOpenOrders?: string;
+}
+
+export interface CycleResult {
+  state: CycleState;
+  intents: number;
+  orders: number;
+  /** Mark-to-market equity at the snapshot's close after this cycle's fills. */
+  equity: Decimal;
+}
+
+const MAX_REMEMBERED_ORDER_TIMES = 1000;
+
+export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInput): Promise<CycleResult> {
+  const total = env.stopwatch.start();
+  const phaseMs: Record<string, number> = {};
+  const { bar } = input.snapshot;
+  const now = env.clock.now();
+  const cycleId = cycleIdFor(env.runId, input.cycleSeq);
+  const ids = env.ids.forCycle(input.cycleSeq);
+  const emitter = new CycleEmitter(env.sink, ids, env.runId, env.mode, cycleId, new Date(now).toISOString());
+  const full = env.eventsMode === 'full';
+  let s = state;
+
+  let phase = env.stopwatch.start();
+  let cause: string | null = null;
+  if (full) cause = emitter.emit('CycleStarted', { cycleSeq: input.cycleSeq }, null);
+  if (full && input.recordSnapshot) cause = emitter.emit('MarketSnapshotRecorded', snapshotData(input.snapshot), cause);
+  if (input.cancelOpenOrders) await cancelAll(env, emitter, input.cancelOpenOrders, cause);
+  s = await ingestFills(env, emitter, s);
+  phaseMs.marketData = phase();
+
+  phase = env.stopwatch.start();
+  const observed = env.policy.observe(s.risk, equityAt(s.account, bar.close), now);
+  if (observed.transition) {
+    const t = observed.transition;
+    emitter.emit('RiskModeChanged', { from: t.from, to: t.to, reasonCode: t.reasonCode, context: t.context }, cause);
+  }
+  s = { ...s, risk: observed.state };
+  phaseMs.risk = phase();
+
+  phase = env.stopwatch.start();
+  const drafts = input.intents.propose(bar, accountView(s, bar.close));
+  phaseMs.strategy = phase();
+
+  phase = env.stopwatch.start();
+  let cycleNotional = new Decimal(0);
+  let orders = 0;
+  for (const draft of drafts) {
+    const intentId = ids.next('intent');
+    const intentEvent = emitter.emit(
+      'IntentProposed',
+      {
+        intentId,
+        strategy: input.intents.name,
+        symbol: env.symbol,
+        side: draft.side,
+        orderType: draft.orderType,
+        qty: draft.qty.toFixed(),
+        limitPrice: draft.limitPrice?.toFixed() ?? null,
+        rationale: draft.rationale,
+        context: draft.context,
+      },
+      cause,
+    );
+    const refPrice = draft.limitPrice ?? bar.close;
+    const verdict = env.policy.decide(
+      { intentId, symbol: env.symbol, side: draft.side, orderType: draft.orderType, qty: draft.qty, limitPrice: draft.limitPrice, refPrice },
+      {
+        now,
+        snapshotTime: bar.time + env.intervalMs,
+        portfolio: {
+          cash: s.account.cash,
+          reserve: s.account.reserve,
+          positions: { [env.symbol]: s.account.position },
+          equity: equityAt(s.account, bar.close),
+        },
+        state: s.risk,
+        cycleNotional,
+        dryRun: env.dryRun,
+      },
+    );
+    const decisionEvent = emitter.emit(
+      'RiskDecisionMade',
+      {
+        intentId,
+        verdict: verdict.verdict,
+        reasonCode: verdict.reasonCode,
+        layer: verdict.layer,
+        requestedQty: draft.qty.toFixed(),
+        approvedQty: verdict.verdict === 'DENIED' ? '0' : verdict.approvedQty.toFixed(),
+        riskMode: s.risk.mode,
+        context: verdict.context,
+      },
+      intentEvent,
+    );
+    if (verdict.verdict === 'DENIED' || verdict.approvedQty.lte(0)) continue;
+
+    const limitPrice = draft.orderType === 'LIMIT' ? (verdict.approvedLimitPrice ?? draft.limitPrice) : null;
+    const check = checkExecution(
+      { side: draft.side, qty: verdict.approvedQty, refPrice: limitPrice ?? refPrice, spendableCash: s.account.cash, position: s.account.position },
+      env.execution,
+    );
+    if (!check.ok) {
+      emitter.emit('OrderDenied', { intentId, clientOrderId: null, reasonCode: check.reasonCode, layer: 'EXECUTION', context: check.context }, decisionEvent);
+      continue;
+    }
+    const clientOrderId = ids.next('order');
+    const submitted = await submitOrder(
+      emitter,
+      env.venue,
+      { clientOrderId, symbol: env.symbol, side: draft.side, orderType: draft.orderType, qty: check.qty, limitPrice },
+      intentId,
+      decisionEvent,
+    );
+    orders++;
+    cycleNotional = cycleNotional.add(check.qty.mul(refPrice));
+    s = { ...s, risk: { ...s.risk, recentOrderTimes: [...s.risk.recentOrderTimes, now].slice(-MAX_REMEMBERED_ORDER_TIMES) } };
+    const outcome = submitted.outcome.kind;
+    if (outcome === 'accepted' || outcome === 'unknown') s.liveOrders.set(clientOrderId, submitted.requestEventId);
+  }
+  s = await ingestFills(env, emitter, s);
+  phaseMs.execution = phase();
+
+  phaseMs.total = total();
+  if (full) emitter.emit('CycleCompleted', { cycleSeq: input.cycleSeq, phaseMs, intents: drafts.length, orders }, cause);
+  return { state: s, intents: drafts.length, orders, equity: equityAt(s.account, bar.close) };
+}
+
+function snapshotData(snapshot: MarketSnapshot) {
+  const { bar } = snapshot;
+  return {
+    symbol: snapshot.symbol,
+    interval: snapshot.interval,
+    bar: {
+      openTime: new Date(bar.time).toISOString(),
+      open: bar.open.toFixed(),
+      high: bar.high.toFixed(),
+      low: bar.low.toFixed(),
+      close: bar.close.toFixed(),
+      volume: bar.volume.toFixed(),
+    },
+  };
+}
+
+function accountView(s: CycleState, close: Decimal): AccountView {
+  return { position: s.account.position, equity: equityAt(s.account, close).sub(s.account.reserve), cash: s.account.cash };
+}
+
+/** Records the fills the venue reports, once each (by fill id), and folds them into the account. */
+async function ingestFills(env: CycleEnv, emitter: CycleEmitter, state: CycleState): Promise<CycleState> {
+  const fills = await env.venue.pollFills();
+  if (fills.length === 0) return state;
+  let account = state.account;
+  for (const fill of fills) {
+    if (state.seenFillIds.has(fill.fillId)) continue;
+    state.seenFillIds.add(fill.fillId);
+    emitter.emit('OrderFilled', fillData(fill), state.liveOrders.get(fill.clientOrderId) ?? null);
+    account = applyFill(account, fill);
+  }
+  return { ...state, account };
+}
+
+function fillData(f: VenueFill) {
+  return {
+    clientOrderId: f.clientOrderId,
+    venueOrderId: f.venueOrderId,
+    fillId: f.fillId,
+    symbol: f.symbol,
+    side: f.side,
+    qty: f.qty.toFixed(),
+    price: f.price.toFixed(),
+    fee: f.fee.toFixed(),
+    feeAsset: f.feeAsset,
+    liquidity: f.liquidity,
+  };
+}
+
+async function cancelAll(env: CycleEnv, emitter: CycleEmitter, reason: string, cause: string | null): Promise<void> {
+  for (const open of await env.venue.openOrders(env.symbol)) {
+    const result = await env.venue.cancel(open.clientOrderId);
+    if (result.kind === 'found' && result.order.status === 'CANCELED') {
+      emitter.emit('OrderCanceled', { clientOrderId: open.clientOrderId, reason }, cause);
+    }
+  }
+}
+

@@ -1,0 +1,200 @@
+import { Decimal, floorToStep } from '../../values.js';
+import type { Bar } from '../../bar.js';
+import type { OrderLookup, OrderRequest, Random, SubmitOutcome, Venue, VenueFill, VenueOrderView } from '../../ports.js';
+import { type SimBookState, type SimOrder, isOpen, viewOf } from './book.js';
+import { type FaultInjector, noFaults } from './faults.js';
+import { type FillPlan, type FillRules, type FillTiming, affordableQty, feeFor, planFill } from './fill-model.js';
+
+export interface SimulatedVenueConfig {
+  name?: string;
+  symbol: string;
+  baseAsset: string;
+  quoteAsset: string;
+  initialBalances: Record<string, Decimal>;
+  timing: FillTiming;
+  rules: FillRules;
+  /** Bar length in ms: a close-timed fill happens at bar time + interval. 0 when unknown. */
+  intervalMs: number;
+  random: Random;
+  faults?: FaultInjector;
+}
+
+/**
+ * A venue that matches orders against bars it is shown (onBar). Backtests show it each bar before
+ * the cycle runs; a live paper run shows it a price walk. Spot semantics: no shorting, no spending
+ * more than the balance (a fill is cut to what the account can pay; the rest of the order is canceled).
+ */
+export class SimulatedVenue implements Venue {
+  readonly name: string;
+  private readonly book: SimBookState;
+  private lastBar: Bar | null = null;
+  private timing: FillTiming;
+  private closingOut = false;
+  private readonly faults: FaultInjector;
+
+  constructor(private readonly config: SimulatedVenueConfig) {
+    this.name = config.name ?? 'sim';
+    this.timing = config.timing;
+    this.faults = config.faults ?? noFaults;
+    this.book = {
+      orders: new Map(),
+      open: [],
+      balances: new Map(Object.entries(config.initialBalances)),
+      outbox: [],
+      nextVenueOrderSeq: 1,
+    };
+  }
+
+  /** The market moved on by one bar: resting orders trade against it. */
+  onBar(bar: Bar): void {
+    this.lastBar = bar;
+    if (this.book.open.length === 0) return;
+    const basis = this.timing === 'next-open' ? 'open' : 'close';
+    for (const id of [...this.book.open]) {
+      const order = this.book.orders.get(id)!;
+      if (order.placedAfterBarTime !== null && bar.time <= order.placedAfterBarTime) continue;
+      this.tryFill(order, bar, basis, false);
+    }
+  }
+
+  /**
+   * No more bars: from now on market orders fill at the last close, whole (no participation cap), so
+   * a run can close its position at the end. Resting orders stay until canceled.
+   */
+  endOfData(): void {
+    this.closingOut = true;
+  }
+
+  async submit(request: OrderRequest): Promise<SubmitOutcome> {
+    const injected = this.faults.beforeSubmit(request);
+    if (injected) return injected;
+    const existing = this.book.orders.get(request.clientOrderId);
+    if (existing) return { kind: 'rejected', reasonCode: 'VENUE_DUPLICATE_ORDER', rawReason: `duplicate clientOrderId ${request.clientOrderId}` };
+    const problem = this.validate(request);
+    if (problem) return { kind: 'rejected', reasonCode: 'VENUE_INVALID_ORDER', rawReason: problem };
+    const order: SimOrder = {
+      clientOrderId: request.clientOrderId,
+      venueOrderId: `sim-${this.book.nextVenueOrderSeq++}`,
+      symbol: request.symbol,
+      side: request.side,
+      orderType: request.orderType,
+      qty: request.qty,
+      limitPrice: request.limitPrice,
+      filled: new Decimal(0),
+      status: 'OPEN',
+      placedAfterBarTime: this.lastBar?.time ?? null,
+      fillCount: 0,
+      endReason: null,
+    };
+    this.book.orders.set(order.clientOrderId, order);
+    this.book.open.push(order.clientOrderId);
+    if (this.lastBar && (this.timing === 'close' || this.closingOut)) {
+      // Placed at the close of the bar it was decided on: it can trade on that closing print.
+      this.tryFill(order, this.lastBar, 'close', this.closingOut);
+    }
+    const accepted: SubmitOutcome = { kind: 'accepted', venueOrderId: order.venueOrderId };
+    return this.faults.afterAccept(request, accepted) ?? accepted;
+  }
+
+  async queryOrder(clientOrderId: string): Promise<OrderLookup> {
+    const order = this.book.orders.get(clientOrderId);
+    if (!order) return { kind: 'not_found' };
+    const visibility = this.faults.hideOrder(clientOrderId);
+    if (visibility === 'not_found') return { kind: 'not_found' };
+    if (visibility === 'unknown') return { kind: 'unknown', detail: 'simulated query timeout' };
+    return { kind: 'found', order: viewOf(order) };
+  }
+
+  async openOrders(symbol?: string): Promise<VenueOrderView[]> {
+    return this.book.open
+      .map((id) => this.book.orders.get(id)!)
+      .filter((o) => symbol === undefined || o.symbol === symbol)
+      .map(viewOf);
+  }
+
+  async pollFills(): Promise<VenueFill[]> {
+    if (this.book.outbox.length === 0) return [];
+    const fills = this.book.outbox;
+    this.book.outbox = [];
+    return this.faults.deliverFills(fills);
+  }
+
+  async cancel(clientOrderId: string): Promise<OrderLookup> {
+    const order = this.book.orders.get(clientOrderId);
+    if (!order) return { kind: 'not_found' };
+    if (isOpen(order.status)) this.close(order, 'CANCELED', 'canceled by client');
+    return { kind: 'found', order: viewOf(order) };
+  }
+
+  async balances(): Promise<Record<string, Decimal>> {
+    return Object.fromEntries(this.book.balances);
+  }
+
+  private validate(r: OrderRequest): string | null {
+    if (r.symbol !== this.config.symbol) return `unknown symbol ${r.symbol}`;
+    if (r.qty.lte(0)) return 'quantity must be positive';
+    if (!floorToStep(r.qty, this.config.rules.qtyStep).eq(r.qty)) return `quantity ${r.qty.toFixed()} is not a multiple of the step ${this.config.rules.qtyStep.toFixed()}`;
+    if (r.orderType === 'LIMIT' && (r.limitPrice === null || r.limitPrice.lte(0))) return 'limit order needs a positive limit price';
+    return null;
+  }
+
+  private tryFill(order: SimOrder, bar: Bar, basis: 'open' | 'close', ignoreCap: boolean): void {
+    const remaining = order.qty.sub(order.filled);
+    const plan = planFill({ side: order.side, orderType: order.orderType, limitPrice: order.limitPrice, remaining }, bar, basis, this.config.rules, ignoreCap);
+    if (!plan) return;
+    const qty = this.fundedQty(order, plan);
+    if (qty.lte(0)) {
+      this.close(order, 'CANCELED', 'insufficient balance');
+      return;
+    }
+    this.execute(order, { ...plan, qty }, basis === 'open' ? bar.time : bar.time + this.config.intervalMs);
+    if (order.filled.eq(order.qty)) this.close(order, 'FILLED', null);
+    else if (qty.lt(plan.qty)) this.close(order, 'CANCELED', 'insufficient balance');
+  }
+
+  /** The plan's quantity cut to what the account holds (spot: no borrowing). */
+  private fundedQty(order: SimOrder, plan: FillPlan): Decimal {
+    const { baseAsset, quoteAsset, rules } = this.config;
+    if (order.side === 'SELL') return Decimal.min(plan.qty, floorToStep(this.balance(baseAsset), rules.qtyStep));
+    return Decimal.min(plan.qty, affordableQty(this.balance(quoteAsset), plan.price, rules));
+  }
+
+  private execute(order: SimOrder, plan: FillPlan, time: number): void {
+    const { baseAsset, quoteAsset, rules } = this.config;
+    const fee = feeFor(plan.qty, plan.price, rules.feeBps);
+    const notional = plan.qty.mul(plan.price);
+    const buy = order.side === 'BUY';
+    this.adjust(baseAsset, buy ? plan.qty : plan.qty.neg());
+    this.adjust(quoteAsset, (buy ? notional.neg() : notional).sub(fee));
+    order.filled = order.filled.add(plan.qty);
+    order.fillCount += 1;
+    order.status = 'PARTIALLY_FILLED';
+    this.book.outbox.push({
+      fillId: `${order.venueOrderId}-f${order.fillCount}`,
+      clientOrderId: order.clientOrderId,
+      venueOrderId: order.venueOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      qty: plan.qty,
+      price: plan.price,
+      fee,
+      feeAsset: 'QUOTE',
+      liquidity: plan.liquidity,
+      time,
+    });
+  }
+
+  private close(order: SimOrder, status: 'FILLED' | 'CANCELED', reason: string | null): void {
+    order.status = status;
+    order.endReason = reason;
+    this.book.open = this.book.open.filter((id) => id !== order.clientOrderId);
+  }
+
+  private balance(asset: string): Decimal {
+    return this.book.balances.get(asset) ?? new Decimal(0);
+  }
+
+  private adjust(asset: string, delta: Decimal): void {
+    this.book.balances.set(asset, this.balance(asset).add(delta));
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash, type Hash } from 'node:crypto';
+import { canonicalJson } from '../../events/canonical.js';
+import type { NewEvent } from '../../events/envelope.js';
+
+/**
+ * Two fingerprints of a run, computed incrementally as events go by (nothing is held in memory):
+ *
+ * - run fingerprint: sha256 over canonical(eventId, type, schemaVersion, data, metadata) of every
+ *   event of the run, in order, one per line. It covers exactly the bytes the run wrote, but not the
+ *   store's coordinates (global position, prevHash), so the same run gives the same fingerprint in
+ *   any database. Full and decisions modes write different events, so their run fingerprints differ.
+ *
+ * - decision fingerprint: sha256 over canonical(type, data) of the decision-bearing events only
+ *   (everything except the per-run and per-cycle bookkeeping listed in NON_DECISION_TYPES), in order,
+ *   with the run id inside the data (it prefixes intent and client order ids) replaced by "$RUN".
+ *   Ids, metadata and run ids legitimately differ between the two event modes and between a run and
+ *   its replay; the decisions must not.
+ */
+export const NON_DECISION_TYPES: ReadonlySet<string> = new Set([
+  'RunStarted',
+  'RunEnded',
+  'CycleStarted',
+  'MarketSnapshotRecorded',
+  'CycleCompleted',
+]);
+
+export interface FingerprintableEvent {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: { runId: string } & Record<string, unknown>;
+}
+
+export class RunFingerprints {
+  private readonly run: Hash = createHash('sha256');
+  private readonly decisions: Hash = createHash('sha256');
+  private events = 0;
+  private decisionEvents = 0;
+
+  observe(e: FingerprintableEvent | NewEvent): void {
+    const dataJson = canonicalJson(e.data);
+    this.run.update(
+      canonicalJson({ eventId: e.eventId, metadata: e.metadata, schemaVersion: e.schemaVersion, type: e.type }) + dataJson + '\n',
+    );
+    this.events++;
+    if (NON_DECISION_TYPES.has(e.type)) return;
+    const runId = (e.metadata as { runId: string }).runId;
+    this.decisions.update(`{"data":${dataJson.split(runId).join('$RUN')},"type":${JSON.stringify(e.type)}}\n`);
+    this.decisionEvents++;
+  }
+
+  /** Call once, after the last event. */
+  digest(): { fingerprint: string; decisionFingerprint: string; events: number; decisionEvents: number } {
+    return {
+      fingerprint: this.run.digest('hex'),
+      decisionFingerprint: this.decisions.digest('hex'),
+      events: this.events,
+      decisionEvents: this.decisionEvents,
+    };
+  }
+}
+
+/** Both fingerprints of a sequence of events (e.g. a run's stream read back from the store). */
+export async function fingerprintsOf(events: AsyncIterable<FingerprintableEvent> | Iterable<FingerprintableEvent>): Promise<ReturnType<RunFingerprints['digest']>> {
+  const f = new RunFingerprints();
+  for await (const e of events as AsyncIterable<FingerprintableEvent>) f.observe(e);
+  return f.digest();
+}
