@@ -1,0 +1,52 @@
+import { doctorPassed, type CheckResult, type Figure } from '../doctor/check.js';
+import { DOCTOR_CHECKS } from '../doctor/checks.js';
+import { ExitCode } from '../exit-codes.js';
+import { openStore } from '../open-store.js';
+import { formatTable } from '../output.js';
+import { jsonOption, type RegisterCommand } from '../program.js';
+
+/** `engine doctor`: a table of checks, each PASS/FAIL with figures; exit 1 when any check fails. */
+export const registerDoctor: RegisterCommand = (program, cli) => {
+  jsonOption(
+    program
+      .command('doctor')
+      .description(`check the log and what is derived from it (${DOCTOR_CHECKS.map((c) => c.name).join(', ')}); exit 1 on any FAIL`)
+      .option('--run <id>', 'checks about a run look at this run'),
+  ).action(
+    cli.action<{ run?: string; json?: boolean }>(async ({ global, out, logger, signal }, opts) => {
+      const opened = await openStore(global.db, { access: 'read' });
+      const results: CheckResult[] = [];
+      try {
+        for (const check of DOCTOR_CHECKS) {
+          const started = performance.now();
+          let result: CheckResult;
+          try {
+            result = await check.run({ store: opened.store, opened, runId: opts.run ?? null, logger, signal });
+          } catch (err) {
+            logger.debug({ err, check: check.name }, 'doctor check crashed');
+            result = { name: check.name, status: 'FAIL', figures: {}, detail: `could not run: ${(err as Error).message}` };
+          }
+          logger.debug({ check: check.name, status: result.status, ms: Math.round(performance.now() - started) }, 'doctor check done');
+          results.push(result);
+        }
+      } finally {
+        await opened.close();
+      }
+      const ok = doctorPassed(results);
+      if (opts.json) {
+        await out.json({ ok, db: opened.target.display, runId: opts.run ?? null, checks: results });
+      } else {
+        const rows = results.map((r) => [r.name, r.status, formatFigures(r.figures), r.detail]);
+        for (const l of formatTable(['CHECK', 'STATUS', 'FIGURES', 'DETAIL'], rows)) await out.line(l);
+        await out.line(ok ? 'doctor: all checks passed' : `doctor: ${results.filter((r) => r.status === 'FAIL').length} check(s) FAILED`);
+      }
+      return ok ? ExitCode.OK : ExitCode.VERDICT_FAILED;
+    }),
+  );
+};
+
+function formatFigures(figures: Record<string, Figure>): string {
+  return Object.entries(figures)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}

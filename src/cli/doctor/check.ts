@@ -1,0 +1,39 @@
+import type { EventStore } from '../../events/store/port.js';
+import type { Logger } from '../logger.js';
+import type { OpenedStore } from '../open-store.js';
+
+/**
+ * A doctor check: a function from the opened store to a verdict with figures. Later checks
+ * (projections, parity, SLOs) are added to DOCTOR_CHECKS in ./checks.ts with one line.
+ */
+export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
+
+export type Figure = string | number | boolean | null;
+
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  /** The numbers behind the verdict, e.g. { events: 1200, firstBadPosition: 17 }. */
+  figures: Record<string, Figure>;
+  /** One sentence a person reads: what was found, and where. */
+  detail: string;
+}
+
+export interface DoctorContext {
+  store: EventStore;
+  opened: OpenedStore;
+  /** `engine doctor --run <id>`: checks that are about a run look at this one; null = all / latest. */
+  runId: string | null;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface DoctorCheck {
+  name: string;
+  run(ctx: DoctorContext): Promise<CheckResult>;
+}
+
+/** Any FAIL fails the doctor (exit 1); WARN and SKIP do not. */
+export function doctorPassed(results: readonly CheckResult[]): boolean {
+  return results.every((r) => r.status !== 'FAIL');
+}

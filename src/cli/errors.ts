@@ -1,0 +1,88 @@
+import {
+  EventValidationError,
+  ExpectedVersionConflictError,
+  IdempotencyConflictError,
+  StoreOpenError,
+  StoreUnavailableError,
+} from '../events/errors.js';
+import { ExitCode } from './exit-codes.js';
+
+/**
+ * Typed errors a command throws to say "the user gave us something wrong". Each maps to one exit
+ * code and one line on stderr; see describeError().
+ */
+
+/** Wrong arguments or options (beyond what commander itself checks). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Bad input data or configuration: names what and where (file, line, field) in its message.
+ * `where` is optional because the message itself often says it best.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    message: string,
+    readonly where?: { file?: string; line?: number; field?: string },
+  ) {
+    super(message);
+  }
+}
+
+/** The single-instance lock of a database is held by another live process. */
+export class LockHeldError extends Error {
+  override readonly name = 'LockHeldError';
+  constructor(
+    readonly lockFile: string,
+    readonly holder: { pid: number; host: string; startedAt: string; command?: string },
+  ) {
+    super(
+      `the run lock ${lockFile} is held by pid ${holder.pid} on ${holder.host} since ${holder.startedAt}` +
+        (holder.command ? ` (${holder.command})` : ''),
+    );
+  }
+}
+
+export interface ErrorReport {
+  exitCode: ExitCode;
+  /** One line, no newline, for stderr. */
+  line: string;
+  /** True when the error is a bug or an unexpected failure: its stack belongs in the debug log. */
+  unexpected: boolean;
+}
+
+/** Map any thrown value to its exit code and the one line a person reads. */
+export function describeError(err: unknown): ErrorReport {
+  if (err instanceof LockHeldError) return report(ExitCode.LOCKED, err.message);
+  if (err instanceof UsageError) return report(ExitCode.USAGE, `usage: ${err.message}`);
+  if (err instanceof InputError) return report(ExitCode.USAGE, withWhere(err));
+  if (err instanceof StoreOpenError) return report(ExitCode.USAGE, err.message);
+  if (err instanceof EventValidationError) return report(ExitCode.USAGE, err.message);
+  // A write refused by the log's rules because of what the user asked for: nothing was appended.
+  if (err instanceof ExpectedVersionConflictError || err instanceof IdempotencyConflictError) {
+    return report(ExitCode.USAGE, err.message);
+  }
+  if (err instanceof StoreUnavailableError) return { exitCode: ExitCode.INTERNAL, line: oneLine(err.message), unexpected: true };
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { exitCode: ExitCode.INTERNAL, line: `internal error: ${oneLine(message)}`, unexpected: true };
+}
+
+function report(exitCode: ExitCode, message: string): ErrorReport {
+  return { exitCode, line: oneLine(message), unexpected: false };
+}
+
+function withWhere(err: InputError): string {
+  const w = err.where;
+  if (!w) return err.message;
+  const at = [w.file, w.line !== undefined ? `line ${w.line}` : undefined, w.field !== undefined ? `field ${w.field}` : undefined]
+    .filter((s): s is string => s !== undefined)
+    .join(', ');
+  return at && !err.message.includes(at) ? `${at}: ${err.message}` : err.message;
+}
+
+/** Errors are exactly one line: collapse any newline a message carries. */
+export function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' | ').trim();
+}
