@@ -21,6 +21,10 @@ export const REASON_CODES = {
   POSITION_CAP: { layer: 'RISK', meaning: 'Resulting position would exceed the maximum position for the symbol' },
   CASH_RESERVE: { layer: 'RISK', meaning: 'Order would take cash below the reserve that is never traded' },
   DRAWDOWN_BREACH: { layer: 'RISK', meaning: 'Drawdown from peak equity crossed a risk-mode threshold' },
+  DRAWDOWN_RECOVERED: {
+    layer: 'RISK',
+    meaning: 'Drawdown fell below the recovery threshold and no unknown order is unresolved: risk mode relaxed',
+  },
   DAILY_LOSS_LIMIT: { layer: 'RISK', meaning: "Today's loss reached the daily loss limit" },
   RISK_MODE_REDUCE: { layer: 'RISK', meaning: 'Risk mode REDUCE: order size scaled down' },
   RISK_MODE_OBSERVE: { layer: 'RISK', meaning: 'Risk mode OBSERVE: only orders that reduce exposure are allowed' },

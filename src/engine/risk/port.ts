@@ -56,6 +56,11 @@ export interface RiskContext {
   cycleNotional: Decimal;
   /** Live run without --arm: decide everything, send nothing. */
   dryRun: boolean;
+  /**
+   * False when the run is armed but the venue adapter refuses live side effects (e.g. a real venue
+   * without its arming switch): every order is DENIED NOT_ARMED. Absent = armed.
+   */
+  venueArmed?: boolean;
 }
 
 export interface RiskVerdict {
@@ -65,6 +70,8 @@ export interface RiskVerdict {
   layer: DecisionLayer | null;
   /** The compared values, e.g. { requested: "1200", limit: "1000" }. */
   context: Record<string, string>;
+  /** LIMIT orders: the limit price rounded down to the venue tick (send this one). Absent/null for MARKET. */
+  approvedLimitPrice?: Decimal | null;
 }
 
 export interface RiskModeTransition {

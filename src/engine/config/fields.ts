@@ -1,0 +1,35 @@
+import { Decimal } from 'decimal.js';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { normalizeDecimal } from '../../events/decimal-string.js';
+
+/**
+ * Field builders for the engine configuration. Amounts are written in the file as JSON strings
+ * ("1000.50") or plain numbers (1000.5); either way they come out as a normalised decimal string so
+ * the effective config hashes the same however it was spelled, and money never passes through a float
+ * in the engine (a JSON number is read by its shortest decimal spelling, which is what the user wrote).
+ */
+
+const DECIMAL_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function decimal(check: (d: Decimal) => boolean, message: string) {
+  return z
+    .union([z.string(), z.number()])
+    .refine((v) => (typeof v === 'number' ? Number.isFinite(v) : DECIMAL_PATTERN.test(v)), 'expected a decimal number')
+    .transform((v) => normalizeDecimal(String(v)))
+    .refine((s) => check(new Decimal(s)), message);
+}
+
+export const positiveDecimal = () => decimal((d) => d.gt(0), 'must be > 0');
+export const nonNegativeDecimal = () => decimal((d) => d.gte(0), 'must be >= 0');
+/** A fraction in [0, 1]. */
+export const fraction = () => decimal((d) => d.gte(0) && d.lte(1), 'must be a fraction between 0 and 1');
+/** A fraction in (0, 1]. */
+export const positiveFraction = () => decimal((d) => d.gt(0) && d.lte(1), 'must be a fraction > 0 and <= 1');
+
+export const nonNegativeInt = () => z.number().int('must be a whole number').nonnegative('must be >= 0');
+export const positiveInt = () => z.number().int('must be a whole number').positive('must be > 0');
+export const nonNegativeNumber = () => z.number().nonnegative('must be >= 0');
+
+export const ianaTimeZone = () =>
+  z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as "UTC" or "America/New_York"');

@@ -1,0 +1,10 @@
+export * from './port.js';
+export { createRiskPolicy } from './policy.js';
+export { decideOrder, effectiveMode } from './decide.js';
+export { riskLimitsFromConfig, type RiskLimits } from './limits.js';
+export { drawdown, nextMode } from './modes.js';
+export { initialRiskState, recordOrderTime } from './state.js';
+export { localDay, dayWindow } from './day-boundary.js';
+export { closingQty, reducingPart } from './exposure.js';
+export { allocateRealizedPnl, type Allocation, type CapitalSplit } from './self-financing.js';
+export * from './kill-switch.js';

@@ -1,0 +1,62 @@
+import type { RiskConfig } from '../config/schema.js';
+import { Decimal } from '../values.js';
+
+/** The risk configuration as the policy uses it: decimals parsed once, switched-off limits as null. */
+export interface RiskLimits {
+  maxOrderNotional: Decimal | null;
+  maxCycleNotional: Decimal | null;
+  maxPositionQty: Decimal | null;
+  maxPositionQtyBySymbol: Readonly<Record<string, Decimal>>;
+  cashReserveFraction: Decimal;
+  /** 1 + priceBufferBps / 10000: the cost of one unit bought is refPrice times this. */
+  costFactor: Decimal;
+  dailyLossLimitFraction: Decimal | null;
+  timeZone: string;
+  maxSnapshotAgeMs: number | null;
+  rateLimit: { maxOrders: number; windowMs: number } | null;
+  minNotional: Decimal;
+  qtyStep: Decimal;
+  priceTick: Decimal;
+  allowShort: boolean;
+  modes: {
+    reduceAtDrawdown: Decimal;
+    observeAtDrawdown: Decimal;
+    normalBelowDrawdown: Decimal;
+    reduceBelowDrawdown: Decimal;
+    reduceFactor: Decimal;
+  };
+  profitReserveFraction: Decimal;
+}
+
+const dec = (s: string | null): Decimal | null => (s === null ? null : new Decimal(s));
+
+export function riskLimitsFromConfig(c: RiskConfig): RiskLimits {
+  return {
+    maxOrderNotional: dec(c.maxOrderNotional),
+    maxCycleNotional: dec(c.maxCycleNotional),
+    maxPositionQty: dec(c.maxPositionQty),
+    maxPositionQtyBySymbol: Object.fromEntries(Object.entries(c.maxPositionQtyBySymbol).map(([k, v]) => [k, new Decimal(v)])),
+    cashReserveFraction: new Decimal(c.cashReserveFraction),
+    costFactor: new Decimal(1).plus(new Decimal(c.priceBufferBps).div(10_000)),
+    dailyLossLimitFraction: dec(c.dailyLossLimitFraction),
+    timeZone: c.timeZone,
+    maxSnapshotAgeMs: c.maxSnapshotAgeMs,
+    rateLimit: c.rateLimit,
+    minNotional: new Decimal(c.minNotional),
+    qtyStep: new Decimal(c.qtyStep),
+    priceTick: new Decimal(c.priceTick),
+    allowShort: c.allowShort,
+    modes: {
+      reduceAtDrawdown: new Decimal(c.modes.reduceAtDrawdown),
+      observeAtDrawdown: new Decimal(c.modes.observeAtDrawdown),
+      normalBelowDrawdown: new Decimal(c.modes.normalBelowDrawdown),
+      reduceBelowDrawdown: new Decimal(c.modes.reduceBelowDrawdown),
+      reduceFactor: new Decimal(c.modes.reduceFactor),
+    },
+    profitReserveFraction: new Decimal(c.profitReserveFraction),
+  };
+}
+
+export function maxPositionFor(limits: RiskLimits, symbol: string): Decimal | null {
+  return limits.maxPositionQtyBySymbol[symbol] ?? limits.maxPositionQty;
+}

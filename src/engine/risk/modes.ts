@@ -1,0 +1,55 @@
+import type { RiskMode, RiskModeTransition, RiskState } from './port.js';
+import { str } from './decimal-math.js';
+import type { RiskLimits } from './limits.js';
+import { Decimal, ZERO } from '../values.js';
+
+/**
+ * Risk modes from drawdown off peak equity, with hysteresis so a mode does not flap around a threshold:
+ *
+ *   NORMAL  -> REDUCE   at drawdown >= reduceAtDrawdown      (DRAWDOWN_BREACH)
+ *   any     -> OBSERVE  at drawdown >= observeAtDrawdown     (DRAWDOWN_BREACH)
+ *   any     -> OBSERVE  while unresolvedUnknownOrders > 0     (ESCALATED)
+ *   OBSERVE -> REDUCE   once drawdown < reduceBelowDrawdown   (DRAWDOWN_RECOVERED)
+ *   REDUCE/OBSERVE -> NORMAL once drawdown < normalBelowDrawdown (DRAWDOWN_RECOVERED)
+ */
+
+export function drawdown(peakEquity: Decimal, equity: Decimal): Decimal {
+  if (peakEquity.lte(0)) return ZERO;
+  return Decimal.max(peakEquity.minus(equity).div(peakEquity), ZERO);
+}
+
+export function nextMode(current: RiskMode, dd: Decimal, unresolvedUnknownOrders: number, m: RiskLimits['modes']): RiskMode {
+  if (unresolvedUnknownOrders > 0) return 'OBSERVE';
+  if (dd.gte(m.observeAtDrawdown)) return 'OBSERVE';
+  switch (current) {
+    case 'NORMAL':
+      return dd.gte(m.reduceAtDrawdown) ? 'REDUCE' : 'NORMAL';
+    case 'REDUCE':
+      return dd.lt(m.normalBelowDrawdown) ? 'NORMAL' : 'REDUCE';
+    case 'OBSERVE':
+      if (dd.lt(m.normalBelowDrawdown)) return 'NORMAL';
+      return dd.lt(m.reduceBelowDrawdown) ? 'REDUCE' : 'OBSERVE';
+  }
+}
+
+const RANK: Record<RiskMode, number> = { NORMAL: 0, REDUCE: 1, OBSERVE: 2 };
+
+export function modeTransition(state: RiskState, to: RiskMode, dd: Decimal, equity: Decimal, peak: Decimal, m: RiskLimits['modes']): RiskModeTransition | null {
+  const from = state.mode;
+  if (from === to) return null;
+  const context: Record<string, string> = {
+    drawdown: str(dd.toDecimalPlaces(8, Decimal.ROUND_DOWN)),
+    peakEquity: str(peak),
+    equity: str(equity),
+    unresolvedUnknownOrders: String(state.unresolvedUnknownOrders),
+  };
+  if (RANK[to] > RANK[from]) {
+    if (state.unresolvedUnknownOrders > 0 && to === 'OBSERVE' && dd.lt(m.observeAtDrawdown)) {
+      return { from, to, reasonCode: 'ESCALATED', context };
+    }
+    context['threshold'] = str(to === 'OBSERVE' ? m.observeAtDrawdown : m.reduceAtDrawdown);
+    return { from, to, reasonCode: 'DRAWDOWN_BREACH', context };
+  }
+  context['threshold'] = str(to === 'NORMAL' ? m.normalBelowDrawdown : m.reduceBelowDrawdown);
+  return { from, to, reasonCode: 'DRAWDOWN_RECOVERED', context };
+}
