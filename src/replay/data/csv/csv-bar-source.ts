@@ -1,0 +1,237 @@
+import { open } from 'node:fs/promises';
+import type { Bar } from '../../../engine/bar.js';
+import { BarHasher } from '../bar-hasher.js';
+import type { BarSource, DataScan } from '../bar-source.js';
+import { Chronology, duplicateTimestamp } from '../chronology.js';
+import { DataError } from '../data-error.js';
+import { formatInterval, IntervalTally } from '../interval.js';
+import type { TimestampParse } from '../timestamp-text.js';
+import { CsvInterpreter, type DataRow } from './csv-interpreter.js';
+import { parseRecordBlock, readCsvRecords } from './csv-records.js';
+import type { CsvLayout } from './layout.js';
+import { recordToBar } from './record-to-bar.js';
+import { FileRanges, RowIndex } from './row-index.js';
+
+/** How a file that is not plain oldest-first is read in time order. */
+interface OrderedRead {
+  index: RowIndex;
+  order: Uint32Array;
+  layout: CsvLayout;
+}
+
+interface ScanState {
+  scan: DataScan;
+  ordered: OrderedRead | null;
+}
+
+export interface CsvReadOptions {
+  /** Reject rows that step against the file's time direction instead of sorting them into place. */
+  strictOrder: boolean;
+  symbolHint: string | null;
+}
+
+const CHUNK_ROWS = 2048;
+
+/**
+ * An OHLCV CSV file (or a Binance kline export), read as a stream. An oldest-first file is streamed
+ * as is and nothing is kept. A newest-first file, or one with rows out of order, is read in time
+ * order through a RowIndex (time, byte offset and line of each row: 20 bytes a row, never the bars),
+ * parsing blocks of whole rows with positioned reads.
+ */
+export class CsvBarSource implements BarSource {
+  private scanned: Promise<ScanState> | null = null;
+
+  constructor(
+    readonly spec: string,
+    private readonly path: string,
+    private readonly parseTime: (text: string) => TimestampParse,
+    private readonly options: CsvReadOptions,
+  ) {}
+
+  scan(): Promise<DataScan> {
+    return this.scanState().then((s) => s.scan);
+  }
+
+  async *bars(): AsyncGenerator<Bar> {
+    const state = await this.scanState();
+    if (state.ordered) {
+      for (const row of this.readInOrder(state.ordered)) yield row.bar;
+      return;
+    }
+    const interpreter = this.interpreter();
+    for await (const rec of readCsvRecords(this.path, this.spec)) {
+      const row = interpreter.accept(rec);
+      if (row) yield row.bar;
+    }
+  }
+
+  private scanState(): Promise<ScanState> {
+    this.scanned ??= this.runScan();
+    return this.scanned;
+  }
+
+  private interpreter(): CsvInterpreter {
+    return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint);
+  }
+
+  private async runScan(): Promise<ScanState> {
+    await this.rejectArchives();
+    const interpreter = this.interpreter();
+    const hasher = new BarHasher();
+    const tally = new IntervalTally();
+    let index: RowIndex | null = new RowIndex();
+    let chronology: Chronology | null = null;
+    let count = 0;
+    let first: number | null = null;
+    let prev: number | null = null;
+
+    for await (const rec of readCsvRecords(this.path, this.spec)) {
+      const row = interpreter.accept(rec);
+      if (!row) continue;
+      chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
+      chronology.add(row.bar.time, row.line);
+      const cleanAscending = chronology.direction !== -1 && chronology.outOfOrder === 0;
+      if (cleanAscending) {
+        hasher.add(row.bar);
+        if (prev !== null) tally.add(row.bar.time - prev);
+      }
+      // Oldest-first files need no index; one that later turns out unordered is indexed again below.
+      if (chronology.direction === 1 && chronology.outOfOrder === 0) index = null;
+      index?.push(row.bar.time, row.startByte, row.endByte, row.line);
+      first ??= row.bar.time;
+      prev = row.bar.time;
+      count++;
+    }
+    interpreter.finish(count);
+    const direction = chronology?.direction ?? 0;
+    const outOfOrder = chronology?.outOfOrder ?? 0;
+
+    if (direction !== -1 && outOfOrder === 0) {
+      const intervalMs = tally.mode();
+      return {
+        scan: scanResult(hasher.digest(), interpreter.symbol, intervalMs, first, prev, count, 0),
+        ordered: null,
+      };
+    }
+
+    const layout = interpreter.currentLayout;
+    if (layout === null) throw new Error('unreachable: data rows without a layout');
+    const fullIndex = index !== null && index.length === count ? index : await this.indexRows();
+    const ordered: OrderedRead = { index: fullIndex, order: fullIndex.timeOrder(direction, outOfOrder > 0), layout };
+    const inOrder = new BarHasher();
+    const inOrderTally = new IntervalTally();
+    let before: DataRow | null = null;
+    let firstTime: number | null = null;
+    for (const row of this.readInOrder(ordered)) {
+      if (before !== null) {
+        if (row.bar.time === before.bar.time) {
+          const [line, other] = row.line > before.line ? [row.line, before.line] : [before.line, row.line];
+          throw duplicateTimestamp(this.spec, interpreter.timeField, row.bar.time, line, other);
+        }
+        inOrderTally.add(row.bar.time - before.bar.time);
+      }
+      inOrder.add(row.bar);
+      firstTime ??= row.bar.time;
+      before = row;
+    }
+    const scan = scanResult(inOrder.digest(), interpreter.symbol, inOrderTally.mode(), firstTime, before?.bar.time ?? null, count, outOfOrder);
+    return { scan, ordered };
+  }
+
+  private async indexRows(): Promise<RowIndex> {
+    const interpreter = this.interpreter();
+    const index = new RowIndex();
+    for await (const rec of readCsvRecords(this.path, this.spec)) {
+      const row = interpreter.accept(rec);
+      if (row) index.push(row.bar.time, row.startByte, row.endByte, row.line);
+    }
+    return index;
+  }
+
+  /**
+   * Rows in time order, a chunk of the order at a time: when the chunk's rows lie close together in
+   * the file (newest-first, or a few rows out of place) the span is read and parsed as one block;
+   * otherwise each row is read on its own.
+   */
+  private *readInOrder({ index, order, layout }: OrderedRead): Generator<DataRow> {
+    const file = new FileRanges(this.path);
+    try {
+      for (let p = 0; p < order.length; p += CHUNK_ROWS) {
+        const chunk = order.subarray(p, Math.min(order.length, p + CHUNK_ROWS));
+        let lo = Infinity;
+        let hi = -1;
+        for (const r of chunk) {
+          lo = Math.min(lo, r);
+          hi = Math.max(hi, r);
+        }
+        const span = hi - lo + 1;
+        const block = span <= 4 * CHUNK_ROWS ? this.readBlock(file, index, lo, hi) : null;
+        for (const r of chunk) {
+          const fields = block ? block[r - lo] : this.readBlock(file, index, r, r)[0];
+          yield this.toRow(fields ?? [], index, r, layout);
+        }
+      }
+    } finally {
+      file.close();
+    }
+  }
+
+  private readBlock(file: FileRanges, index: RowIndex, lo: number, hi: number): string[][] {
+    const start = index.startByte(lo);
+    const records = parseRecordBlock(file.read(start, index.endByte(hi) - start));
+    if (records.length !== hi - lo + 1) {
+      throw new DataError(this.spec, index.line(lo), null, 'the file changed while it was being read');
+    }
+    return records;
+  }
+
+  private toRow(fields: string[], index: RowIndex, r: number, layout: CsvLayout): DataRow {
+    const line = index.line(r);
+    const parsed = recordToBar(fields, layout, this.parseTime);
+    if (!parsed.ok) throw new DataError(this.spec, line, parsed.problem.field, parsed.problem.reason);
+    if (parsed.bar.time !== index.time(r)) {
+      throw new DataError(this.spec, line, null, 'the file changed while it was being read');
+    }
+    return { bar: parsed.bar, line, startByte: index.startByte(r), endByte: index.endByte(r) };
+  }
+
+  private async rejectArchives(): Promise<void> {
+    let handle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const reason = code === 'ENOENT' ? 'file not found' : `cannot open: ${(err as Error).message}`;
+      throw new DataError(this.spec, null, null, reason);
+    }
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+      if (bytesRead === 4 && buffer.readUInt32BE(0) === 0x504b0304) {
+        throw new DataError(this.spec, null, null, 'this is a zip archive: unzip it and pass the CSV inside');
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+function scanResult(
+  hash: string,
+  symbol: string | null,
+  intervalMs: number | null,
+  first: number | null,
+  last: number | null,
+  barCount: number,
+  rowsOutOfOrder: number,
+): DataScan {
+  return {
+    hash,
+    symbol,
+    interval: intervalMs === null ? null : formatInterval(intervalMs),
+    intervalMs,
+    firstBarTime: first,
+    lastBarTime: last,
+    barCount,
+    rowsOutOfOrder,
+  };
+}

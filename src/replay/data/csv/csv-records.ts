@@ -1,0 +1,65 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { parse, type Options } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { DataError } from '../data-error.js';
+
+/** A CSV record with its physical position in the file. */
+export interface PositionedRecord {
+  fields: string[];
+  /** 1-based physical line where the record starts. */
+  line: number;
+  /** Byte offsets in the file: [start, end) including the record delimiter. */
+  startByte: number;
+  endByte: number;
+}
+
+const OPTIONS: Options = { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, trim: true };
+
+/**
+ * Streams the records of a CSV file, never holding more than the stream's buffer. Lines are counted
+ * here (csv-parse's own count drifts after quoted CRLF): a record starts one line after the previous
+ * record's last line.
+ */
+export async function* readCsvRecords(file: string, displayName: string): AsyncGenerator<PositionedRecord> {
+  const parser = parse(OPTIONS);
+  pipeline(createReadStream(file), parser, () => undefined);
+  let line = 1;
+  let startByte = 0;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+      const fields = item.record;
+      const endByte = item.info.bytes;
+      yield { fields, line, startByte, endByte };
+      line += 1 + embeddedNewlines(fields);
+      startByte = endByte;
+    }
+  } catch (err) {
+    throw toDataError(err, displayName, line);
+  }
+}
+
+/** Parses the records in one byte range of the file (whole records only), for reading backwards. */
+export function parseRecordBlock(block: Buffer): string[][] {
+  return parseSync(block, { relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
+}
+
+function embeddedNewlines(fields: readonly string[]): number {
+  let n = 0;
+  for (const f of fields) {
+    if (f.includes('\n') || f.includes('\r')) n += f.split(/\r\n|\r|\n/).length - 1;
+  }
+  return n;
+}
+
+function toDataError(err: unknown, displayName: string, line: number): Error {
+  if (err instanceof DataError) return err;
+  const e = err as { code?: string; message?: string; lines?: number };
+  if (e.code === 'ENOENT') return new DataError(displayName, null, null, 'file not found');
+  if (e.code === 'EISDIR') return new DataError(displayName, null, null, 'is a directory, not a CSV file');
+  if (e.code === 'EACCES') return new DataError(displayName, null, null, 'permission denied');
+  if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+    return new DataError(displayName, line, null, `CSV syntax error: ${e.message ?? e.code}`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,29 @@
+/**
+ * Bad market data: one line naming the file, the 1-based physical line and the field, e.g.
+ * `bad.csv:14: field "close": empty value`. `line` is null for whole-file or spec problems, `field` is
+ * null for row-level problems (an empty row, a CSV syntax error).
+ */
+export class DataError extends Error {
+  override readonly name = 'DataError';
+
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly field: string | null,
+    readonly reason: string,
+  ) {
+    super(formatDataError(file, line, field, reason));
+  }
+}
+
+function formatDataError(file: string, line: number | null, field: string | null, reason: string): string {
+  const where = line === null ? file : `${file}:${line}`;
+  const what = field === null ? reason : `field "${field}": ${reason}`;
+  return `${where}: ${what}`.replace(/[\r\n]+/g, ' ');
+}
+
+/** A problem found in one value, before the caller knows the file and line. */
+export interface FieldProblem {
+  field: string | null;
+  reason: string;
+}

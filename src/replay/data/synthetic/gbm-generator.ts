@@ -1,0 +1,98 @@
+import seedrandom from 'seedrandom';
+import type { Bar } from '../../../engine/bar.js';
+import { Decimal } from '../../../engine/values.js';
+import type { SyntheticSpec } from './synthetic-spec.js';
+
+const YEAR_MS = 365.25 * 86_400_000;
+const VOLATILE_MULTIPLIER = 3;
+/** Regime switches a year: calm spells last ~18 days on average, volatile ones ~4.5 days. */
+const CALM_TO_VOLATILE_PER_YEAR = 20;
+const VOLATILE_TO_CALM_PER_YEAR = 80;
+/** Jump sizes in log price: mean -2%, standard deviation 5% (crashes a little likelier than spikes). */
+const JUMP_MEAN = -0.02;
+const JUMP_SD = 0.05;
+/** How far the bar's extremes reach beyond open/close, in units of the bar's volatility. */
+const WICK_SCALE = 0.6;
+const VOLUME_DECIMALS = 4;
+/** Typical base-asset volume of a one-minute bar; longer bars scale with their length. */
+const VOLUME_PER_MINUTE = 10;
+
+/**
+ * Geometric Brownian motion with a two-state Markov volatility regime (calm / volatile) and Poisson
+ * jumps, one bar at a time so a million bars need no memory. All randomness comes from one seedrandom
+ * stream seeded with the spec's seed, drawn in a fixed order, so a spec always yields the same bars.
+ * Prices live on an integer tick grid (10^-decimals) and become Decimal from their exact digits; the
+ * next bar opens at this bar's close, and every bar has low <= open, close <= high, all >= one tick.
+ */
+export function* generateBars(spec: SyntheticSpec): Generator<Bar> {
+  const rng = seedrandom(spec.seed);
+  const normal = gaussian(rng);
+  const dt = spec.intervalMs / YEAR_MS;
+  const sqrtDt = Math.sqrt(dt);
+  const pCalmToVolatile = 1 - Math.exp(-CALM_TO_VOLATILE_PER_YEAR * dt);
+  const pVolatileToCalm = 1 - Math.exp(-VOLATILE_TO_CALM_PER_YEAR * dt);
+  const pJump = 1 - Math.exp(-spec.jumps * dt);
+  const tickScale = 10 ** spec.decimals;
+  const volumeScale = 10 ** VOLUME_DECIMALS;
+  const volumeLevel = VOLUME_PER_MINUTE * (spec.intervalMs / 60_000);
+
+  let volatile = false;
+  let level = new Decimal(spec.price).times(tickScale).toDecimalPlaces(0).toNumber() / tickScale;
+  let openTicks = Math.max(1, Math.round(level * tickScale));
+
+  for (let i = 0; i < spec.bars; i++) {
+    if (rng() < (volatile ? pVolatileToCalm : pCalmToVolatile)) volatile = !volatile;
+    const sigma = spec.vol * (volatile ? VOLATILE_MULTIPLIER : 1);
+    const barSigma = sigma * sqrtDt;
+    let logReturn = (spec.drift - 0.5 * sigma * sigma) * dt + barSigma * normal();
+    if (rng() < pJump) logReturn += JUMP_MEAN + JUMP_SD * normal();
+
+    const openLevel = level;
+    level = openLevel * Math.exp(logReturn);
+    const highLevel = Math.max(openLevel, level) * Math.exp(Math.abs(normal()) * barSigma * WICK_SCALE);
+    const lowLevel = Math.min(openLevel, level) * Math.exp(-Math.abs(normal()) * barSigma * WICK_SCALE);
+
+    const closeTicks = Math.max(1, Math.round(level * tickScale));
+    const highTicks = Math.max(openTicks, closeTicks, Math.round(highLevel * tickScale));
+    const lowTicks = Math.max(1, Math.min(openTicks, closeTicks, Math.round(lowLevel * tickScale)));
+
+    const activity = (volatile ? 2 : 1) * (1 + 50 * Math.abs(logReturn));
+    const volumeUnits = Math.max(1, Math.round(volumeLevel * activity * Math.exp(0.5 * normal()) * volumeScale));
+
+    yield {
+      time: spec.startMs + i * spec.intervalMs,
+      open: fromTicks(openTicks, spec.decimals),
+      high: fromTicks(highTicks, spec.decimals),
+      low: fromTicks(lowTicks, spec.decimals),
+      close: fromTicks(closeTicks, spec.decimals),
+      volume: fromTicks(volumeUnits, VOLUME_DECIMALS),
+    };
+    openTicks = closeTicks;
+  }
+}
+
+/** An integer count of 10^-decimals units as an exact Decimal (built from digits, not a float). */
+function fromTicks(ticks: number, decimals: number): Decimal {
+  if (decimals === 0) return new Decimal(String(ticks));
+  const digits = String(ticks).padStart(decimals + 1, '0');
+  const cut = digits.length - decimals;
+  return new Decimal(`${digits.slice(0, cut)}.${digits.slice(cut)}`);
+}
+
+/** Standard normal draws by Box-Muller from a uniform source; uses both values of each pair. */
+function gaussian(uniform: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = uniform();
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
