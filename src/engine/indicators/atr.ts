@@ -29,13 +29,13 @@ export function atrInit(period: number): AtrState {
 
 export function atrUpdate(s: AtrState, high: number, low: number, close: number): AtrState {
   const tr = trueRange(high, low, s.prevClose);
-  const base = { period: s.period, prevClose: close, lastTrueRange: tr };
   if (s.atr !== null) {
-    return { ...base, seen: s.seen, seedSum: s.seedSum, atr: (s.atr * (s.period - 1) + tr) / s.period };
+    const atr = (s.atr * (s.period - 1) + tr) / s.period;
+    return { period: s.period, prevClose: close, seen: s.seen, seedSum: s.seedSum, atr, lastTrueRange: tr };
   }
   const seen = s.seen + 1;
   const seedSum = s.seedSum + tr;
-  return { ...base, seen, seedSum, atr: seen === s.period ? seedSum / s.period : null };
+  return { period: s.period, prevClose: close, seen, seedSum, atr: seen === s.period ? seedSum / s.period : null, lastTrueRange: tr };
 }
 
 export function atrValue(s: AtrState): number | null {

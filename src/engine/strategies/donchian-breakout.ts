@@ -55,21 +55,23 @@ function donchianStep(p: DonchianParams, s: DonchianBreakoutState, bar: Bar, acc
   const priorExit = donchianValue(s.exitChannel);
   const atrS = atrUpdate(s.atr, high, low, close);
   const atr = atrValue(atrS);
-  const next = { entryChannel: donchianUpdate(s.entryChannel, high, low), exitChannel: donchianUpdate(s.exitChannel, high, low), atr: atrS };
-  const idle = { state: { ...next, entryPending: false }, intents: [] };
+  const entryChannel = donchianUpdate(s.entryChannel, high, low);
+  const exitChannel = donchianUpdate(s.exitChannel, high, low);
+  const after = (entryPending: boolean): DonchianBreakoutState => ({ entryChannel, exitChannel, atr: atrS, entryPending });
+  const idle = { state: after(false), intents: [] };
   if (priorEntry === null || priorExit === null || atr === null) return idle;
 
   const position = account.position;
-  const signal = { close: decimalString(bar.close), priorHigh: floatString(priorEntry.upper), priorLow: floatString(priorExit.lower), atr: floatString(atr) };
+  const signal = () => ({ close: decimalString(bar.close), priorHigh: floatString(priorEntry.upper), priorLow: floatString(priorExit.lower), atr: floatString(atr) });
   if (position.gt(0) && close < priorExit.lower) {
     const rationale = `close ${shortFloat(close)} fell below the prior ${p.exit}-bar low ${shortFloat(priorExit.lower)}: exit long ${decimalString(position)}`;
-    return { state: { ...next, entryPending: false }, intents: [{ side: 'SELL', qty: position, orderType: 'MARKET', limitPrice: null, rationale, context: { ...signal, position: decimalString(position) } }] };
+    return { state: after(false), intents: [{ side: 'SELL', qty: position, orderType: 'MARKET', limitPrice: null, rationale, context: { ...signal(), position: decimalString(position) } }] };
   }
   if (position.isZero() && !s.entryPending && close > priorEntry.upper) {
     const { sizing, context } = sizeEntry(p, account, atr, bar.close);
     if (sizing.qty.lte(0)) return idle;
     const rationale = `close ${shortFloat(close)} broke above the prior ${p.entry}-bar high ${shortFloat(priorEntry.upper)}: enter long ${decimalString(sizing.qty)} (risk ${decimalString(p.risk)} of equity over ${decimalString(p.atrMult)} x ATR(${p.atr}) ${shortFloat(atr)})`;
-    return { state: { ...next, entryPending: true }, intents: [{ side: 'BUY', qty: sizing.qty, orderType: 'MARKET', limitPrice: null, rationale, context: { ...signal, ...context } }] };
+    return { state: after(true), intents: [{ side: 'BUY', qty: sizing.qty, orderType: 'MARKET', limitPrice: null, rationale, context: { ...signal(), ...context } }] };
   }
   return idle;
 }
