@@ -1,0 +1,2 @@
+export { EsdbEventStore, openEsdbStore, isEsdbConnectionString, type EsdbStoreOptions } from './esdb-event-store.js';
+export { EsdbDeadlineExceededError } from './esdb-errors.js';
