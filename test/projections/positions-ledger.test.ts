@@ -172,7 +172,9 @@ const fillArb = fc.record({
   resend: fc.boolean(),
 });
 
-function buildLog(fills: Array<fc.RecordValue<typeof fillArb> extends infer T ? T : never>, reserves: number[]): EventLog {
+type GenFill = { side: 'BUY' | 'SELL'; qty: string; price: string; fee: string; resend: boolean };
+
+function buildLog(fills: GenFill[], reserves: number[]): EventLog {
   const log = new EventLog();
   log.add('RunStarted', runStarted({ initialCash: '100000' }));
   fills.forEach((f, i) => {
