@@ -171,8 +171,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   private async appendAttempt(stream: string, batch: PreparedEvent[], expected: ExpectedVersion): Promise<AppendResult> {
-    const tail = await this.readChainTail(this.window);
-    const actual = await this.streamVersion(stream);
+    const [tail, actual] = await Promise.all([this.readChainTail(this.window), this.streamVersion(stream)]);
 
     const repeat = await this.recentRepeat(stream, batch, tail, actual);
     if (repeat && repeat.kind === 'stored') return repeat.result;
