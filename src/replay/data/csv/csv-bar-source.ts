@@ -6,8 +6,8 @@ import { Chronology, duplicateTimestamp } from '../chronology.js';
 import { DataError } from '../data-error.js';
 import { formatInterval, IntervalTally } from '../interval.js';
 import type { TimestampParse } from '../timestamp-text.js';
-import { CsvInterpreter, type DataRow } from './csv-interpreter.js';
-import { parseRecordBlock, readCsvRecords } from './csv-records.js';
+import { CsvInterpreter, type DataRow, firstLineIsBanner } from './csv-interpreter.js';
+import { parseRecordBlock, type PositionedRecord, readCsvRecords } from './csv-records.js';
 import type { CsvLayout } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
 import { FileRanges, RowIndex } from './row-index.js';
@@ -40,6 +40,7 @@ const CHUNK_ROWS = 2048;
  */
 export class CsvBarSource implements BarSource {
   private scanned: Promise<ScanState> | null = null;
+  private fromLine = 1;
 
   constructor(
     readonly spec: string,
@@ -59,7 +60,7 @@ export class CsvBarSource implements BarSource {
       return;
     }
     const interpreter = this.interpreter();
-    for await (const rec of readCsvRecords(this.path, this.spec)) {
+    for await (const rec of this.records()) {
       const row = interpreter.accept(rec);
       if (row) yield row.bar;
     }
@@ -71,11 +72,16 @@ export class CsvBarSource implements BarSource {
   }
 
   private interpreter(): CsvInterpreter {
-    return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint);
+    return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint, this.fromLine === 2);
+  }
+
+  private records(): AsyncGenerator<PositionedRecord> {
+    return readCsvRecords(this.path, this.spec, this.fromLine);
   }
 
   private async runScan(): Promise<ScanState> {
     await this.rejectArchives();
+    this.fromLine = (await firstLineIsBanner(this.path)) ? 2 : 1;
     const interpreter = this.interpreter();
     const hasher = new BarHasher();
     const tally = new IntervalTally();
@@ -85,7 +91,7 @@ export class CsvBarSource implements BarSource {
     let first: number | null = null;
     let prev: number | null = null;
 
-    for await (const rec of readCsvRecords(this.path, this.spec)) {
+    for await (const rec of this.records()) {
       const row = interpreter.accept(rec);
       if (!row) continue;
       chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
@@ -141,7 +147,7 @@ export class CsvBarSource implements BarSource {
   private async indexRows(): Promise<RowIndex> {
     const interpreter = this.interpreter();
     const index = new RowIndex();
-    for await (const rec of readCsvRecords(this.path, this.spec)) {
+    for await (const rec of this.records()) {
       const row = interpreter.accept(rec);
       if (row) index.push(row.bar.time, row.startByte, row.endByte, row.line);
     }

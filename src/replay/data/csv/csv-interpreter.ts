@@ -2,9 +2,10 @@ import type { Bar } from '../../../engine/bar.js';
 import { DataError } from '../data-error.js';
 import { parseDecimalText } from '../decimal-text.js';
 import type { TimestampParse } from '../timestamp-text.js';
-import type { PositionedRecord } from './csv-records.js';
+import { open } from 'node:fs/promises';
+import { parseRecordBlock, type PositionedRecord } from './csv-records.js';
 import { binanceLayout, chooseVolume, type CsvLayout, type HeaderInfo, looksLikeHeader, readHeader, withVolume } from './layout.js';
-import { isEmptyRecord, recordToBar } from './record-to-bar.js';
+import { recordToBar } from './record-to-bar.js';
 
 export interface DataRow {
   bar: Bar;
@@ -33,7 +34,11 @@ export class CsvInterpreter {
     private readonly file: string,
     private readonly parseTime: (text: string) => TimestampParse,
     private readonly symbolHint: string | null,
-  ) {}
+    /** Line 1 is a banner the reader skipped (see firstLineIsBanner). */
+    bannerSkipped: boolean,
+  ) {
+    this.preambleLines = bannerSkipped ? 1 : 0;
+  }
 
   get symbol(): string | null {
     return this.firstSymbol;
@@ -132,4 +137,22 @@ function noHeader(): string {
   return 'no header row: expected column names such as date,open,high,low,close,volume on line 1 (or line 2 after one banner line), or a headerless Binance kline export';
 }
 
-export { isEmptyRecord };
+/**
+ * Whether line 1 is a banner ("Created on ...,https://...") rather than a header or a kline row,
+ * judged from the file's first 64 KiB, so the reader can start at line 2.
+ */
+export async function firstLineIsBanner(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const newline = text.search(/\r\n|\n|\r/);
+    if (newline < 0) return false;
+    const fields = parseRecordBlock(Buffer.from(text.slice(0, newline)))[0] ?? [];
+    return !looksLikeHeader(fields) && !isHeaderlessKline(fields);
+  } catch {
+    return false;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,11 +1,14 @@
 import type { Bar } from '../../../engine/bar.js';
-import { BarHasher } from '../bar-hasher.js';
+import { createHash } from 'node:crypto';
 import type { BarSource, DataScan } from '../bar-source.js';
 import { formatInterval } from '../interval.js';
-import { generateBars } from './gbm-generator.js';
+import { generateBars, generateHashLines } from './gbm-generator.js';
 import type { SyntheticSpec } from './synthetic-spec.js';
 
-/** Seeded synthetic bars: scan() generates them once to hash them, bars() generates them again. */
+/**
+ * Seeded synthetic bars: scan() runs the generator once to hash the bars (in the BarHasher line
+ * format, from the tick grid directly), bars() runs it again and yields Decimal bars.
+ */
 export class SyntheticBarSource implements BarSource {
   private scanned: Promise<DataScan> | null = null;
 
@@ -29,17 +32,22 @@ export class SyntheticBarSource implements BarSource {
   }
 
   private runScan(): DataScan {
-    const hasher = new BarHasher();
+    const p = this.params;
+    const hash = createHash('sha256');
+    let pending: string[] = [];
     let count = 0;
-    let last: number | null = null;
-    for (const bar of generateBars(this.params)) {
-      hasher.add(bar);
-      last = bar.time;
+    for (const line of generateHashLines(p)) {
+      pending.push(line);
+      if (pending.length === 4096) {
+        hash.update(pending.join(''));
+        pending = [];
+      }
       count++;
     }
-    const p = this.params;
+    hash.update(pending.join(''));
+    const last = count > 0 ? p.startMs + (count - 1) * p.intervalMs : null;
     return {
-      hash: hasher.digest(),
+      hash: hash.digest('hex'),
       symbol: p.symbol,
       interval: formatInterval(p.intervalMs),
       intervalMs: p.intervalMs,
