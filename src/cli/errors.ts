@@ -5,6 +5,7 @@ import {
   StoreOpenError,
   StoreUnavailableError,
 } from '../events/errors.js';
+import { ConfigError } from '../engine/config/errors.js';
 import { ExitCode } from './exit-codes.js';
 
 /**
@@ -58,6 +59,8 @@ export function describeError(err: unknown): ErrorReport {
   if (err instanceof LockHeldError) return report(ExitCode.LOCKED, err.message);
   if (err instanceof UsageError) return report(ExitCode.USAGE, `usage: ${err.message}`);
   if (err instanceof InputError) return report(ExitCode.USAGE, withWhere(err));
+  // A bad config file lists every invalid field, one per line under the file name (issue 4).
+  if (err instanceof ConfigError) return { exitCode: ExitCode.USAGE, line: err.message, unexpected: false };
   if (err instanceof StoreOpenError) return report(ExitCode.USAGE, err.message);
   if (err instanceof EventValidationError) return report(ExitCode.USAGE, err.message);
   // A write refused by the log's rules because of what the user asked for: nothing was appended.

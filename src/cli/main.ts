@@ -26,8 +26,11 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from './logger.js';
 import { createCli } from './program.js';
 // ---- REGISTER: one import per command module ----
+import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEvents } from './commands/events.js';
+import { registerKillSwitch } from './commands/kill-switch.js';
+import { registerReasons } from './commands/reasons.js';
 // import { registerProjections } from './commands/projections.js';
 import { registerRuns } from './commands/runs.js';
 
@@ -42,6 +45,9 @@ registerEvents(cli.program, cli);
 registerRuns(cli.program, cli);
 // registerProjections(cli.program, cli);
 registerDoctor(cli.program, cli);
+registerReasons(cli.program, cli);
+registerKillSwitch(cli.program, cli);
+registerConfig(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

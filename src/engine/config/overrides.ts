@@ -1,6 +1,6 @@
 import { ConfigError, zodIssuesToConfigIssues } from './errors.js';
 import { deepMerge } from './merge.js';
-import { type EngineConfig, EngineConfigSchema } from './schema.js';
+import { CompleteEngineConfigSchema, type EngineConfig } from './schema.js';
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
@@ -28,7 +28,7 @@ export function applyOverrides(config: EngineConfig, overrides: ConfigOverrides)
   if (strat?.name !== undefined && strat.name !== config.strategy.name) {
     base = { ...config, strategy: { name: strat.name, params: {} } };
   }
-  const parsed = EngineConfigSchema.safeParse(deepMerge(base, clean));
+  const parsed = CompleteEngineConfigSchema.safeParse(deepMerge(base, clean));
   if (!parsed.success) throw new ConfigError('--flags', zodIssuesToConfigIssues(parsed.error.issues, ''));
   return parsed.data;
 }

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { type ConfigIssue, zodIssuesToConfigIssues } from './errors.js';
 import { deepMerge, isPlainObject } from './merge.js';
-import { type EngineConfig, EngineConfigSchema, PROFILE_NAMES, type ProfileName } from './schema.js';
+import { crossFieldIssues, type EngineConfig, EngineConfigSchema, PROFILE_NAMES, type ProfileName } from './schema.js';
 
 /**
  * A configuration file holds a `base` and up to three `profiles` (dev, paper, prod); a profile is
@@ -13,20 +12,11 @@ import { type EngineConfig, EngineConfigSchema, PROFILE_NAMES, type ProfileName 
  * usable or every invalid field is listed at once.
  */
 
-const FileShape = z.strictObject({
-  description: z.string().optional(),
-  base: z.unknown().optional(),
-  profiles: z.strictObject(Object.fromEntries(PROFILE_NAMES.map((p) => [p, z.unknown().optional()])) as Record<ProfileName, z.ZodOptional<z.ZodUnknown>>).optional(),
-});
+const FILE_KEYS = ['description', 'base', 'profiles'];
 
 export type ResolvedProfiles = { ok: true; profiles: Record<ProfileName, EngineConfig> } | { ok: false; issues: ConfigIssue[] };
 
 export function resolveProfiles(raw: unknown): ResolvedProfiles {
-  const shape = FileShape.safeParse(raw);
-  if (!shape.success) return { ok: false, issues: zodIssuesToConfigIssues(shape.error.issues, '') };
-  const base = shape.data.base ?? {};
-  const profilesRaw = (shape.data.profiles ?? {}) as Partial<Record<ProfileName, unknown>>;
-
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
   const add = (list: ConfigIssue[]) => {
@@ -39,12 +29,29 @@ export function resolveProfiles(raw: unknown): ResolvedProfiles {
     }
   };
 
+  // The file's own shape: problems here are listed too, and validation goes on with what is usable.
+  if (!isPlainObject(raw)) return { ok: false, issues: [{ path: '(root)', message: 'must be a JSON object with "base" and/or "profiles"' }] };
+  for (const k of Object.keys(raw)) if (!FILE_KEYS.includes(k)) add([{ path: k, message: 'unknown field (expected description, base, profiles)' }]);
+  if (raw['description'] !== undefined && typeof raw['description'] !== 'string') add([{ path: 'description', message: 'must be a string' }]);
+  let base: unknown = raw['base'] ?? {};
+  if (!isPlainObject(base)) {
+    add([{ path: 'base', message: 'must be an object' }]);
+    base = {};
+  }
+  let profilesRaw = (raw['profiles'] ?? {}) as Record<string, unknown>;
+  if (!isPlainObject(profilesRaw)) {
+    add([{ path: 'profiles', message: 'must be an object' }]);
+    profilesRaw = {};
+  }
+  for (const k of Object.keys(profilesRaw)) {
+    if (!(PROFILE_NAMES as readonly string[]).includes(k)) add([{ path: `profiles.${k}`, message: `unknown profile (expected ${PROFILE_NAMES.join(', ')})` }]);
+  }
+
   const baseCheck = EngineConfigSchema.safeParse(base);
   if (!baseCheck.success) add(zodIssuesToConfigIssues(baseCheck.error.issues, 'base'));
-  // Cross-field rules that already fail in the base would repeat under every profile: report them once.
-  const baseMessages = new Set(baseCheck.success ? [] : baseCheck.error.issues.map((i) => `${i.path.join('.')}\u0000${i.message}`));
 
   const profiles = {} as Record<ProfileName, EngineConfig>;
+  const crossByProfile = new Map<ProfileName, ConfigIssue[]>();
   for (const name of PROFILE_NAMES) {
     const own = profilesRaw[name];
     if (own !== undefined && !isPlainObject(own)) {
@@ -52,16 +59,18 @@ export function resolveProfiles(raw: unknown): ResolvedProfiles {
       continue;
     }
     const ownCheck = EngineConfigSchema.safeParse(own ?? {});
-    if (!ownCheck.success) {
-      add(zodIssuesToConfigIssues(ownCheck.error.issues, `profiles.${name}`));
-      continue;
-    }
-    const merged = EngineConfigSchema.safeParse(deepMerge(base, own ?? {}));
-    if (merged.success) {
-      profiles[name] = merged.data;
-    } else {
-      const fresh = merged.error.issues.filter((i) => !baseMessages.has(`${i.path.join('.')}\u0000${i.message}`));
-      add(zodIssuesToConfigIssues(fresh, `profiles.${name}`));
+    if (!ownCheck.success) add(zodIssuesToConfigIssues(ownCheck.error.issues, `profiles.${name}`));
+    if (!ownCheck.success || !baseCheck.success) continue;
+    const merged = EngineConfigSchema.parse(deepMerge(base, own ?? {}));
+    crossByProfile.set(name, crossFieldIssues(merged).map((i) => ({ path: i.path.join('.'), message: i.message })));
+    profiles[name] = merged;
+  }
+  // A cross-field problem every profile shares comes from the base: report it once, there.
+  const all = [...crossByProfile.values()];
+  for (const [name, list] of crossByProfile) {
+    for (const i of list) {
+      const shared = all.length === PROFILE_NAMES.length && all.every((l) => l.some((x) => x.path === i.path && x.message === i.message));
+      add([{ path: `${shared ? 'base' : `profiles.${name}`}.${i.path}`, message: i.message }]);
     }
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, profiles };

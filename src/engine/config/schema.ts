@@ -20,7 +20,7 @@ import {
 export const StrategySection = z
   .strictObject({
     /** Strategy name as `engine backtest --strategy` knows it. */
-    name: z.string().min(1).default('sma-cross'),
+    name: z.string().min(1).prefault('sma-cross'),
     /** Strategy parameters, as `--param k=v` would give them (values as strings or numbers). */
     params: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
@@ -36,7 +36,7 @@ export const SimulationSection = z
     /** Adverse slippage applied to market fills, basis points. */
     slippageBps: nonNegativeNumber().default(5),
     /** Market orders fill at the next bar's open (no look-ahead) or the signal bar's close. */
-    fill: z.enum(['next-open', 'close']).default('next-open'),
+    fill: z.enum(['next-open', 'close']).prefault('next-open'),
     /** Largest share of a bar's volume one order may take; null = no cap (whole order fills). */
     participationCap: positiveFraction().nullable().default(null),
   })
@@ -52,66 +52,53 @@ export const RateLimitSection = z.strictObject({
 export const RiskModesSection = z
   .strictObject({
     /** Drawdown from peak equity (fraction) at which NORMAL turns REDUCE. */
-    reduceAtDrawdown: positiveFraction().default('0.10'),
+    reduceAtDrawdown: positiveFraction().prefault('0.10'),
     /** Drawdown at which the mode turns OBSERVE (only exposure-reducing orders). */
-    observeAtDrawdown: positiveFraction().default('0.20'),
+    observeAtDrawdown: positiveFraction().prefault('0.20'),
     /** Hysteresis: back to NORMAL only once drawdown is below this (<= reduceAtDrawdown). */
-    normalBelowDrawdown: fraction().default('0.05'),
+    normalBelowDrawdown: fraction().prefault('0.05'),
     /** Hysteresis: OBSERVE relaxes to REDUCE only once drawdown is below this (<= observeAtDrawdown). */
-    reduceBelowDrawdown: fraction().default('0.15'),
+    reduceBelowDrawdown: fraction().prefault('0.15'),
     /** In REDUCE, the exposure-increasing part of every order is multiplied by this. */
-    reduceFactor: positiveFraction().default('0.5'),
+    reduceFactor: positiveFraction().prefault('0.5'),
   })
   .prefault({});
 
 export const RiskSection = z
   .strictObject({
     /** Largest notional (qty x reference price) of one order; null = no cap. */
-    maxOrderNotional: positiveDecimal().nullable().default('25000'),
+    maxOrderNotional: positiveDecimal().nullable().prefault('50000'),
     /** Largest total notional approved within one cycle; null = no cap. */
-    maxCycleNotional: positiveDecimal().nullable().default('50000'),
+    maxCycleNotional: positiveDecimal().nullable().prefault('100000'),
     /** Largest absolute position (base-asset quantity) per symbol; null = no cap. */
     maxPositionQty: positiveDecimal().nullable().default(null),
     /** Per-symbol overrides of maxPositionQty. */
     maxPositionQtyBySymbol: z.record(z.string(), positiveDecimal()).default({}),
     /** Fraction of tradable equity that must stay in cash after any buy. */
-    cashReserveFraction: fraction().default('0.02'),
+    cashReserveFraction: fraction().prefault('0.02'),
     /** Extra cost assumed per unit bought when checking cash (fees, slippage, decision-to-fill gap). */
     priceBufferBps: nonNegativeNumber().default(50),
     /** Loss since the start of the local day, as a fraction of that day's starting equity, that stops new exposure; null = off. */
-    dailyLossLimitFraction: positiveFraction().nullable().default('0.05'),
+    dailyLossLimitFraction: positiveFraction().nullable().prefault('0.05'),
     /** IANA time zone whose midnight starts a trading day for the daily loss limit. */
-    timeZone: ianaTimeZone().default('UTC'),
+    timeZone: ianaTimeZone().prefault('UTC'),
     /** A snapshot older than this (engine clock minus bar close) denies every order; null = off. */
     maxSnapshotAgeMs: positiveInt().nullable().default(null),
     /** Order rate limit; null = off. */
     rateLimit: RateLimitSection.nullable().default({ maxOrders: 60, windowMs: 60_000 }),
     /** Venue minimum notional per order. */
-    minNotional: nonNegativeDecimal().default('10'),
+    minNotional: nonNegativeDecimal().prefault('10'),
     /** Venue quantity step: quantities are rounded DOWN to a multiple of it. */
-    qtyStep: positiveDecimal().default('0.0001'),
+    qtyStep: positiveDecimal().prefault('0.0001'),
     /** Venue price tick: limit prices are rounded DOWN to a multiple of it. */
-    priceTick: positiveDecimal().default('0.01'),
+    priceTick: positiveDecimal().prefault('0.01'),
     /** Whether a sell may take the position below zero. Spot venues: false. */
     allowShort: z.boolean().default(false),
     modes: RiskModesSection,
     /** Self-financing: share of each realized profit moved to the reserve that is never traded. */
-    profitReserveFraction: fraction().default('0.2'),
+    profitReserveFraction: fraction().prefault('0.2'),
   })
-  .prefault({})
-  .superRefine((r, ctx) => {
-    const m = r.modes;
-    const lt = (a: string, b: string) => new Decimal(a).lt(b);
-    const gt = (a: string, b: string) => new Decimal(a).gt(b);
-    if (!lt(m.reduceAtDrawdown, m.observeAtDrawdown))
-      ctx.addIssue({ code: 'custom', path: ['modes', 'observeAtDrawdown'], message: `must be > reduceAtDrawdown (${m.reduceAtDrawdown})` });
-    if (gt(m.normalBelowDrawdown, m.reduceAtDrawdown))
-      ctx.addIssue({ code: 'custom', path: ['modes', 'normalBelowDrawdown'], message: `must be <= reduceAtDrawdown (${m.reduceAtDrawdown})` });
-    if (gt(m.reduceBelowDrawdown, m.observeAtDrawdown))
-      ctx.addIssue({ code: 'custom', path: ['modes', 'reduceBelowDrawdown'], message: `must be <= observeAtDrawdown (${m.observeAtDrawdown})` });
-    if (gt(m.normalBelowDrawdown, m.reduceBelowDrawdown))
-      ctx.addIssue({ code: 'custom', path: ['modes', 'normalBelowDrawdown'], message: `must be <= reduceBelowDrawdown (${m.reduceBelowDrawdown})` });
-  });
+  .prefault({});
 
 /** Thresholds `engine doctor` judges a run's service levels by. */
 export const SloSection = z
@@ -125,11 +112,11 @@ export const SloSection = z
     /** 99th percentile of OrderOutcomeUnknown-to-OrderReconciled time. */
     reconcileLagP99Ms: nonNegativeNumber().default(30_000),
     /** Share of submits that needed a retry. */
-    maxRetryRate: fraction().default('0.05'),
+    maxRetryRate: fraction().prefault('0.05'),
     /** Share of submits answered 429. */
-    max429Rate: fraction().default('0.01'),
+    max429Rate: fraction().prefault('0.01'),
     /** Share of cycles whose snapshot was stale. */
-    maxStaleDataRate: fraction().default('0.01'),
+    maxStaleDataRate: fraction().prefault('0.01'),
     /** UnknownOrderEscalated events tolerated in a run. */
     maxEscalations: nonNegativeInt().default(0),
     /** Age of the oldest order still unresolved. */
@@ -140,14 +127,36 @@ export const SloSection = z
 export const EngineConfigSchema = z
   .strictObject({
     strategy: StrategySection,
-    symbol: z.string().regex(/^[A-Za-z0-9._:/-]{1,40}$/, 'letters, digits and ._:/- only').default('SYN'),
-    quoteAsset: z.string().min(1).default('USD'),
-    initialCash: positiveDecimal().default('100000'),
+    symbol: z.string().regex(/^[A-Za-z0-9._:/-]{1,40}$/, 'letters, digits and ._:/- only').prefault('SYN'),
+    quoteAsset: z.string().min(1).prefault('USD'),
+    initialCash: positiveDecimal().prefault('100000'),
     simulation: SimulationSection,
     risk: RiskSection,
     slo: SloSection,
   })
   .prefault({});
+
+/**
+ * Rules between fields, checked on a complete (merged) configuration only: a profile may set one
+ * threshold and rely on the base for the other.
+ */
+export function crossFieldIssues(c: EngineConfig): Array<{ path: string[]; message: string }> {
+  const out: Array<{ path: string[]; message: string }> = [];
+  const m = c.risk.modes;
+  const lt = (a: string, b: string) => new Decimal(a).lt(b);
+  const gt = (a: string, b: string) => new Decimal(a).gt(b);
+  const at = (field: string, message: string) => out.push({ path: ['risk', 'modes', field], message });
+  if (!lt(m.reduceAtDrawdown, m.observeAtDrawdown)) at('observeAtDrawdown', `must be > reduceAtDrawdown (${m.reduceAtDrawdown})`);
+  if (gt(m.normalBelowDrawdown, m.reduceAtDrawdown)) at('normalBelowDrawdown', `must be <= reduceAtDrawdown (${m.reduceAtDrawdown})`);
+  if (gt(m.reduceBelowDrawdown, m.observeAtDrawdown)) at('reduceBelowDrawdown', `must be <= observeAtDrawdown (${m.observeAtDrawdown})`);
+  if (gt(m.normalBelowDrawdown, m.reduceBelowDrawdown)) at('normalBelowDrawdown', `must be <= reduceBelowDrawdown (${m.reduceBelowDrawdown})`);
+  return out;
+}
+
+/** The whole configuration, field rules and cross-field rules: for merged profiles and flag overrides. */
+export const CompleteEngineConfigSchema = EngineConfigSchema.superRefine((c, ctx) => {
+  for (const i of crossFieldIssues(c)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+});
 
 /** The effective configuration (defaults filled in, decimals normalised); JSON-serialisable. */
 export type EngineConfig = z.output<typeof EngineConfigSchema>;
@@ -161,5 +170,5 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** The built-in configuration, used when no file is given. */
 export function defaultEngineConfig(): EngineConfig {
-  return EngineConfigSchema.parse({});
+  return CompleteEngineConfigSchema.parse({});
 }
