@@ -1,5 +1,6 @@
 import { destination, pino, stdTimeFunctions, type LevelWithSilent, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -26,7 +27,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const fd = options.destinationFd ?? 2;
   const stream = options.pretty
-    ? pretty({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+    ? loadPretty()({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : destination({ fd, sync: true });
   return pino(
     {
@@ -40,6 +41,11 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     stream,
   );
+}
+
+/** pino-pretty is only loaded for a person at a terminal: scripts and CI never pay for it. */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 }
 
 export const REDACTED = '[REDACTED]';

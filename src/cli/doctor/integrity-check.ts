@@ -25,7 +25,7 @@ export const integrityCheck: DoctorCheck = {
     } catch (err) {
       // A row the store cannot even decode (e.g. data that is no longer JSON) is damage too.
       const position = lastRead + 1;
-      return fail({ kind: 'UNREADABLE', detail: (err as Error).message }, lastRead, position);
+      return fail({ kind: 'UNREADABLE', detail: (err as Error).message, globalPosition: position }, lastRead, position);
     }
     if (verdict.ok) {
       return {
@@ -36,20 +36,19 @@ export const integrityCheck: DoctorCheck = {
       };
     }
     const br = verdict.firstBreak!;
-    // A gap is reported at the event after it; the first bad position is the first missing one.
-    const firstBad = br.kind === 'POSITION_GAP' ? verdict.lastPosition + 1 : br.globalPosition;
-    return fail(br, verdict.eventsChecked, firstBad);
+    // For a gap, verifyChain names the first missing position.
+    return fail(br, verdict.eventsChecked, br.globalPosition);
   },
 };
 
 /** verifyChain's kinds, plus a row the store could not decode at all. */
 type DamageKind = ChainBreakKind | 'UNREADABLE';
 
-function fail(br: { kind: DamageKind; detail: string }, intactEvents: number, firstBad: number): CheckResult {
+function fail(br: { kind: DamageKind; detail: string; globalPosition: number }, intactEvents: number, firstBad: number): CheckResult {
   const what: Record<DamageKind, string> = {
     HASH_MISMATCH: `the event at position ${firstBad} was altered (its content no longer matches its hash)`,
     PREV_HASH_MISMATCH: `the event at position ${firstBad} does not link to the event before it (rows reordered, replaced or removed)`,
-    POSITION_GAP: `position ${firstBad} is missing (deleted row): ${br.detail}`,
+    POSITION_GAP: `rows are missing (${br.detail})`,
     POSITION_ORDER: `positions out of order at ${firstBad}: ${br.detail}`,
     UNREADABLE: `the event at position ${firstBad} cannot be read: ${br.detail}`,
   };
