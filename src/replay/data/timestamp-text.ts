@@ -128,6 +128,11 @@ function fromZone(t: LocalTime, tz: string): TimestampParse {
     const shown = `${t.year}-${pad(t.month)}-${pad(t.day)} ${pad(t.hour)}:${pad(t.minute)}`;
     return { ok: false, reason: `local time ${shown} does not exist in ${tz} (skipped by a DST change)` };
   }
+  // Luxon resolves the repeated hour of a fall-back change to the later instant; take the earlier.
+  for (const shift of [3_600_000, 1_800_000]) {
+    const earlier = DateTime.fromMillis(dt.toMillis() - shift, { zone: tz });
+    if (earlier.hour === t.hour && earlier.minute === t.minute && earlier.day === t.day) return { ok: true, ms: earlier.toMillis() };
+  }
   return { ok: true, ms: dt.toMillis() };
 }
 
