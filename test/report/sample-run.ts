@@ -1,0 +1,52 @@
+import { Decimal } from 'decimal.js';
+import { createStrategy } from '../../src/engine/strategies/index.js';
+import { computeMetrics, roundTrips, type Metrics, type RoundTrip, type TradeFill } from '../../src/replay/metrics/index.js';
+import { bar } from '../strategies/bars.js';
+
+export interface SampleRun {
+  times: number[];
+  values: number[];
+  trades: RoundTrip[];
+  metrics: Metrics;
+  params: Readonly<Record<string, string>>;
+}
+
+/**
+ * A tiny deterministic backtest for report tests: a sine-plus-drift price path, sma-cross, fills at the
+ * signal bar's close with a 10 bps fee. Not the real runner; just enough to feed the report.
+ */
+export function sampleRun(bars = 400, intervalMs = 3_600_000, params: Record<string, string> = { fast: '5', slow: '20' }): SampleRun {
+  const strategy = createStrategy('sma-cross', params);
+  let state = strategy.initialState();
+  let cash = new Decimal(10_000);
+  let position = new Decimal(0);
+  const times: number[] = [];
+  const values: number[] = [];
+  const fills: TradeFill[] = [];
+  let fees = new Decimal(0);
+  let inMarket = 0;
+  let close = new Decimal(100);
+  for (let i = 0; i < bars; i++) {
+    const c = 100 + 10 * Math.sin(i / 25) + i * 0.02 + 3 * Math.sin(i * 1.7);
+    close = new Decimal(c.toFixed(2));
+    const b = { ...bar(i, c + 1, c - 1, Number(close)), time: Date.UTC(2024, 0, 1) + i * intervalMs };
+    const equity = cash.plus(position.mul(close));
+    const out = strategy.onBar(state, b, { position, equity, cash });
+    state = out.state;
+    for (const intent of out.intents) {
+      const fee = intent.qty.mul(close).mul('0.001');
+      fills.push({ side: intent.side, qty: intent.qty, price: close, fee, time: b.time });
+      const notional = intent.qty.mul(close);
+      cash = intent.side === 'BUY' ? cash.minus(notional) : cash.plus(notional);
+      cash = cash.minus(fee);
+      fees = fees.plus(fee);
+      position = intent.side === 'BUY' ? position.plus(intent.qty) : position.minus(intent.qty);
+    }
+    if (!position.isZero()) inMarket++;
+    times.push(b.time);
+    values.push(cash.plus(position.mul(close)).toNumber());
+  }
+  const trades = roundTrips(fills, { price: close, time: times[times.length - 1]! });
+  const metrics = computeMetrics({ equityCurve: values, times, intervalMs, trades, fees, initialEquity: 10_000, finalEquity: cash.plus(position.mul(close)), barsInMarket: inMarket });
+  return { times, values, trades, metrics, params: strategy.params };
+}
