@@ -20,7 +20,7 @@ export interface MappedRejection {
 
 /** Checked in order: the first pattern that matches wins. Venue error numbers are Binance-style. */
 const RULES: ReadonlyArray<{ code: ReasonCode; pattern: RegExp }> = [
-  { code: 'VENUE_RATE_LIMITED', pattern: /rate.?limit|too many (requests|orders)|request weight|-1003\b|-1015\b/i },
+  { code: 'VENUE_RATE_LIMITED', pattern: /rate.?limit|too many (new )?(requests|orders)|request weight|-1003\b|-1015\b/i },
   { code: 'VENUE_DUPLICATE_ORDER', pattern: /duplicate|already (exists|used)|client ?order ?id.*(exists|used|taken)|-2026\b/i },
   { code: 'VENUE_INSUFFICIENT_BALANCE', pattern: /insufficient|not enough (balance|funds|margin)|balance is too low|-2010\b.*balance|-2019\b/i },
   { code: 'VENUE_MARKET_CLOSED', pattern: /market (is )?closed|halted|trading (is )?(halted|disabled|suspended|not allowed)|not trading|symbol.*(suspended|delisted)|outside trading hours/i },
