@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { canonicalJson } from '../../events/canonical.js';
 import type { NewEvent } from '../../events/envelope.js';
+import { validatedDataJson } from '../../events/event-factory.js';
 
 /**
  * Two fingerprints of a run, computed incrementally as events go by (nothing is held in memory):
@@ -39,7 +40,8 @@ export class RunFingerprints {
   private decisionEvents = 0;
 
   observe(e: FingerprintableEvent | NewEvent): void {
-    const dataJson = canonicalJson(e.data);
+    // createEvent() already encoded the data canonically: reuse those bytes when it did.
+    const dataJson = validatedDataJson(e.data, e.type) ?? canonicalJson(e.data);
     this.run.update(
       canonicalJson({ eventId: e.eventId, metadata: e.metadata, schemaVersion: e.schemaVersion, type: e.type }) + dataJson + '\n',
     );

@@ -1,0 +1,249 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, Option } from 'commander';
+import { createRiskPolicy } from '../../engine/risk/index.js';
+import { createStrategy } from '../../engine/strategies/index.js';
+import { StrategyConfigError } from '../../engine/strategy.js';
+import { Decimal } from '../../engine/values.js';
+import type { EventsMode } from '../../replay/backtest/backtest-config.js';
+import { EmptyDataError } from '../../replay/backtest/errors.js';
+import { type BacktestResult, runBacktest } from '../../replay/backtest/run-backtest.js';
+import { DataError, openBarSource } from '../../replay/data/index.js';
+import { roundTripToJson } from '../../replay/metrics/index.js';
+import { resolveEngineConfig } from '../config-file.js';
+import { InputError, UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { openStore } from '../open-store.js';
+import { jsonOption, type RegisterCommand } from '../program.js';
+import { formatBacktestSummary } from '../../replay/backtest/summary.js';
+
+interface BacktestOptions {
+  data: string;
+  symbol: string;
+  strategy: string;
+  param: string[];
+  seed: string;
+  feeBps?: string;
+  slippageBps?: string;
+  fill?: 'next-open' | 'close';
+  participationCap?: string;
+  events: EventsMode;
+  report?: string;
+  tz: string;
+  initialCash?: string;
+  config?: string;
+  profile?: string;
+  json?: boolean;
+}
+
+/** Long runs get a progress bar (stderr, TTY only). */
+const PROGRESS_MIN_BARS = 50_000;
+
+/**
+ * `engine backtest`: one deterministic run of a strategy over historical or synthetic bars through
+ * the engine's own cycle, recorded in the log. Everything is validated (flags, config, strategy,
+ * the whole data file) before the store is opened: bad input exits 2 with nothing appended.
+ */
+export const registerBacktest: RegisterCommand = (program, cli) => {
+  jsonOption(
+    program
+      .command('backtest')
+      .description('backtest a strategy over a CSV file or synthetic bars; every snapshot, intent, decision, order and fill is recorded')
+      .requiredOption('--data <csv|synthetic:...>', 'OHLCV CSV file, Binance kline CSV, or synthetic:bars=N,interval=1m,seed=S,...')
+      .requiredOption('--symbol <S>', 'instrument symbol')
+      .requiredOption('--strategy <name>', 'strategy: sma-cross or donchian-breakout')
+      .option('--param <k=v>', 'strategy parameter (repeatable)', collect, [])
+      .requiredOption('--seed <n>', 'seed of every random choice of the run', seedArg)
+      .option('--fee-bps <n>', 'fee per fill in basis points of notional (config default 10)', decimalArg('--fee-bps'))
+      .option('--slippage-bps <n>', 'adverse slippage of market fills in basis points (config default 5)', decimalArg('--slippage-bps'))
+      .addOption(new Option('--fill <when>', 'market orders fill at the next bar open or the signal bar close').choices(['next-open', 'close']))
+      .option('--participation-cap <f>', 'max share of a bar volume one order may take (0-1]; partial fills', decimalArg('--participation-cap'))
+      .addOption(new Option('--events <mode>', 'full: every bar recorded; decisions: data hash and range only').choices(['full', 'decisions']).default('full'))
+      .option('--report <file.html>', 'write a self-contained HTML report')
+      .option('--tz <IANA>', 'time zone of naive timestamps in the data', 'UTC')
+      .option('--initial-cash <n>', 'starting cash in the quote asset (config default 100000)', decimalArg('--initial-cash'))
+      .option('--config <file>', 'engine configuration file (JSON with profiles)')
+      .option('--profile <name>', 'configuration profile: dev, paper, prod (default dev)'),
+  ).action(
+    cli.action<BacktestOptions>(async ({ global, out, logger, signal }, opts) => {
+      const params = parseParams(opts.param);
+      const { config } = resolveEngineConfig({
+        command: 'backtest',
+        ...(opts.config !== undefined ? { file: opts.config } : {}),
+        ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+        overrides: {
+          symbol: opts.symbol,
+          initialCash: opts.initialCash,
+          strategy: { name: opts.strategy, params },
+          simulation: {
+            feeBps: opts.feeBps === undefined ? undefined : Number(opts.feeBps),
+            slippageBps: opts.slippageBps === undefined ? undefined : Number(opts.slippageBps),
+            fill: opts.fill,
+            participationCap: opts.participationCap,
+          },
+        },
+      });
+      const strategy = asInputError(() => createStrategy(config.strategy.name, config.strategy.params));
+      const source = asInputError(() => openBarSource(opts.data, { tz: opts.tz, symbol: opts.symbol }));
+      const scan = await asInputErrorAsync(() => source.scan());
+      if (scan.barCount === 0) throw new InputError(`${opts.data}: no bars to backtest`);
+
+      const opened = await openStore(global.db, { access: 'write', create: true });
+      let result: BacktestResult;
+      const progress = progressBar(scan.barCount);
+      try {
+        logger.info({ data: opts.data, bars: scan.barCount, strategy: strategy.name, events: opts.events }, 'backtest starting');
+        result = await asInputErrorAsync(() =>
+          runBacktest(opened.store, {
+            settings: {
+              symbol: config.symbol,
+              quoteAsset: config.quoteAsset,
+              strategy: strategy.name,
+              params: strategy.params,
+              seed: opts.seed,
+              fill: config.simulation.fill,
+              feeBps: new Decimal(config.simulation.feeBps),
+              slippageBps: new Decimal(config.simulation.slippageBps),
+              participationCap: config.simulation.participationCap === null ? null : new Decimal(config.simulation.participationCap),
+              initialCash: new Decimal(config.initialCash),
+              qtyStep: new Decimal(config.risk.qtyStep),
+              minNotional: new Decimal(config.risk.minNotional),
+              tz: opts.tz,
+              risk: config.risk,
+            },
+            source,
+            scan,
+            strategy,
+            policy: createRiskPolicy(config.risk),
+            eventsMode: opts.events,
+            packageVersion: program.version() ?? '0.0.0',
+            gitCommit: gitCommit(),
+            ...(progress ? { onProgress: (done: number) => progress.update(done) } : {}),
+          }),
+        );
+      } finally {
+        progress?.stop();
+        await opened.close();
+      }
+      if (signal.aborted) logger.warn('interrupted: the run completed before the signal was honoured');
+      logger.info({ runId: result.runId, written: result.eventsWritten, alreadyStored: result.eventsAlreadyStored }, 'backtest recorded');
+      if (opts.report) {
+        writeFileSync(opts.report, await renderHtmlReport(result, strategy.name, opts.symbol));
+      }
+      if (opts.json) await out.json(jsonResult(result));
+      else for (const line of formatBacktestSummary(result, { symbol: opts.symbol, strategy: strategy.name, db: opened.target.display, report: opts.report ?? null })) await out.line(line);
+      return ExitCode.OK;
+    }),
+  );
+};
+
+function jsonResult(r: BacktestResult): unknown {
+  return {
+    runId: r.runId,
+    stream: r.stream,
+    fingerprint: r.fingerprint,
+    decisionFingerprint: r.decisionFingerprint,
+    configHash: r.configHash,
+    dataHash: r.data.hash,
+    bars: r.data.barCount,
+    events: r.events,
+    eventsWritten: r.eventsWritten,
+    eventsAlreadyStored: r.eventsAlreadyStored,
+    closedAtEnd: r.closedAtEnd,
+    metrics: r.metrics,
+    trades: r.trades.map(roundTripToJson),
+    denials: r.denials,
+    reductions: r.reductions,
+    rejections: r.rejections,
+  };
+}
+
+async function renderHtmlReport(result: BacktestResult, strategy: string, symbol: string): Promise<string> {
+  const { renderBacktestReport } = await import('../../replay/backtest/report.js');
+  return renderBacktestReport(result, { strategy, symbol });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseParams(pairs: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param ${pair}: expected key=value`);
+    params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return params;
+}
+
+function seedArg(value: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value)) throw new InvalidArgumentError(`--seed must be letters, digits, '_', '-' or '.', got "${value}"`);
+  return value;
+}
+
+function decimalArg(name: string): (value: string) => string {
+  return (value: string) => {
+    const v = value.trim();
+    if (!/^(\d+\.?\d*|\.\d+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative number, got "${value}"`);
+    return new Decimal(v).toFixed();
+  };
+}
+
+function asInputError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw toInputError(err);
+  }
+}
+
+async function asInputErrorAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toInputError(err);
+  }
+}
+
+function toInputError(err: unknown): unknown {
+  if (err instanceof DataError) return new InputError(err.message);
+  if (err instanceof StrategyConfigError || err instanceof EmptyDataError) return new InputError(err.message);
+  return err;
+}
+
+function progressBar(total: number): cliProgress.SingleBar | null {
+  if (process.stderr.isTTY !== true || total < PROGRESS_MIN_BARS) return null;
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'backtest [{bar}] {percentage}% {value}/{total} bars, eta {eta_formatted}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return bar;
+}
+
+/**
+ * The commit of the checkout the CLI runs from, when it is one (read from .git, no child process).
+ * ENGINE_GIT_COMMIT overrides it (builds outside a checkout; reproducible runs across commits); empty = none.
+ */
+function gitCommit(): string | null {
+  const given = process.env.ENGINE_GIT_COMMIT;
+  if (given !== undefined) return given.trim() === '' ? null : given.trim();
+  try {
+    let dir = path.dirname(fileURLToPath(import.meta.url));
+    for (let i = 0; i < 6 && !existsSync(path.join(dir, '.git')); i++) dir = path.dirname(dir);
+    const gitDir = path.join(dir, '.git');
+    if (!existsSync(gitDir)) return null;
+    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref: ')) return /^[0-9a-f]{40}$/.test(head) ? head : null;
+    const ref = head.slice(5);
+    const loose = path.join(gitDir, ref);
+    if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
+    const packed = readFileSync(path.join(gitDir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
+    return packed ? packed.slice(0, 40) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,12 @@
+/** The data held no bars: nothing to backtest (the CLI maps it to exit 2, nothing appended). */
+export class EmptyDataError extends Error {
+  override readonly name = 'EmptyDataError';
+  constructor(readonly source: string) {
+    super(`${source}: no bars to backtest`);
+  }
+}
+
+/** The log already holds this run id with different events (e.g. the engine changed since). */
+export class RunMismatchError extends Error {
+  override readonly name = 'RunMismatchError';
+}
