@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from './logger.js';
 import { createCli } from './program.js';
 // ---- REGISTER: one import per command module ----
+import { registerBacktest } from './commands/backtest.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEvents } from './commands/events.js';
@@ -41,6 +42,7 @@ const cli = createCli({
 });
 
 // ---- REGISTER: one call per command module ----
+registerBacktest(cli.program, cli);
 registerEvents(cli.program, cli);
 registerRuns(cli.program, cli);
 // registerProjections(cli.program, cli);
