@@ -98,6 +98,14 @@ describe('one scenario per reason code', () => {
     expect(flip.approvedQty.toString()).toBe('3');
   });
 
+  it('notional caps never cut a close: selling a position worth 2000 under a 1000 cap is APPROVED; a flip is capped on its new part', () => {
+    const p = createRiskPolicy(riskConfig({ maxOrderNotional: '1000', allowShort: true }));
+    expect(p.decide(sell(20), ctx({ portfolio: long(20) })).verdict).toBe('APPROVED');
+    const flip = p.decide(sell(35), ctx({ portfolio: long(20) }));
+    expect(flip.reasonCode).toBe('NOTIONAL_CAP_PER_ORDER');
+    expect(flip.approvedQty.toString()).toBe('30');
+  });
+
   it('unresolved unknown orders force OBSERVE even if the recorded mode is NORMAL', () => {
     const v = createRiskPolicy(riskConfig()).decide(buy(1), ctx({}, { unresolvedUnknownOrders: 1 }));
     expect(v.reasonCode).toBe('RISK_MODE_OBSERVE');

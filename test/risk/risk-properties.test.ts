@@ -109,8 +109,10 @@ function violations(s: Scenario, q: ReturnType<typeof D>): string[] {
   if (q.gt(s.qty)) v.push('approvedQty > requestedQty');
   if (!q.div(l.qtyStep).isInteger()) v.push('qty not a multiple of the step');
   if (notional.lt(l.minNotional)) v.push('below min notional');
-  if (l.maxOrderNotional && notional.gt(l.maxOrderNotional)) v.push('per-order cap');
-  if (l.maxCycleNotional && s.cycleNotional.plus(notional).gt(l.maxCycleNotional)) v.push('per-cycle cap');
+  const closingQ = s.side === 'SELL' ? (s.position.gt(0) ? s.position : D(0)) : s.position.lt(0) ? s.position.neg() : D(0);
+  const newExposure = (q.gt(closingQ) ? q.minus(closingQ) : D(0)).mul(s.price);
+  if (l.maxOrderNotional && newExposure.gt(l.maxOrderNotional)) v.push('per-order cap');
+  if (l.maxCycleNotional && newExposure.gt(0) && s.cycleNotional.plus(newExposure).gt(l.maxCycleNotional)) v.push('per-cycle cap');
   if (l.maxPositionQty && after.abs().gt(l.maxPositionQty) && addsExposure) v.push('position cap');
   if (s.side === 'BUY') {
     const cashAfter = s.cash.minus(q.mul(s.price).mul(D(1).plus(D(l.priceBufferBps).div(10_000))));

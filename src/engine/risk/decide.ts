@@ -20,8 +20,11 @@ import type { ProposedOrder, RiskContext, RiskMode, RiskState, RiskVerdict } fro
  *  2. RISK     STALE_DATA, RATE_LIMIT   deny the whole order
  *  3. RISK     RISK_MODE_OBSERVE, DAILY_LOSS_LIMIT   gates like the kill switch
  *  4. EXECUTION PRECISION, MIN_NOTIONAL on the order as requested: deny
+ *     (ctx.cycleNotional is the caller's running total of new-exposure notional approved this cycle;
+ *     counting closes in it too is merely conservative)
  *  5. sizing, each may REDUCE the quantity: RISK_MODE_REDUCE (scales the exposure-increasing part),
- *     NOTIONAL_CAP_PER_ORDER, NOTIONAL_CAP_PER_CYCLE, POSITION_CAP, INSUFFICIENT_BALANCE, CASH_RESERVE
+ *     NOTIONAL_CAP_PER_ORDER, NOTIONAL_CAP_PER_CYCLE (both on the new-exposure part only: a close is
+ *     never cut), POSITION_CAP, INSUFFICIENT_BALANCE, CASH_RESERVE
  *  6. round down to the quantity step. If what is left is zero or below the minimum notional the order
  *     is DENIED with the code of the limit that cut it (its context also shows minNotional); otherwise
  *     REDUCED with that code (PRECISION when only the rounding changed it)
@@ -91,8 +94,8 @@ export function decideOrder(order: ProposedOrder, ctx: RiskContext, limits: Risk
   const unitCost = order.refPrice.mul(limits.costFactor);
   const tradableEquity = Decimal.max(portfolio.equity.minus(portfolio.reserve), ZERO);
   const sizing: Array<() => QtyLimit | null> = [
-    () => checkOrderNotional(limits.maxOrderNotional, qty, order.refPrice),
-    () => checkCycleNotional(limits.maxCycleNotional, ctx.cycleNotional, qty, order.refPrice),
+    () => checkOrderNotional(limits.maxOrderNotional, qty, reducing, order.refPrice),
+    () => checkCycleNotional(limits.maxCycleNotional, ctx.cycleNotional, qty, reducing, order.refPrice),
     () => checkPositionCap(maxPositionFor(limits, order.symbol), order.side, position, qty),
     () => checkBalance(order.side, qty, portfolio.cash, position, unitCost, limits.allowShort),
     () => checkCashReserve(order.side, qty, portfolio.cash, tradableEquity.mul(limits.cashReserveFraction), unitCost),
