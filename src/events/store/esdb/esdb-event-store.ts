@@ -24,7 +24,7 @@ import {
 } from '../../errors.js';
 import { computeHash, GENESIS_HASH } from '../../hash-chain.js';
 import { assertExpectedVersion, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
-import type { AppendResult, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import type { AppendResult, CheckpointStore, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
 import {
   CHAIN_STREAM,
   CLAIM_TYPE,
@@ -35,11 +35,14 @@ import {
   type ClaimData,
   type ReleaseData,
 } from './chain-records.js';
+import { EsdbCheckpointStore } from './esdb-checkpoint-store.js';
 import { decodeRecorded, encodeEnvelope, type EsdbRecorded } from './envelope-codec.js';
 import { EsdbDeadlineExceededError, isNotLeader, toStoreError } from './esdb-errors.js';
 import { eventUuid } from './event-uuid.js';
 
 export interface EsdbStoreOptions {
+  /** Open for reading only: append and checkpoint saves throw StoreUnavailableError. */
+  readonly?: boolean;
   /** Per-call deadline (default: the connection string's defaultDeadline, else 10 000 ms). */
   deadlineMs?: number;
   /** How long another writer's unfinished claim on the chain head is waited for before it is declared abandoned. */
@@ -102,6 +105,8 @@ export class EsdbEventStore implements EventStore {
   private readonly pendingSeen = new Map<bigint, number>();
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
+  private readonly readonly: boolean;
+  private checkpointStore: EsdbCheckpointStore | undefined;
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -112,6 +117,13 @@ export class EsdbEventStore implements EventStore {
     this.deadlineMs = options.deadlineMs ?? connectionDeadline ?? 10_000;
     this.leaseMs = options.claimLeaseMs ?? 5_000;
     this.window = options.idempotencyWindow ?? 64;
+    this.readonly = options.readonly ?? false;
+  }
+
+  /** Projection checkpoints, kept in their own streams beside the log. */
+  checkpoints(): CheckpointStore {
+    this.checkpointStore ??= new EsdbCheckpointStore(this.client, this.deadlineMs, this.readonly);
+    return this.checkpointStore;
   }
 
   /** Connects and checks the server answers; StoreOpenError when it cannot be used. */
@@ -138,6 +150,7 @@ export class EsdbEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     this.assertOpen();
+    if (this.readonly) throw new StoreUnavailableError(`${this.location} was opened read-only`);
     assertExpectedVersion(expectedVersion);
     if (stream === CHAIN_STREAM || stream.startsWith('$')) throw new TypeError(`append: stream name "${stream}" is reserved`);
     const batch = prepareBatch(stream, events);
@@ -333,19 +346,21 @@ export class EsdbEventStore implements EventStore {
 
   async *readStream(stream: string, options: ReadOptions = {}): AsyncIterable<StoredEvent> {
     this.assertOpen();
-    if (options.maxCount !== undefined && options.maxCount <= 0) return;
-    const iter = this.client.readStream(stream, {
-      fromRevision: BigInt(options.fromVersion ?? 0),
-      ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
-    });
-    try {
-      for await (const resolved of iter) {
-        const e = resolved.event ? decodeRecorded(resolved.event as EsdbRecorded) : null;
+    let from = options.fromVersion ?? 0;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    // Whole pages are drained before anything is yielded: a reader that stops early must not leave
+    // a half-read gRPC stream behind (the client would wait for it on close).
+    while (remaining > 0) {
+      const size = Math.min(PAGE, remaining);
+      const recs = await this.readRaw(stream, BigInt(from), size, FORWARDS);
+      if (!recs) return;
+      for (const r of recs) {
+        const e = decodeRecorded(r);
         if (e) yield e;
       }
-    } catch (err) {
-      if (err instanceof StreamNotFoundError) return;
-      throw toStoreError(err, `read of "${stream}"`, this.deadlineMs);
+      if (recs.length < size) return;
+      remaining -= recs.length;
+      from = Number(recs[recs.length - 1]!.revision) + 1;
     }
   }
 
