@@ -37,7 +37,8 @@ export function renderReport(input: ReportInput): string {
   const { times, values } = input.equity;
   if (times.length !== values.length) throw new RangeError(`equity has ${times.length} times but ${values.length} values`);
   const title = escapeHtml(input.title);
-  const chart = times.length >= 2 ? charts(input) : '<p class="empty">Not enough bars to draw a chart.</p>';
+  const drawable = times.length >= 2 && Array.prototype.every.call(values, (v: number) => Number.isFinite(v));
+  const chart = drawable ? charts(input) : '<p class="empty">Not enough finite equity values to draw a chart.</p>';
   const params = Object.entries(input.params ?? {});
   return [
     '<!doctype html>',
@@ -81,7 +82,13 @@ function charts(input: ReportInput): string {
 
   const dd = drawdownSeries(values);
   let maxDd = 0;
-  for (let i = 0; i < n; i++) maxDd = Math.max(maxDd, dd[i]!);
+  let maxDdAt = 0;
+  for (let i = 0; i < n; i++) {
+    if (dd[i]! > maxDd) {
+      maxDd = dd[i]!;
+      maxDdAt = i;
+    }
+  }
   const depth = maxDd > 0 ? maxDd * 1.05 : 0.01;
   const xD = linearScale(t0, t1, DRAWDOWN_FRAME.left, WIDTH - DRAWDOWN_FRAME.right);
   const yD = linearScale(0, depth, DRAWDOWN_FRAME.top, DRAWDOWN_FRAME.height - DRAWDOWN_FRAME.bottom);
@@ -102,11 +109,21 @@ function charts(input: ReportInput): string {
     yAxis(DRAWDOWN_FRAME, yD, niceTicks(0, depth, 4), (v) => (v === 0 ? '0%' : `-${percent(v, 1)}`)),
     xAxis(DRAWDOWN_FRAME, xD, true),
     `<path class="dd" d="${ddArea}"/>`,
+    maxDd > 0 ? deepest(xD(times[maxDdAt]!), yD(maxDd), maxDd, times[maxDdAt]!) : '',
     '</svg>',
     `<figcaption><span class="buy">&#9650;</span> buy &nbsp; <span class="sell">&#9660;</span> sell &nbsp; <span class="hollow">&#9651;&#9661;</span> closed at the last close &nbsp; Equity (top) and drawdown from the running peak (bottom), UTC.</figcaption>`,
     downsampled,
     '</figure>',
   ].join('\n');
+}
+
+/** Marks the deepest point of the drawdown with its depth and time. */
+function deepest(px: number, py: number, depth: number, t: number): string {
+  const x = Math.round(px * 10) / 10;
+  const y = Math.round(py * 10) / 10;
+  const anchor = px > WIDTH * 0.8 ? 'end' : 'start';
+  const dx = anchor === 'end' ? -8 : 8;
+  return `<circle class="deepest" cx="${x}" cy="${y}" r="3"/><text class="tick" x="${x + dx}" y="${y - 2}" text-anchor="${anchor}">max drawdown -${escapeHtml(percent(depth))} (${escapeHtml(isoTime(t))})</text>`;
 }
 
 function markers(input: ReportInput, x: Scale, y: Scale): string {
@@ -169,7 +186,7 @@ const STYLE = [
   '.chart{width:100%;height:auto;display:block}',
   '.grid{stroke:#e6e9ef;stroke-width:1}.tick{fill:#5b6475;font-size:11px}',
   '.equity{fill:none;stroke:#2456c8;stroke-width:1.4}',
-  '.dd{fill:#e25c5c;fill-opacity:.35;stroke:#c23b3b;stroke-width:1}',
+  '.dd{fill:#e25c5c;fill-opacity:.35;stroke:#c23b3b;stroke-width:1}.deepest{fill:#c23b3b}',
   '.m{stroke:#fff;stroke-width:.6}.m.buy{fill:#1a9c4b}.m.sell{fill:#d23c3c}.m.hollow{fill:#fff;stroke-width:1.5}.m.hollow.buy{stroke:#1a9c4b}.m.hollow.sell{stroke:#d23c3c}',
   'span.buy{color:#1a9c4b}span.sell{color:#d23c3c}span.hollow{color:#5b6475}',
   '.cols{display:flex;gap:32px;flex-wrap:wrap}.cols section{flex:1 1 380px}',
