@@ -1,4 +1,4 @@
-import { destination, pino, stdTimeFunctions, type LevelWithSilent, type Logger } from 'pino';
+import { destination, pino, stdSerializers, stdTimeFunctions, type LevelWithSilent, type Logger } from 'pino';
 import { createRequire } from 'node:module';
 import type PinoPretty from 'pino-pretty';
 
@@ -29,11 +29,13 @@ export function createLogger(options: LoggerOptions): Logger {
   const stream = options.pretty
     ? loadPretty()({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : destination({ fd, sync: true });
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: { pid: process.pid },
       timestamp: stdTimeFunctions.isoTime,
+      // Errors are serialised (and redacted) by formatters.log below; keep its result as it is.
+      serializers: { err: (e: unknown) => (e instanceof Error ? redactSecrets(e) : e) },
       formatters: {
         log: (obj) => redactSecrets(obj) as Record<string, unknown>,
         bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
@@ -41,6 +43,13 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     stream,
   );
+  // pino applies formatters.bindings to the root only; children (and theirs, which inherit this
+  // property through the prototype chain) get their bindings redacted here.
+  const pinoChild = logger.child;
+  logger.child = function (this: Logger, bindings: Record<string, unknown>, childOptions?: unknown) {
+    return pinoChild.call(this, redactSecrets(bindings) as Record<string, unknown>, childOptions as never);
+  } as typeof logger.child;
+  return logger;
 }
 
 /** pino-pretty is only loaded for a person at a terminal: scripts and CI never pay for it. */
@@ -54,11 +63,14 @@ export const REDACTED = '[REDACTED]';
  * Key names that carry credentials: apiKey, api_key, x-api-key, secret, secretKey, password,
  * authorization, token, privateKey, signature, passphrase, cookie, credentials, and any *.key.
  */
-const SECRET_KEY =
-  /(^|[_\-.])key$|[a-z0-9]Key$|api[_-]?key|secret|passw(or)?d|passphrase|authori[sz]ation|token|signature|cookie|credential|private[_-]?key/i;
+const SECRET_WORDS = /api[_-]?key|secret|passw(or)?d|passphrase|authori[sz]ation|token|signature|cookie|credential|private[_-]?key/i;
+/** key, api_key, x-api-key, hmac.key, API_KEY */
+const KEY_SUFFIX = /(^|[_\-.])key$/i;
+/** apiKey, secretKey (camelCase; "monkey" is not a key) */
+const CAMEL_KEY = /[a-z0-9]Key$/;
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) || /(^|[_\-.])KEY$/.test(key);
+  return SECRET_WORDS.test(key) || KEY_SUFFIX.test(key) || CAMEL_KEY.test(key);
 }
 
 /** A copy of `value` with every credential-like member replaced by [REDACTED], at any depth. */
@@ -67,17 +79,17 @@ export function redactSecrets(value: unknown, seen: WeakSet<object> = new WeakSe
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, seen));
-  const source: Record<string, unknown> =
-    value instanceof Error
-      ? { type: value.name, message: value.message, stack: value.stack, ...(value as unknown as Record<string, unknown>) }
-      : (value as Record<string, unknown>);
-  if (!(value instanceof Error) && !isPlainObject(value)) {
+  if (value instanceof Error) {
+    // type, message, stack, cause and the error's own fields (e.g. a request config with headers).
+    seen.delete(value);
+    return redactSecrets({ ...stdSerializers.err(value) }, seen);
+  }
+  if (!isPlainObject(value)) {
     // Decimal, Date, Map...: their own string form is what a log line should show.
     return typeof (value as { toJSON?: unknown }).toJSON === 'function' ? value : String(value);
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(source)) out[k] = isSecretKey(k) ? REDACTED : redactSecrets(v, seen);
-  if (value instanceof Error && value.cause !== undefined) out.cause = redactSecrets(value.cause, seen);
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? REDACTED : redactSecrets(v, seen);
   return out;
 }
 
