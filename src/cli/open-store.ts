@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StoreOpenError } from '../events/errors.js';
 import type { CheckpointStore, EventStore } from '../events/store/port.js';
+import { openEsdbStore } from '../events/store/esdb/index.js';
 import { SqliteEventStore } from '../events/store/sqlite/sqlite-event-store.js';
 import { redactUrlPassword } from './logger.js';
 
@@ -50,7 +51,8 @@ export async function openStore(db: string, options: OpenStoreOptions): Promise<
   const target = parseStoreTarget(db);
   if (target.kind === 'esdb') {
     // The EventStoreDB adapter (src/events/store/esdb/) plugs in here, and only here.
-    throw new StoreOpenError(target.display, 'the EventStoreDB adapter is not available yet in this build; use a SQLite file path');
+    const store = await openEsdbStore(target.connectionString, { readonly: options.access === 'read' });
+    return { target, store, checkpoints: () => store.checkpoints(), close: () => store.close() };
   }
   const create = options.access === 'write' && options.create === true;
   if (!create && !existsSync(target.path)) {
