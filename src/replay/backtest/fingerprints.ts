@@ -11,11 +11,11 @@ import { validatedDataJson } from '../../events/event-factory.js';
  *   store's coordinates (global position, prevHash), so the same run gives the same fingerprint in
  *   any database. Full and decisions modes write different events, so their run fingerprints differ.
  *
- * - decision fingerprint: sha256 over canonical(type, data) of the decision-bearing events only
- *   (everything except the per-run and per-cycle bookkeeping listed in NON_DECISION_TYPES), in order,
- *   with the run id inside the data (it prefixes intent and client order ids) replaced by "$RUN".
- *   Ids, metadata and run ids legitimately differ between the two event modes and between a run and
- *   its replay; the decisions must not.
+ * - decision fingerprint: sha256 over canonical(type, data, cycleId, at) of the decision-bearing
+ *   events only (everything except the per-run and per-cycle bookkeeping listed in
+ *   NON_DECISION_TYPES), in order, with the run id (it prefixes intent, order and cycle ids) replaced
+ *   by "$RUN". Event ids, causation ids and run ids legitimately differ between the two event modes
+ *   and between a run and its replay; what was decided, in which cycle and at what engine time, must not.
  */
 export const NON_DECISION_TYPES: ReadonlySet<string> = new Set([
   'RunStarted',
@@ -47,8 +47,9 @@ export class RunFingerprints {
     );
     this.events++;
     if (NON_DECISION_TYPES.has(e.type)) return;
-    const runId = (e.metadata as { runId: string }).runId;
-    this.decisions.update(`{"data":${dataJson.split(runId).join('$RUN')},"type":${JSON.stringify(e.type)}}\n`);
+    const m = e.metadata as { runId: string; cycleId: string | null; at: string };
+    const line = `{"at":${JSON.stringify(m.at)},"cycleId":${JSON.stringify(m.cycleId)},"data":${dataJson},"type":${JSON.stringify(e.type)}}\n`;
+    this.decisions.update(line.split(m.runId).join('$RUN'));
     this.decisionEvents++;
   }
 
