@@ -11,7 +11,7 @@ import type { IntentSource } from './intent-source.js';
 import type { CycleState } from './state.js';
 import { cycleIdFor } from '../ids.js';
 import { type ExecutionRules, checkExecution } from '../execution/execution-checks.js';
-import { submitOrder } from '../execution/submitter.js';
+import { type SubmitRetry, submitOrder } from '../execution/submitter.js';
 
 /**
  * The cycle (DESIGN.md "The core and its three modes"): one function for backtest, replay and live
@@ -42,6 +42,15 @@ export interface CycleEnv {
   eventsMode: 'full' | 'decisions';
   /** Live run without --arm. */
   dryRun: boolean;
+  /** Retry of 429 answers (live runs); absent: a 429 is recorded and not retried. */
+  retry?: SubmitRetry;
+  /** Resolves unknown outcomes after execution, before CycleCompleted (live runs). */
+  reconciler?: CycleReconciler;
+}
+
+/** The reconciliation step of a cycle (src/engine/reconciliation/reconciler.ts). */
+export interface CycleReconciler {
+  reconcile(emitter: CycleEmitter, state: CycleState, now: number, causationId: string | null): Promise<CycleState>;
 }
 
 export interface CycleInput {
@@ -165,6 +174,7 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
       { clientOrderId, symbol: env.symbol, side: draft.side, orderType: draft.orderType, qty: check.qty, limitPrice },
       intentId,
       decisionEvent,
+      env.retry,
     );
     orders++;
     cycleNotional = cycleNotional.add(check.qty.mul(refPrice));
@@ -174,6 +184,12 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   }
   s = await ingestFills(env, emitter, s);
   phaseMs.execution = phase();
+
+  if (env.reconciler) {
+    phase = env.stopwatch.start();
+    s = await env.reconciler.reconcile(emitter, s, now, cause);
+    phaseMs.reconcile = phase();
+  }
 
   phaseMs.total = total();
   if (full) emitter.emit('CycleCompleted', { cycleSeq: input.cycleSeq, phaseMs, intents: drafts.length, orders }, cause);
@@ -201,7 +217,7 @@ function accountView(s: CycleState, close: Decimal): AccountView {
 }
 
 /** Records the fills the venue reports, once each (by fill id), and folds them into the account. */
-async function ingestFills(env: CycleEnv, emitter: CycleEmitter, state: CycleState): Promise<CycleState> {
+export async function ingestFills(env: CycleEnv, emitter: CycleEmitter, state: CycleState): Promise<CycleState> {
   const fills = await env.venue.pollFills();
   if (fills.length === 0) return state;
   let account = state.account;

@@ -2,7 +2,6 @@ import { Decimal, floorToStep } from '../../values.js';
 import type { Bar } from '../../bar.js';
 import type { OrderLookup, OrderRequest, Random, SubmitOutcome, Venue, VenueFill, VenueOrderView } from '../../ports.js';
 import { type SimBookState, type SimOrder, isOpen, viewOf } from './book.js';
-import { type FaultInjector, noFaults } from './faults.js';
 import { type FillPlan, type FillRules, type FillTiming, affordableQty, feeFor, planFill } from './fill-model.js';
 
 export interface SimulatedVenueConfig {
@@ -16,7 +15,14 @@ export interface SimulatedVenueConfig {
   /** Bar length in ms: a close-timed fill happens at bar time + interval. 0 when unknown. */
   intervalMs: number;
   random: Random;
-  faults?: FaultInjector;
+  /** A paper venue restored from its state file (see ./venue-state.ts); absent: a fresh venue. */
+  restore?: SimVenueState;
+}
+
+/** Everything the venue knows, as plain data: what a paper venue persists between engine restarts. */
+export interface SimVenueState {
+  book: SimBookState;
+  lastBar: Bar | null;
 }
 
 /**
@@ -30,19 +36,23 @@ export class SimulatedVenue implements Venue {
   private lastBar: Bar | null = null;
   private timing: FillTiming;
   private closingOut = false;
-  private readonly faults: FaultInjector;
 
   constructor(private readonly config: SimulatedVenueConfig) {
     this.name = config.name ?? 'sim';
     this.timing = config.timing;
-    this.faults = config.faults ?? noFaults;
-    this.book = {
+    this.book = config.restore?.book ?? {
       orders: new Map(),
       open: [],
       balances: new Map(Object.entries(config.initialBalances)),
       outbox: [],
       nextVenueOrderSeq: 1,
     };
+    this.lastBar = config.restore?.lastBar ?? null;
+  }
+
+  /** The live state (not a copy): serialise it before the venue is used again. */
+  exportState(): SimVenueState {
+    return { book: this.book, lastBar: this.lastBar };
   }
 
   /** The market moved on by one bar: resting orders trade against it. */
@@ -66,8 +76,6 @@ export class SimulatedVenue implements Venue {
   }
 
   async submit(request: OrderRequest): Promise<SubmitOutcome> {
-    const injected = this.faults.beforeSubmit(request);
-    if (injected) return injected;
     const existing = this.book.orders.get(request.clientOrderId);
     if (existing) return { kind: 'rejected', reasonCode: 'VENUE_DUPLICATE_ORDER', rawReason: `duplicate clientOrderId ${request.clientOrderId}` };
     const problem = this.validate(request);
@@ -92,16 +100,12 @@ export class SimulatedVenue implements Venue {
       // Placed at the close of the bar it was decided on: it can trade on that closing print.
       this.tryFill(order, this.lastBar, 'close', this.closingOut);
     }
-    const accepted: SubmitOutcome = { kind: 'accepted', venueOrderId: order.venueOrderId };
-    return this.faults.afterAccept(request, accepted) ?? accepted;
+    return { kind: 'accepted', venueOrderId: order.venueOrderId };
   }
 
   async queryOrder(clientOrderId: string): Promise<OrderLookup> {
     const order = this.book.orders.get(clientOrderId);
     if (!order) return { kind: 'not_found' };
-    const visibility = this.faults.hideOrder(clientOrderId);
-    if (visibility === 'not_found') return { kind: 'not_found' };
-    if (visibility === 'unknown') return { kind: 'unknown', detail: 'simulated query timeout' };
     return { kind: 'found', order: viewOf(order) };
   }
 
@@ -116,7 +120,7 @@ export class SimulatedVenue implements Venue {
     if (this.book.outbox.length === 0) return [];
     const fills = this.book.outbox;
     this.book.outbox = [];
-    return this.faults.deliverFills(fills);
+    return fills;
   }
 
   async cancel(clientOrderId: string): Promise<OrderLookup> {
