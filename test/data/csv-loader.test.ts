@@ -162,3 +162,20 @@ describe('CSV layout', () => {
     expect((await collect(source)).length).toBe(3);
   });
 });
+
+describe('rows out of place', () => {
+  it('counts them against the majority direction, even when the first row is the odd one', async () => {
+    const days = ['2024-01-09', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05'];
+    const source = openBarSource(write('first-odd.csv', csv('date,open,high,low,close,volume', days.map((d) => [d, '1', '1', '1', '1', '1']))));
+    const scan = await source.scan();
+    expect(scan.rowsOutOfOrder).toBe(1);
+    expect((await collect(source)).map((b) => iso(b.time)?.slice(0, 10))).toEqual([...days].sort());
+  });
+
+  it('a newest-first file with one row out of place', async () => {
+    const days = ['2024-01-05', '2024-01-04', '2024-01-02', '2024-01-03', '2024-01-01'];
+    const source = openBarSource(write('desc-odd.csv', csv('date,open,high,low,close,volume', days.map((d) => [d, '1', '1', '1', '1', '1']))));
+    expect((await source.scan()).rowsOutOfOrder).toBe(1);
+    expect((await collect(source)).map((b) => iso(b.time)?.slice(0, 10))).toEqual([...days].sort());
+  });
+});

@@ -59,11 +59,11 @@ function simpleTime(text: string): number {
   return Date.UTC(y, m - 1, d, hour, minute);
 }
 
+/** Steps against the majority direction of time in file order. */
 function stepsAgainst(times: number[]): number {
-  const dir = Math.sign((times[1] ?? 0) - (times[0] ?? 0));
-  let n = 0;
-  for (let i = 2; i < times.length; i++) if (Math.sign((times[i] ?? 0) - (times[i - 1] ?? 0)) !== dir) n++;
-  return n;
+  let up = 0;
+  for (let i = 1; i < times.length; i++) if ((times[i] ?? 0) > (times[i - 1] ?? 0)) up++;
+  return Math.min(up, times.length - 1 - up);
 }
 
 const files = HAS_SHARED_DATA

@@ -2,16 +2,17 @@ import { DataError } from './data-error.js';
 
 /**
  * How time moves through a file, row by row in file order: oldest-first or newest-first (decided by
- * the first two bars), counting the rows that step against that direction. Equal neighbours are
- * duplicates and always rejected. In strict mode the first step against the direction is rejected
- * too; otherwise such rows are counted and the caller sorts the file (duplicates that are not
- * neighbours are caught after sorting).
+ * the first two bars), counting steps forward and backward. Equal neighbours are duplicates and
+ * always rejected. In strict mode the first step against the direction is rejected too; otherwise a
+ * file with steps both ways is sorted by the caller (duplicates that are not neighbours are caught
+ * after sorting).
  */
 export class Chronology {
   private prevTime: number | null = null;
   private prevLine = 0;
   private dir: 1 | -1 | 0 = 0;
-  private against = 0;
+  private up = 0;
+  private down = 0;
 
   constructor(
     private readonly file: string,
@@ -24,9 +25,18 @@ export class Chronology {
     return this.dir;
   }
 
-  /** Rows whose time stepped against the file's direction. */
+  /** Steps forward and backward in time between neighbouring rows. */
+  get stepsForward(): number {
+    return this.up;
+  }
+
+  get stepsBackward(): number {
+    return this.down;
+  }
+
+  /** Rows out of place: the steps against the file's majority direction. */
   get outOfOrder(): number {
-    return this.against;
+    return Math.min(this.up, this.down);
   }
 
   add(time: number, line: number): void {
@@ -34,18 +44,17 @@ export class Chronology {
     if (prev !== null) {
       if (time === prev) throw duplicateTimestamp(this.file, this.field, time, line, this.prevLine);
       const step = time > prev ? 1 : -1;
+      if (step === 1) this.up++;
+      else this.down++;
       if (this.dir === 0) this.dir = step;
-      else if (step !== this.dir) {
-        if (this.strict) {
-          const order = this.dir === 1 ? 'oldest-first' : 'newest-first';
-          throw new DataError(
-            this.file,
-            line,
-            this.field,
-            `non-monotonic time: ${iso(time)} comes after ${iso(prev)} on line ${this.prevLine} in a file that runs ${order}`,
-          );
-        }
-        this.against++;
+      else if (step !== this.dir && this.strict) {
+        const order = this.dir === 1 ? 'oldest-first' : 'newest-first';
+        throw new DataError(
+          this.file,
+          line,
+          this.field,
+          `non-monotonic time: ${iso(time)} comes after ${iso(prev)} on line ${this.prevLine} in a file that runs ${order}`,
+        );
       }
     }
     this.prevTime = time;

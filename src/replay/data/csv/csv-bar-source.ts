@@ -96,23 +96,24 @@ export class CsvBarSource implements BarSource {
       if (!row) continue;
       chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
       chronology.add(row.bar.time, row.line);
-      const cleanAscending = chronology.direction !== -1 && chronology.outOfOrder === 0;
-      if (cleanAscending) {
+      const ascendingSoFar = chronology.stepsBackward === 0;
+      if (ascendingSoFar) {
         hasher.add(row.bar);
         if (prev !== null) tally.add(row.bar.time - prev);
       }
       // Oldest-first files need no index; one that later turns out unordered is indexed again below.
-      if (chronology.direction === 1 && chronology.outOfOrder === 0) index = null;
+      if (ascendingSoFar && chronology.stepsForward > 0) index = null;
       index?.push(row.bar.time, row.startByte, row.endByte, row.line);
       first ??= row.bar.time;
       prev = row.bar.time;
       count++;
     }
     interpreter.finish(count);
-    const direction = chronology?.direction ?? 0;
+    const backward = chronology?.stepsBackward ?? 0;
+    const forward = chronology?.stepsForward ?? 0;
     const outOfOrder = chronology?.outOfOrder ?? 0;
 
-    if (direction !== -1 && outOfOrder === 0) {
+    if (backward === 0) {
       const intervalMs = tally.mode();
       return {
         scan: scanResult(hasher.digest(), interpreter.symbol, intervalMs, first, prev, count, 0),
@@ -123,7 +124,7 @@ export class CsvBarSource implements BarSource {
     const layout = interpreter.currentLayout;
     if (layout === null) throw new Error('unreachable: data rows without a layout');
     const fullIndex = index !== null && index.length === count ? index : await this.indexRows();
-    const ordered: OrderedRead = { index: fullIndex, order: fullIndex.timeOrder(direction, outOfOrder > 0), layout };
+    const ordered: OrderedRead = { index: fullIndex, order: fullIndex.timeOrder(forward === 0 ? -1 : 1, forward > 0), layout };
     const inOrder = new BarHasher();
     const inOrderTally = new IntervalTally();
     let before: DataRow | null = null;
