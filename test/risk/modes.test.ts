@@ -89,3 +89,24 @@ describe('risk modes', () => {
     expect(ps.decide(order('SELL', 8), { ...base, state: st, portfolio: pf }).approvedQty.toString()).toBe('5');
   });
 });
+
+describe('OBSERVE cool-off', () => {
+  it('without a cool-off a flat account stays in OBSERVE; with one, the baseline rebases and trading resumes', () => {
+    const equities = [1000, 790, 790, 790, 790];
+    const sticky = createRiskPolicy(riskConfig());
+    const cooling = createRiskPolicy(riskConfig({ modes: { observeCoolOffMs: 2 * HOUR } }));
+    const run = (p: typeof sticky) => {
+      let s = initialRiskState(D(1000), NOW, 'UTC');
+      const out: string[] = [];
+      equities.forEach((e, i) => {
+        const r = p.observe(s, D(e), NOW + i * HOUR);
+        s = r.state;
+        out.push(r.transition ? `${r.transition.to}:${r.transition.reasonCode}:${r.transition.context['peakRebasedAfterMs'] ?? '-'}` : s.mode);
+      });
+      return out;
+    };
+    expect(run(sticky)).toEqual(['NORMAL', 'OBSERVE:DRAWDOWN_BREACH:-', 'OBSERVE', 'OBSERVE', 'OBSERVE']);
+    // entered OBSERVE at hour 1; at hour 3 two hours have passed
+    expect(run(cooling)).toEqual(['NORMAL', 'OBSERVE:DRAWDOWN_BREACH:-', 'OBSERVE', `NORMAL:DRAWDOWN_RECOVERED:${2 * HOUR}`, 'NORMAL']);
+  });
+});

@@ -38,3 +38,18 @@ describe('self-financing', () => {
     );
   });
 });
+
+describe('RiskPolicy.settleRealizedPnl (what the cycle calls after a fill that realized P&L)', () => {
+  it('uses the configured profitReserveFraction and yields ReserveAllocated data', async () => {
+    const { createRiskPolicy } = await import('../../src/engine/risk/policy.js');
+    const { riskConfig } = await import('./helpers.js');
+    const p = createRiskPolicy(riskConfig({ profitReserveFraction: '0.3' }));
+    const win = p.settleRealizedPnl!(D(500), { clientOrderId: 'c-9' });
+    expect(win.toReserve.toString()).toBe('150');
+    expect(win.event).toEqual({ amount: '150', fraction: '0.3', context: { clientOrderId: 'c-9', realizedPnl: '500' } });
+    expect(schemas.ReserveAllocated.safeParse(win.event).success).toBe(true);
+    const loss = p.settleRealizedPnl!(D(-80), {});
+    expect(loss.toReserve.isZero()).toBe(true);
+    expect(loss.event).toBeNull();
+  });
+});

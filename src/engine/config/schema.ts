@@ -59,6 +59,12 @@ export const RiskModesSection = z
     normalBelowDrawdown: fraction().prefault('0.05'),
     /** Hysteresis: OBSERVE relaxes to REDUCE only once drawdown is below this (<= observeAtDrawdown). */
     reduceBelowDrawdown: fraction().prefault('0.15'),
+    /**
+     * Cool-off: after this long in OBSERVE (and no unresolved unknown order), the drawdown baseline is
+     * rebased to the current equity, so trading resumes. null = OBSERVE holds until equity itself
+     * recovers, which a flat account never does: a hard circuit breaker.
+     */
+    observeCoolOffMs: positiveInt().nullable().default(null),
     /** In REDUCE, the exposure-increasing part of every order is multiplied by this. */
     reduceFactor: positiveFraction().prefault('0.5'),
   })
@@ -124,6 +130,65 @@ export const SloSection = z
   })
   .prefault({});
 
+/** Faults the paper venue (`--venue sim`) plays, seeded: see src/engine/venues/fault-injection/. */
+export const SimFaultsSection = z
+  .strictObject({
+    /** Share of submissions that draw a fault (0: none). */
+    rate: fraction().prefault('0'),
+    /** Which faults may be drawn. */
+    kinds: z
+      .array(z.enum(['timeout-after-accept', 'timeout-before-accept', 'rate-limited', 'lost-ack', 'never-visible', 'queries-fail', 'duplicate-fills']))
+      .default(['timeout-after-accept', 'timeout-before-accept', 'rate-limited', 'lost-ack', 'never-visible', 'duplicate-fills']),
+    /** lost-ack: lookups that miss the order before it shows. */
+    lostAckHiddenQueries: nonNegativeInt().default(1),
+    /** rate-limited: 429 answers before the venue takes the order, and the Retry-After they carry. */
+    rateLimitedTimes: positiveInt().default(1),
+    retryAfterMs: nonNegativeInt().default(50),
+    /** duplicate-fills: how many times each fill is reported. */
+    duplicateCopies: positiveInt().default(2),
+  })
+  .prefault({});
+
+/** The simulated venue of a paper run: a seeded price walk it trades against, and its own state file. */
+export const SimVenueSection = z
+  .strictObject({
+    seed: z.string().min(1).prefault('1'),
+    startPrice: positiveDecimal().prefault('100'),
+    /** Standard deviation of one step's log return. */
+    volatility: nonNegativeNumber().default(0.002),
+    /** Volume of each walk bar (base asset): with simulation.participationCap it makes partial fills. */
+    barVolume: positiveDecimal().prefault('1000'),
+    /** State file (book, balances, fills, walk position); null: `<db>.venue.json` beside the database. */
+    statePath: z.string().min(1).nullable().default(null),
+    faults: SimFaultsSection,
+  })
+  .prefault({});
+
+/** `engine stage7-run`: cycle pacing, submit retries and the reconciler. */
+export const LiveSection = z
+  .strictObject({
+    /** Time between cycle starts (overridden by --interval). */
+    intervalMs: positiveInt().default(1_000),
+    /** Bar length the venue's price walk reports; null: the cycle interval. */
+    barIntervalMs: positiveInt().nullable().default(null),
+    backoff: z
+      .strictObject({ baseMs: nonNegativeInt().default(200), capMs: nonNegativeInt().default(10_000), maxAttempts: positiveInt().default(5) })
+      .prefault({}),
+    reconcile: z
+      .strictObject({
+        /** A venue may take this long to show an order it accepted; "not found" is not believed before. */
+        visibilityWindowMs: nonNegativeInt().default(5_000),
+        /** Consecutive clean "not found" answers needed to conclude FAILED. */
+        notFoundConfirmations: positiveInt().default(3),
+        /** Escalate (risk mode OBSERVE) after this many attempts or this age without a verdict. */
+        maxAttempts: positiveInt().default(10),
+        maxAgeMs: nonNegativeInt().default(120_000),
+      })
+      .prefault({}),
+    sim: SimVenueSection,
+  })
+  .prefault({});
+
 export const EngineConfigSchema = z
   .strictObject({
     strategy: StrategySection,
@@ -133,6 +198,7 @@ export const EngineConfigSchema = z
     simulation: SimulationSection,
     risk: RiskSection,
     slo: SloSection,
+    live: LiveSection,
   })
   .prefault({});
 
@@ -164,6 +230,7 @@ export type EngineConfig = z.output<typeof EngineConfigSchema>;
 export type EngineConfigInput = z.input<typeof EngineConfigSchema>;
 export type RiskConfig = EngineConfig['risk'];
 export type SloConfig = EngineConfig['slo'];
+export type LiveConfig = EngineConfig['live'];
 
 export const PROFILE_NAMES = ['dev', 'paper', 'prod'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];

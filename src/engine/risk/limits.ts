@@ -24,6 +24,7 @@ export interface RiskLimits {
     normalBelowDrawdown: Decimal;
     reduceBelowDrawdown: Decimal;
     reduceFactor: Decimal;
+    observeCoolOffMs: number | null;
   };
   profitReserveFraction: Decimal;
 }
@@ -52,6 +53,7 @@ export function riskLimitsFromConfig(c: RiskConfig): RiskLimits {
       normalBelowDrawdown: new Decimal(c.modes.normalBelowDrawdown),
       reduceBelowDrawdown: new Decimal(c.modes.reduceBelowDrawdown),
       reduceFactor: new Decimal(c.modes.reduceFactor),
+      observeCoolOffMs: c.modes.observeCoolOffMs,
     },
     profitReserveFraction: new Decimal(c.profitReserveFraction),
   };

@@ -3,6 +3,7 @@ import { Decimal } from '../values.js';
 import { localDay } from './day-boundary.js';
 import { decideOrder } from './decide.js';
 import { riskLimitsFromConfig } from './limits.js';
+import { allocateRealizedPnl } from './self-financing.js';
 import { drawdown, modeTransition, nextMode } from './modes.js';
 import type { RiskPolicy, RiskState } from './port.js';
 
@@ -14,11 +15,22 @@ export function createRiskPolicy(config: RiskConfig): RiskPolicy {
     observe(state, equity, now) {
       const day = localDay(now, limits.timeZone);
       const rolled: RiskState = day === state.day ? state : { ...state, day, dayStartEquity: equity };
-      const peak = Decimal.max(rolled.peakEquity, equity);
+      const coolOff = limits.modes.observeCoolOffMs;
+      const cooledOff =
+        coolOff !== null && rolled.mode === 'OBSERVE' && rolled.unresolvedUnknownOrders === 0 && now - (rolled.modeSince ?? now) >= coolOff;
+      // A cool-off rebases the drawdown baseline: the loss is accepted and measured afresh from here.
+      const peak = cooledOff ? equity : Decimal.max(rolled.peakEquity, equity);
       const dd = drawdown(peak, equity);
       const to = nextMode(rolled.mode, dd, rolled.unresolvedUnknownOrders, limits.modes);
       const transition = modeTransition(rolled, to, dd, equity, peak, limits.modes);
-      return { state: { ...rolled, peakEquity: peak, mode: to }, transition };
+      if (transition && cooledOff) transition.context['peakRebasedAfterMs'] = String(coolOff);
+      const modeSince = transition ? now : (rolled.modeSince ?? now);
+      return { state: { ...rolled, peakEquity: peak, mode: to, modeSince }, transition };
+    },
+    settleRealizedPnl(realizedPnl, context) {
+      // Only the moved amount matters to the caller: cash already holds the whole result.
+      const r = allocateRealizedPnl({ tradable: new Decimal(0), reserve: new Decimal(0) }, realizedPnl, limits.profitReserveFraction, context);
+      return { toReserve: r.toReserve, event: r.event && { amount: r.event.amount, fraction: r.event.fraction, context: { ...context, realizedPnl: r.event.context['realizedPnl']! } } };
     },
   };
 }

@@ -43,6 +43,8 @@ export interface RiskState {
   recentOrderTimes: readonly number[];
   /** Unknown-outcome orders not yet resolved (execution layer); any > 0 forces OBSERVE. */
   unresolvedUnknownOrders: number;
+  /** Engine time (epoch ms) the current mode began; set by observe() on each transition. */
+  modeSince?: number;
 }
 
 export interface RiskContext {
@@ -88,4 +90,16 @@ export interface RiskPolicy {
    * state (peak, day roll-over, mode with hysteresis) and the mode transition to record, if any.
    */
   observe(state: RiskState, equity: Decimal, now: number): { state: RiskState; transition: RiskModeTransition | null };
+  /**
+   * Self-financing (optional; absent = no reserve). Called after a fill that realized P&L: how much of
+   * it moves from cash into the never-traded reserve, and the ReserveAllocated event data to record
+   * (null when nothing moves: a loss or break-even stays entirely in tradable capital).
+   */
+  settleRealizedPnl?(realizedPnl: Decimal, context: Record<string, string>): ReserveSettlement;
+}
+
+export interface ReserveSettlement {
+  toReserve: Decimal;
+  /** ReserveAllocated event data, decimals as strings. */
+  event: { amount: string; fraction: string; context: Record<string, string> } | null;
 }
