@@ -42,9 +42,7 @@ export class RunFingerprints {
   observe(e: FingerprintableEvent | NewEvent): void {
     // createEvent() already encoded the data canonically: reuse those bytes when it did.
     const dataJson = validatedDataJson(e.data, e.type) ?? canonicalJson(e.data);
-    this.run.update(
-      canonicalJson({ eventId: e.eventId, metadata: e.metadata, schemaVersion: e.schemaVersion, type: e.type }) + dataJson + '\n',
-    );
+    this.run.update(envelopeJson(e) + dataJson + '\n');
     this.events++;
     if (NON_DECISION_TYPES.has(e.type)) return;
     const m = e.metadata as { runId: string; cycleId: string | null; at: string };
@@ -62,6 +60,17 @@ export class RunFingerprints {
       decisionEvents: this.decisionEvents,
     };
   }
+}
+
+/** canonical({ eventId, metadata, schemaVersion, type }), written out directly for the usual metadata keys. */
+function envelopeJson(e: FingerprintableEvent | NewEvent): string {
+  const m = e.metadata as unknown as Record<string, unknown>;
+  const keys = Object.keys(m);
+  const usual = keys.length === 5 && 'at' in m && 'causationId' in m && 'cycleId' in m && 'mode' in m && 'runId' in m;
+  const metadataJson = usual
+    ? `{"at":${JSON.stringify(m.at)},"causationId":${JSON.stringify(m.causationId)},"cycleId":${JSON.stringify(m.cycleId)},"mode":${JSON.stringify(m.mode)},"runId":${JSON.stringify(m.runId)}}`
+    : canonicalJson(m);
+  return `{"eventId":${JSON.stringify(e.eventId)},"metadata":${metadataJson},"schemaVersion":${e.schemaVersion},"type":${JSON.stringify(e.type)}}`;
 }
 
 /** Both fingerprints of a sequence of events (e.g. a run's stream read back from the store). */
