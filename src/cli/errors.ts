@@ -6,6 +6,7 @@ import {
   StoreUnavailableError,
 } from '../events/errors.js';
 import { ConfigError } from '../engine/config/errors.js';
+import { IllegalOrderTransitionError } from '../projections/errors.js';
 import { ExitCode } from './exit-codes.js';
 
 /**
@@ -63,6 +64,8 @@ export function describeError(err: unknown): ErrorReport {
   if (err instanceof ConfigError) return { exitCode: ExitCode.USAGE, line: err.message, unexpected: false };
   if (err instanceof StoreOpenError) return report(ExitCode.USAGE, err.message);
   if (err instanceof EventValidationError) return report(ExitCode.USAGE, err.message);
+  // The log holds an order lifecycle the projections refuse: bad data, named by position.
+  if (err instanceof IllegalOrderTransitionError) return report(ExitCode.USAGE, err.message);
   // A write refused by the log's rules because of what the user asked for: nothing was appended.
   if (err instanceof ExpectedVersionConflictError || err instanceof IdempotencyConflictError) {
     return report(ExitCode.USAGE, err.message);

@@ -32,7 +32,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerEvents } from './commands/events.js';
 import { registerKillSwitch } from './commands/kill-switch.js';
 import { registerReasons } from './commands/reasons.js';
-// import { registerProjections } from './commands/projections.js';
+import { registerProjections } from './commands/projections.js';
 import { registerRuns } from './commands/runs.js';
 
 const cli = createCli({
@@ -45,7 +45,7 @@ const cli = createCli({
 registerBacktest(cli.program, cli);
 registerEvents(cli.program, cli);
 registerRuns(cli.program, cli);
-// registerProjections(cli.program, cli);
+registerProjections(cli.program, cli);
 registerDoctor(cli.program, cli);
 registerReasons(cli.program, cli);
 registerKillSwitch(cli.program, cli);

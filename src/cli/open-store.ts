@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StoreOpenError } from '../events/errors.js';
 import type { CheckpointStore, EventStore } from '../events/store/port.js';
-import { openEsdbStore } from '../events/store/esdb/index.js';
 import { SqliteEventStore } from '../events/store/sqlite/sqlite-event-store.js';
 import { redactUrlPassword } from './logger.js';
 
@@ -51,6 +50,8 @@ export async function openStore(db: string, options: OpenStoreOptions): Promise<
   const target = parseStoreTarget(db);
   if (target.kind === 'esdb') {
     // The EventStoreDB adapter (src/events/store/esdb/) plugs in here, and only here.
+    // Loaded on demand: the gRPC client is heavy, and most runs use SQLite.
+    const { openEsdbStore } = await import('../events/store/esdb/index.js');
     const store = await openEsdbStore(target.connectionString, { readonly: options.access === 'read' });
     return { target, store, checkpoints: () => store.checkpoints(), close: () => store.close() };
   }

@@ -42,7 +42,7 @@ interface DoctorJson {
 function doctor(db: string): { code: number | null; text: string; json: DoctorJson } {
   const text = runCli(['doctor', '--db', db]);
   const json = runCli(['doctor', '--db', db, '--json']);
-  expect(json.code).toBe(text.code);
+  expect(json.code, `text run: ${text.stderr}; json run: ${json.stderr}`).toBe(text.code);
   return { code: text.code, text: text.stdout, json: JSON.parse(json.stdout) as DoctorJson };
 }
 
