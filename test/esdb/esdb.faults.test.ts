@@ -150,3 +150,27 @@ describe.each([true, false])('EsdbEventStore under faults (batchAppend: %s)', (b
     await expect(sub.done).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
+
+describe('EsdbEventStore with several writers', () => {
+  it('concurrent writers on one log take turns on the chain head: every batch stored once, one unbroken chain', async () => {
+    const n = await node();
+    const writers = await Promise.all([0, 1, 2].map(() => open(n.connectionString)));
+    const perWriter = 8;
+    await Promise.all(
+      writers.map(async (w, i) => {
+        let version: number | 'no_stream' = 'no_stream';
+        for (let k = 0; k < perWriter; k++) {
+          const r = await w.append(`run-w${i}`, batch(1 + (k % 3), `run-w${i}`), version);
+          version = r.nextExpectedVersion;
+        }
+      }),
+    );
+    const all = await collect(writers[0]!.readAll());
+    const expectedCount = 3 * Array.from({ length: perWriter }, (_, k) => 1 + (k % 3)).reduce((a, b) => a + b, 0);
+    expect(all.length).toBe(expectedCount);
+    expect(new Set(ids(all)).size).toBe(expectedCount);
+    const verdict = await verifyChain(all, { contiguousPositions: false });
+    expect(verdict.firstBreak).toBeNull();
+    expect(await writers[1]!.listStreams('run-w')).toHaveLength(3);
+  });
+});

@@ -101,6 +101,7 @@ export class EsdbEventStore implements EventStore {
   private readonly window: number;
   private queue: Promise<unknown> = Promise.resolve();
   private lastCompletedClaim: bigint | null = null;
+  private tailCache: { records: ChainRecord[]; revision: bigint | -1n } | null = null;
   private readonly landed = new Set<bigint>();
   private readonly pendingSeen = new Map<bigint, number>();
   private readonly subscriptions = new Set<Subscription>();
@@ -184,7 +185,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   private async appendAttempt(stream: string, batch: PreparedEvent[], expected: ExpectedVersion): Promise<AppendResult> {
-    const [tail, actual] = await Promise.all([this.readChainTail(this.window), this.streamVersion(stream)]);
+    const [tail, actual] = await Promise.all([this.refreshChainTail(), this.streamVersion(stream)]);
 
     const repeat = await this.recentRepeat(stream, batch, tail, actual);
     if (repeat && repeat.kind === 'stored') return repeat.result;
@@ -324,10 +325,44 @@ export class EsdbEventStore implements EventStore {
         }),
         'chain-head append',
       );
-      return r.nextExpectedRevision;
+      const revision = r.nextExpectedRevision;
+      this.remember(parseChainRecord(type, revision, data), revision);
+      return revision;
     } catch (err) {
       if (err instanceof WrongExpectedVersionError) throw new Retry(0); // another writer took the head first
       throw err;
+    }
+  }
+
+  /**
+   * The newest chain records, latest first. The chain stream only grows and its records never change,
+   * so they are kept between appends and each append reads only what other writers added since.
+   */
+  private async refreshChainTail(): Promise<{ records: ChainRecord[]; revision: bigint | -1n }> {
+    const cached = this.tailCache;
+    if (cached && cached.revision >= 0n) {
+      const recs = await this.readRaw(CHAIN_STREAM, cached.revision + 1n, this.window + 1, FORWARDS);
+      if (recs && recs.length <= this.window) {
+        const fresh: ChainRecord[] = [];
+        for (const r of recs) {
+          const parsed = parseChainRecord(r.type, r.revision, r.data);
+          if (parsed) fresh.unshift(parsed);
+        }
+        const revision = recs.length > 0 ? recs[recs.length - 1]!.revision : cached.revision;
+        this.tailCache = { records: [...fresh, ...cached.records].slice(0, this.window), revision };
+        return this.tailCache;
+      }
+    }
+    this.tailCache = await this.readChainTail(this.window);
+    return this.tailCache;
+  }
+
+  private remember(record: ChainRecord | null, revision: bigint): void {
+    const cached = this.tailCache;
+    if (record && cached && cached.revision === revision - 1n) {
+      this.tailCache = { records: [record, ...cached.records].slice(0, this.window), revision };
+    } else {
+      this.tailCache = null;
     }
   }
 

@@ -6,6 +6,7 @@
  * no stream deletion, no link resolution). Test and bench infrastructure only.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server as NetServer, Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
@@ -118,6 +119,10 @@ export class EsdbStandIn {
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`${HOST}:${this.port}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
     );
+    // Like a real server (Kestrel sets TCP_NODELAY), answer without Nagle's delay; grpc-js does not
+    // expose the option, so reach its listening sockets.
+    const internals = server as unknown as { http2Servers?: Map<NetServer, unknown> };
+    for (const h2 of internals.http2Servers?.keys() ?? []) h2.on('connection', (socket: Socket) => socket.setNoDelay(true));
     this.server = server;
   }
 
