@@ -60,7 +60,7 @@ export class CsvBarSource implements BarSource {
       return;
     }
     const interpreter = this.interpreter();
-    for await (const rec of this.records()) {
+    for await (const rec of this.records(false)) {
       const row = interpreter.accept(rec);
       if (row) yield row.bar;
     }
@@ -75,8 +75,8 @@ export class CsvBarSource implements BarSource {
     return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint, this.fromLine === 2);
   }
 
-  private records(): AsyncGenerator<PositionedRecord> {
-    return readCsvRecords(this.path, this.spec, this.fromLine);
+  private records(withBytes = true): AsyncGenerator<PositionedRecord> {
+    return readCsvRecords(this.path, this.spec, this.fromLine, withBytes);
   }
 
   private async runScan(): Promise<ScanState> {

@@ -25,13 +25,20 @@ const VOLUME_PER_MINUTE = 10;
  * next bar opens at this bar's close, and every bar has low <= open, close <= high, all >= one tick.
  */
 export function* generateBars(spec: SyntheticSpec): Generator<Bar> {
+  // Each bar opens at the previous close: reuse that (immutable) Decimal instead of parsing it again.
+  let previousClose: Decimal | null = null;
+  let previousCloseTicks = -1;
   for (const t of generateTickBars(spec)) {
+    const open: Decimal = previousClose !== null && t.open === previousCloseTicks ? previousClose : new Decimal(tickText(t.open, spec.decimals));
+    const close = new Decimal(tickText(t.close, spec.decimals));
+    previousClose = close;
+    previousCloseTicks = t.close;
     yield {
       time: t.time,
-      open: new Decimal(tickText(t.open, spec.decimals)),
+      open,
       high: new Decimal(tickText(t.high, spec.decimals)),
       low: new Decimal(tickText(t.low, spec.decimals)),
-      close: new Decimal(tickText(t.close, spec.decimals)),
+      close,
       volume: new Decimal(tickText(t.volume, VOLUME_DECIMALS)),
     };
   }
