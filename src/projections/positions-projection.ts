@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { AnyStoredEvent } from '../events/event-factory.js';
-import { applyFill, averageCost } from './fill-math.js';
+import { applyFill, averageCost, fillAmounts } from './fill-math.js';
 
 /**
  * The positions projection: per run and symbol, the signed quantity (short is negative), its cost basis,
@@ -90,16 +90,15 @@ export function evolvePositions(state: PositionsState, e: AnyStoredEvent): Posit
     };
     run.symbols.set(d.symbol, p);
   }
-  const qty = new Decimal(d.qty);
-  const price = new Decimal(d.price);
+  const { qty, price, fee } = fillAmounts(d);
   const fx = applyFill(p, d.side, qty, price);
   p.qty = fx.qty;
   p.costBasis = fx.costBasis;
   p.realizedPnl = p.realizedPnl.plus(fx.realized);
   if (d.side === 'BUY') p.boughtQty = p.boughtQty.plus(qty);
   else p.soldQty = p.soldQty.plus(qty);
-  if (isQuoteFee(d.feeAsset, run.quoteAsset)) p.fees = p.fees.plus(d.fee);
-  else p.otherFees.set(d.feeAsset, (p.otherFees.get(d.feeAsset) ?? ZERO).plus(d.fee));
+  if (isQuoteFee(d.feeAsset, run.quoteAsset)) p.fees = p.fees.plus(fee);
+  else p.otherFees.set(d.feeAsset, (p.otherFees.get(d.feeAsset) ?? ZERO).plus(fee));
   p.fills++;
   p.lastFillPrice = price;
   return state;

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { AnyStoredEvent } from '../../events/event-factory.js';
 import { LedgerImbalanceError } from '../errors.js';
-import { applyFill } from '../fill-math.js';
+import { applyFill, fillAmounts } from '../fill-math.js';
 import { isQuoteFee } from '../positions-projection.js';
 import { type AccountTotals, CAPITAL, CASH, FEES, REALIZED_PNL, RESERVE, assetAccount, isDebitNormal } from './accounts.js';
 
@@ -104,8 +104,9 @@ export function postingFor(state: LedgerState, e: AnyStoredEvent): Posting | nul
       if (run?.seenFillIds.has(d.fillId)) return null;
       const account = assetAccount(d.symbol);
       const costBasis = signedBalance(run, account);
-      const fx = applyFill({ qty: run?.inventory.get(d.symbol) ?? ZERO, costBasis }, d.side, new Decimal(d.qty), new Decimal(d.price));
-      const fee = isQuoteFee(d.feeAsset, run?.quoteAsset ?? null) ? new Decimal(d.fee) : ZERO;
+      const amounts = fillAmounts(d);
+      const fx = applyFill({ qty: run?.inventory.get(d.symbol) ?? ZERO, costBasis }, d.side, amounts.qty, amounts.price);
+      const fee = isQuoteFee(d.feeAsset, run?.quoteAsset ?? null) ? amounts.fee : ZERO;
       return make([
         [CASH, fx.cashFlow.minus(fee)],
         [account, fx.costBasis.minus(costBasis)],
@@ -143,14 +144,20 @@ export function evolveLedger(state: LedgerState, e: AnyStoredEvent): LedgerState
       return state;
     }
     run.seenFillIds.add(d.fillId);
+    const { qty, fee } = fillAmounts(d);
     const held = run.inventory.get(d.symbol) ?? ZERO;
-    run.inventory.set(d.symbol, d.side === 'BUY' ? held.plus(d.qty) : held.minus(d.qty));
-    if (!isQuoteFee(d.feeAsset, run.quoteAsset)) run.unpostedFees.set(d.feeAsset, (run.unpostedFees.get(d.feeAsset) ?? ZERO).plus(d.fee));
+    run.inventory.set(d.symbol, d.side === 'BUY' ? held.plus(qty) : held.minus(qty));
+    if (!isQuoteFee(d.feeAsset, run.quoteAsset)) run.unpostedFees.set(d.feeAsset, (run.unpostedFees.get(d.feeAsset) ?? ZERO).plus(fee));
   }
   if (posting) {
     for (const l of posting.lines) {
-      const a = run.accounts.get(l.account) ?? { debits: ZERO, credits: ZERO };
-      run.accounts.set(l.account, l.side === 'DEBIT' ? { debits: a.debits.plus(l.amount), credits: a.credits } : { debits: a.debits, credits: a.credits.plus(l.amount) });
+      let a = run.accounts.get(l.account);
+      if (!a) {
+        a = { debits: ZERO, credits: ZERO };
+        run.accounts.set(l.account, a);
+      }
+      if (l.side === 'DEBIT') a.debits = a.debits.plus(l.amount);
+      else a.credits = a.credits.plus(l.amount);
     }
     run.postings++;
   }

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { AnyStoredEvent } from '../../events/event-factory.js';
 import { IllegalOrderTransitionError } from '../errors.js';
+import { fillAmounts } from '../fill-math.js';
 import { NO_ORDER, type OrderStatus, isTerminal } from './order-status.js';
 import { type OrderEventKind, transitionTarget } from './transition-table.js';
 
@@ -236,7 +237,7 @@ function onFilled(state: OrdersState, e: Extract<AnyStoredEvent, { type: 'OrderF
   if (d.symbol !== order.symbol || d.side !== order.side) {
     illegal(e, d.clientOrderId, from, 'OrderFilled', `fill ${d.fillId} is ${d.side} ${d.symbol}, the order is ${order.side} ${order.symbol}`);
   }
-  const qty = new Decimal(d.qty);
+  const { qty, price, fee } = fillAmounts(d);
   const filledQty = order.filledQty.plus(qty);
   if (filledQty.gt(order.qty)) {
     illegal(e, d.clientOrderId, from, 'OrderFilled', `fill ${d.fillId} of ${d.qty} overfills the order (${order.filledQty.toFixed()} of ${order.qty.toFixed()} filled)`);
@@ -245,9 +246,9 @@ function onFilled(state: OrdersState, e: Extract<AnyStoredEvent, { type: 'OrderF
   const next: OrderStatus = complete ? 'FILLED' : target === 'LATE_FILL' ? 'CANCELED' : target === 'FILL' ? 'PARTIALLY_FILLED' : target;
   run.seenFillIds.add(d.fillId);
   order.filledQty = filledQty;
-  order.filledNotional = order.filledNotional.plus(qty.times(d.price));
+  order.filledNotional = order.filledNotional.plus(qty.times(price));
   order.avgFillPrice = order.filledNotional.div(filledQty);
-  order.fees = order.fees.plus(d.fee);
+  order.fees = order.fees.plus(fee);
   order.feeAsset ??= d.feeAsset;
   order.fills++;
   if (d.venueOrderId !== null) order.venueOrderId ??= d.venueOrderId;
