@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { LockHeldError } from './errors.js';
-import type { StoreTarget } from './open-store.js';
+import { parseStoreTarget, type StoreTarget } from './open-store.js';
 
 /**
  * A single-instance lock per database: one live run (`engine stage7-run`) appends to a log at a time.
@@ -33,6 +33,15 @@ export function lockFileFor(target: StoreTarget): string {
   if (target.kind === 'sqlite') return path.resolve(target.path) + '.lock';
   const id = createHash('sha256').update(target.display).digest('hex').slice(0, 16);
   return path.join(os.tmpdir(), `engine-esdb-${id}.lock`);
+}
+
+/**
+ * The lock a live run takes on its --db before appending anything (stage7-run):
+ *   const lock = acquireRunLock(global.db, 'engine stage7-run');   // LockHeldError => exit 3
+ *   try { ... } finally { lock.release(); }
+ */
+export function acquireRunLock(db: string, command: string): HeldLock {
+  return acquireLock(lockFileFor(parseStoreTarget(db)), { command });
 }
 
 /** A lock or break file older than this whose content cannot be read was abandoned mid-write. */

@@ -1,5 +1,7 @@
 import { doctorPassed, type CheckResult, type Figure } from '../doctor/check.js';
 import { DOCTOR_CHECKS } from '../doctor/checks.js';
+import type { EventStore } from '../../events/store/port.js';
+import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
 import { formatTable } from '../output.js';
@@ -17,6 +19,9 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
       const opened = await openStore(global.db, { access: 'read' });
       const results: CheckResult[] = [];
       try {
+        if (opts.run !== undefined && !(await hasRun(opened.store, opts.run))) {
+          throw new InputError(`--run ${opts.run}: no such run in ${opened.target.display} (engine runs lists them)`);
+        }
         for (const check of DOCTOR_CHECKS) {
           const started = performance.now();
           let result: CheckResult;
@@ -49,4 +54,14 @@ function formatFigures(figures: Record<string, Figure>): string {
   return Object.entries(figures)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
+}
+
+/** Whether the log names this run; true when it cannot tell (a damaged log is for the checks to report). */
+async function hasRun(store: EventStore, runId: string): Promise<boolean> {
+  try {
+    for await (const e of store.readAll()) if (e.metadata.runId === runId) return true;
+  } catch {
+    return true;
+  }
+  return false;
 }
