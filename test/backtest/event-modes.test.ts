@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support.js';
@@ -55,5 +56,18 @@ describe('--events full vs decisions', () => {
     expect(j2.eventsAlreadyStored).toBe(j1.events);
     expect(j2.fingerprint).toBe(j1.fingerprint);
     expect(await storedLines(db)).toEqual(before);
+  });
+
+  it('prints a human summary and writes a self-contained HTML report', async () => {
+    const report = path.join(tmp.dir, 'report.html');
+    const r = await engine([...BASE.filter((a) => a !== '--json'), '--events', 'decisions', '--report', report, '--db', path.join(tmp.dir, 'report.db')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Total return/);
+    expect(r.stdout).toMatch(/Sharpe/);
+    expect(r.stdout).toMatch(/fingerprint +[0-9a-f]{64} \(run\)/);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|<link|src="http/);
   });
 });

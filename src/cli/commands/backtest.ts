@@ -17,6 +17,7 @@ import { InputError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
 import { jsonOption, type RegisterCommand } from '../program.js';
+import { renderBacktestReport } from '../../replay/backtest/report.js';
 import { formatBacktestSummary } from '../../replay/backtest/summary.js';
 
 interface BacktestOptions {
@@ -130,10 +131,10 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       if (signal.aborted) logger.warn('interrupted: the run completed before the signal was honoured');
       logger.info({ runId: result.runId, written: result.eventsWritten, alreadyStored: result.eventsAlreadyStored }, 'backtest recorded');
       if (opts.report) {
-        writeFileSync(opts.report, await renderHtmlReport(result, strategy.name, opts.symbol));
+        writeFileSync(opts.report, renderBacktestReport(result, { strategy: strategy.name, symbol: opts.symbol, params: strategy.params }));
       }
       if (opts.json) await out.json(jsonResult(result));
-      else for (const line of formatBacktestSummary(result, { symbol: opts.symbol, strategy: strategy.name, db: opened.target.display, report: opts.report ?? null })) await out.line(line);
+      else for (const line of formatBacktestSummary(result, { symbol: opts.symbol, strategy: strategy.name, params: strategy.params, db: opened.target.display, report: opts.report ?? null })) await out.line(line);
       return ExitCode.OK;
     }),
   );
@@ -158,11 +159,6 @@ function jsonResult(r: BacktestResult): unknown {
     reductions: r.reductions,
     rejections: r.rejections,
   };
-}
-
-async function renderHtmlReport(result: BacktestResult, strategy: string, symbol: string): Promise<string> {
-  const { renderBacktestReport } = await import('../../replay/backtest/report.js');
-  return renderBacktestReport(result, { strategy, symbol });
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,6 +1,14 @@
+import { renderReport } from '../report/index.js';
 import type { BacktestResult } from './run-backtest.js';
 
-/** The HTML report of a backtest (H4a's renderer once it lands). */
-export async function renderBacktestReport(r: BacktestResult, ctx: { strategy: string; symbol: string }): Promise<string> {
-  return `<!doctype html><meta charset="utf-8"><title>${ctx.strategy} ${ctx.symbol} ${r.runId}</title><pre>${JSON.stringify(r.metrics, null, 2)}</pre>`;
+/** The self-contained HTML page of a backtest (report/renderReport). */
+export function renderBacktestReport(r: BacktestResult, ctx: { strategy: string; symbol: string; params: Readonly<Record<string, string>> }): string {
+  return renderReport({
+    title: `${ctx.strategy} on ${ctx.symbol}`,
+    subtitle: `run ${r.runId} · ${r.data.barCount} bars (${r.data.interval ?? 'irregular'}) · fingerprint ${r.fingerprint.slice(0, 16)}… · decisions ${r.decisionFingerprint.slice(0, 16)}…`,
+    metrics: r.metrics,
+    equity: r.equity,
+    trades: r.trades,
+    params: ctx.params,
+  });
 }
