@@ -179,3 +179,20 @@ describe('rows out of place', () => {
     expect((await collect(source)).map((b) => iso(b.time)?.slice(0, 10))).toEqual([...days].sort());
   });
 });
+
+describe('separate date and time columns', () => {
+  it('joins a MetaTrader-style Date,Time pair', async () => {
+    const rows = [
+      ['2024.01.02', '10:00', '1', '2', '0.5', '1.5', '7'],
+      ['2024.01.02', '10:05', '1', '2', '0.5', '1.5', '7'],
+    ];
+    const source = openBarSource(write('mt.csv', csv('Date,Time,Open,High,Low,Close,Volume', rows)));
+    expect(await source.scan()).toMatchObject({ barCount: 2, interval: '5m', firstBarTime: Date.UTC(2024, 0, 2, 10, 0) });
+  });
+
+  it('ignores a time column that is not a time of day', async () => {
+    const rows = [['2024-01-02', '1704189600', '1', '2', '0.5', '1.5', '7']];
+    const bars = await load(write('date-and-epoch.csv', csv('date,time,open,high,low,close,volume', rows)));
+    expect(iso(bars[0]?.time ?? null)).toBe('2024-01-02T00:00:00.000Z');
+  });
+});

@@ -5,7 +5,7 @@ export type TimestampParse = { ok: true; ms: number } | { ok: false; reason: str
 
 /** The date and time formats the loader understands, for error messages and docs. */
 export const TIMESTAMP_FORMATS =
-  'YYYY-MM-DD, YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH:MM], M/D/YYYY, MM/DD/YY [HH:MM[:SS]], YYYY-MM-DD HH-AM, epoch s/ms/µs';
+  'YYYY-MM-DD (or YYYY.MM.DD, YYYY/MM/DD), YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH:MM], M/D/YYYY, MM/DD/YY [HH:MM[:SS]], YYYY-MM-DD HH-AM, epoch s/ms/µs';
 
 interface LocalTime {
   year: number;
@@ -17,7 +17,7 @@ interface LocalTime {
   millisecond: number;
 }
 
-const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 // CryptoDataDownload style "2019-10-17 11-PM"; also "11 PM", "11:00 PM", "11:30PM".
 const HOUR_AMPM = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2})(?::(\d{2}))?\s*-?\s*(AM|PM)$/i;

@@ -109,7 +109,7 @@ export class CsvInterpreter {
     const hint = rowSymbol !== undefined && rowSymbol !== '' ? rowSymbol : this.symbolHint;
     const volume = chooseVolume(header.volumes, hint);
     if ('reason' in volume) throw new DataError(this.file, this.headerLine, volume.field, volume.reason);
-    this.layout = withVolume(header, volume);
+    this.layout = withVolume(header, volume, rec.fields);
     return this.layout;
   }
 

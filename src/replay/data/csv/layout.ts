@@ -12,6 +12,8 @@ export interface CsvLayout {
   volume: number;
   symbol: number | null;
   timeName: string;
+  /** A separate time-of-day column beside a date column (MetaTrader-style `Date,Time,...`). */
+  timeOfDay: number | null;
   symbolName: string;
   names: OhlcvFieldNames;
 }
@@ -118,6 +120,7 @@ export function readHeader(record: readonly string[]): { ok: true; header: Heade
         ...idx,
         symbol: symbol < 0 ? null : symbol,
         timeName: name(time),
+        timeOfDay: normalized[time] === 'date' && normalized.includes('time') ? normalized.indexOf('time') : null,
         symbolName: symbol < 0 ? 'symbol' : name(symbol),
         names: { open: name(idx.open), high: name(idx.high), low: name(idx.low), close: name(idx.close) },
       },
@@ -160,11 +163,20 @@ export function binanceLayout(fieldCount: number): CsvLayout {
     volume: 5,
     symbol: null,
     timeName: 'open time',
+    timeOfDay: null,
     symbolName: 'symbol',
     names: { open: 'open', high: 'high', low: 'low', close: 'close', volume: 'volume' },
   };
 }
 
-export function withVolume(header: HeaderInfo, volume: VolumeCandidate): CsvLayout {
-  return { ...header.layout, volume: volume.index, names: { ...header.layout.names, volume: volume.name } };
+const CLOCK = /^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * The layout once the first data row is known: the volume column, and whether a `time` column beside
+ * `date` holds the time of day (it is used only when its first value looks like HH:MM[:SS]).
+ */
+export function withVolume(header: HeaderInfo, volume: VolumeCandidate, firstRow: readonly string[]): CsvLayout {
+  const clock = header.layout.timeOfDay;
+  const timeOfDay = clock !== null && CLOCK.test(firstRow[clock] ?? '') ? clock : null;
+  return { ...header.layout, timeOfDay, volume: volume.index, names: { ...header.layout.names, volume: volume.name } };
 }

@@ -34,7 +34,8 @@ export function recordToBar(
     }
     if (text === '') return { ok: false, problem: { field: name, reason: 'empty value' } };
   }
-  const time = parseTime(record[layout.time] ?? '');
+  const clock = layout.timeOfDay === null ? undefined : record[layout.timeOfDay];
+  const time = parseTime(clock === undefined || clock === '' ? (record[layout.time] ?? '') : `${record[layout.time] ?? ''} ${clock}`);
   if (!time.ok) return { ok: false, problem: { field: layout.timeName, reason: time.reason } };
 
   const values = [];
