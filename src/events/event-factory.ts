@@ -9,6 +9,7 @@ import {
 } from './catalog.js';
 import type { EventMetadata, NewEvent, StoredEvent } from './envelope.js';
 import { EventValidationError } from './errors.js';
+import { encodeMetadata, metadataProblem } from './metadata.js';
 import { upcast } from './upcasting.js';
 
 export type TypedNewEvent<T extends EventType = EventType> = NewEvent<T, EventData<T>>;
@@ -26,27 +27,49 @@ export function createEvent<T extends EventType>(
 ): TypedNewEvent<T> {
   const parsed = schemas[type].safeParse(data);
   if (!parsed.success) throw new EventValidationError(type, eventId, formatIssues(parsed.error.issues));
+  deepFreeze(parsed.data);
   validated.set(parsed.data as object, { type, json: canonicalJson(parsed.data) });
+  // A frozen copy, so that its recorded canonical form stays right (the caller may reuse its object).
+  const meta = Object.freeze({ ...metadata });
+  if (metadataProblem(meta) === null) validatedMetadata.set(meta, encodeMetadata(meta));
   return {
     eventId,
     type,
     schemaVersion: CURRENT_SCHEMA_VERSION[type],
     data: parsed.data as EventData<T>,
-    metadata,
+    metadata: meta,
   };
 }
 
 /**
- * Data objects createEvent() validated, with their type and canonical JSON at that moment. A store can
- * skip re-validating an event whose data still encodes to exactly these bytes (see store/batch.ts).
+ * Data objects createEvent() validated, with their type and canonical JSON. The data is zod's own
+ * output (a fresh object graph, never the caller's input) and is deep-frozen before it is recorded,
+ * so the recorded JSON stays exactly right: a store can skip validating and re-encoding it.
  */
 const validated = new WeakMap<object, { type: string; json: string }>();
 
-/** The canonical JSON recorded when createEvent validated `data` as `type`, if it did. */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+/**
+ * The canonical JSON of `data` if createEvent() validated this very (frozen) object as `type`;
+ * undefined for any other object, which a store must then validate and encode itself.
+ */
 export function validatedDataJson(data: unknown, type: string): string | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const v = validated.get(data);
   return v !== undefined && v.type === type ? v.json : undefined;
+}
+
+/** Metadata objects createEvent() made (frozen copies) that are valid, with their canonical JSON. */
+const validatedMetadata = new WeakMap<object, string>();
+
+/** The canonical JSON of `metadata` if createEvent() made and checked this very object. */
+export function validatedMetadataJson(metadata: unknown): string | undefined {
+  return typeof metadata === 'object' && metadata !== null ? validatedMetadata.get(metadata) : undefined;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

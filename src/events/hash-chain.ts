@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import type { StoredEvent } from './envelope.js';
 
@@ -43,8 +43,14 @@ export function hashBody(f: HashableFields): string {
 
 /** hash = sha256(prevHash || canonical(event without hash)), hex. */
 export function computeHash(f: HashableFields): string {
-  return createHash('sha256').update(f.prevHash).update(hashBody(f)).digest('hex');
+  return sha256Hex(f.prevHash + hashBody(f));
 }
+
+/** sha256 of a string's UTF-8 bytes, hex. One-shot crypto.hash (Node >= 20.12) is about twice as fast as createHash() for inputs this small. */
+export const sha256Hex: (input: string) => string =
+  typeof crypto.hash === 'function'
+    ? (input) => crypto.hash('sha256', input, 'hex')
+    : (input) => crypto.createHash('sha256').update(input).digest('hex');
 
 export function hashOfStoredEvent(e: StoredEvent): string {
   return computeHash({

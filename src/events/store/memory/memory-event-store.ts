@@ -1,7 +1,8 @@
 import type { NewEvent, StoredEvent } from '../../envelope.js';
 import { IdempotencyConflictError, StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
-import { computeHash, GENESIS_HASH } from '../../hash-chain.js';
-import { assertExpectedVersion, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
+import { GENESIS_HASH } from '../../hash-chain.js';
+import { assertExpectedVersion, assertNoRepeatedIds, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
+import { ChainHasher } from '../chain-hasher.js';
 import { catchUpSubscription, type CatchUpSubscription, type LogPage } from '../catch-up-subscription.js';
 import type { AppendResult, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
 
@@ -38,6 +39,7 @@ export class MemoryEventStore implements EventStore {
     this.assertOpen();
     assertExpectedVersion(expectedVersion);
     const batch = prepareBatch(stream, events);
+    assertNoRepeatedIds(batch);
     const actual = this.versionOf(stream);
     const originals = this.storedOriginals(stream, batch);
     if (originals) return originals;
@@ -46,14 +48,25 @@ export class MemoryEventStore implements EventStore {
     if (batch.length === 0) return { nextExpectedVersion: version, firstPosition: 0, lastPosition: 0, written: false };
     // Build the whole batch first, then publish it: nothing becomes visible unless all of it does.
     const rows: Row[] = [];
-    let prevHash = this.log.at(-1)?.hash ?? GENESIS_HASH;
+    const chain = new ChainHasher(stream, this.log.at(-1)?.hash ?? GENESIS_HASH);
     let position = this.log.length;
     for (const e of batch) {
       position++;
       version++;
-      const hash = computeHash({ stream, streamVersion: version, prevHash, ...e });
-      rows.push({ globalPosition: position, stream, streamVersion: version, prevHash, hash, ...e });
-      prevHash = hash;
+      const prevHash = chain.prevHash;
+      const hash = chain.next(version, e);
+      rows.push({
+        globalPosition: position,
+        stream,
+        streamVersion: version,
+        eventId: e.eventId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        dataJson: e.dataJson,
+        metadataJson: e.metadataJson,
+        prevHash,
+        hash,
+      });
     }
     const streamRows = this.streams.get(stream) ?? [];
     for (const r of rows) {

@@ -7,8 +7,9 @@ import {
   StoreUnavailableError,
   type ExpectedVersion,
 } from '../../errors.js';
-import { computeHash, GENESIS_HASH } from '../../hash-chain.js';
-import { assertExpectedVersion, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
+import { GENESIS_HASH } from '../../hash-chain.js';
+import { assertExpectedVersion, assertNoRepeatedIds, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
+import { ChainHasher } from '../chain-hasher.js';
 import { catchUpSubscription, type CatchUpSubscription, type LogPage } from '../catch-up-subscription.js';
 import type { AppendResult, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
 import { SqliteCheckpointStore } from './checkpoint-store.js';
@@ -140,6 +141,8 @@ export class SqliteEventStore implements EventStore {
       if (err instanceof DuplicateEventId) {
         const originals = this.retryTx.immediate(stream, batch);
         if (originals) return originals;
+        // None of the ids was stored before: the batch repeats one of its own.
+        assertNoRepeatedIds(batch);
       }
       throw asStoreError(err);
     }
@@ -159,24 +162,16 @@ export class SqliteEventStore implements EventStore {
     }
     const head = this.stmtHead.get();
     const firstPosition = (head?.position ?? 0) + 1;
-    let prevHash = head?.hash ?? GENESIS_HASH;
     let position = firstPosition - 1;
     let version = actual === 'no_stream' ? -1 : actual;
     if (batch.length === 0) return { nextExpectedVersion: version, firstPosition: 0, lastPosition: 0, written: false };
+    const chain = new ChainHasher(stream, head?.hash ?? GENESIS_HASH);
     const insert = this.stmtInsert;
     for (const e of batch) {
       position++;
       version++;
-      const hash = computeHash({
-        stream,
-        streamVersion: version,
-        eventId: e.eventId,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        prevHash,
-        dataJson: e.dataJson,
-        metadataJson: e.metadataJson,
-      });
+      const prevHash = chain.prevHash;
+      const hash = chain.next(version, e);
       try {
         insert.run(position, stream, version, e.eventId, e.type, e.schemaVersion, e.dataJson, e.metadataJson, prevHash, hash);
       } catch (err) {
@@ -186,7 +181,6 @@ export class SqliteEventStore implements EventStore {
         }
         throw err;
       }
-      prevHash = hash;
     }
     return { nextExpectedVersion: version, firstPosition, lastPosition: position, written: true };
   }
