@@ -6,6 +6,7 @@ import { runCycle, type CycleEnv } from '../../engine/cycle/cycle.js';
 import { runScopedIds } from '../../engine/cycle/cycle-ids.js';
 import { END_OF_DATA, StrategyDriver, closeOutSource } from '../../engine/cycle/intent-source.js';
 import { initialCycleState, type CycleState } from '../../engine/cycle/state.js';
+import type { Account } from '../../engine/cycle/account.js';
 import { cycleIdFor, runStream } from '../../engine/ids.js';
 import type { Bar } from '../../engine/bar.js';
 import type { RiskPolicy } from '../../engine/risk/port.js';
@@ -60,6 +61,8 @@ export interface BacktestResult {
   closedAtEnd: boolean;
   initialCash: Decimal;
   finalEquity: Decimal;
+  /** The cycle's account after the last cycle (folded from the same fills as the projections). */
+  finalAccount: Account;
   equity: EquityCurve;
   fills: FillRecord[];
   /** Round trips; the one closed by the end-of-data close-out is marked openAtEnd. */
@@ -237,6 +240,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     closedAtEnd,
     initialCash: settings.initialCash,
     finalEquity: lastEquity,
+    finalAccount: state.account,
     equity,
     fills: results.fills,
     trades,
