@@ -23,7 +23,7 @@ import {
   type ExpectedVersion,
 } from '../../errors.js';
 import { computeHash, GENESIS_HASH } from '../../hash-chain.js';
-import { assertExpectedVersion, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
+import { assertExpectedVersion, assertNoRepeatedIds, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
 import type { AppendResult, CheckpointStore, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
 import {
   CHAIN_STREAM,
@@ -155,6 +155,7 @@ export class EsdbEventStore implements EventStore {
     assertExpectedVersion(expectedVersion);
     if (stream === CHAIN_STREAM || stream.startsWith('$')) throw new TypeError(`append: stream name "${stream}" is reserved`);
     const batch = prepareBatch(stream, events);
+    assertNoRepeatedIds(batch);
     // One append at a time per adapter: they would only queue on the chain head anyway.
     const run = this.queue.then(() => this.appendSerialised(stream, batch, expectedVersion));
     this.queue = run.catch(() => undefined);
