@@ -1,5 +1,18 @@
 import type { StoredEvent } from '../events/envelope.js';
-import { parseEventData } from '../events/event-factory.js';
+import { CURRENT_SCHEMA_VERSION, isEventType } from '../events/catalog.js';
+import { parseEventData, type ParseResult } from '../events/event-factory.js';
+
+/**
+ * An event's data at the current schema version. Data already at the current version is shown as
+ * stored, without re-validating (listing a large log must not cost a zod parse per line; proving the
+ * bytes unchanged is `engine doctor`'s job); older versions are upcast and validated.
+ */
+export function currentData(e: StoredEvent): ParseResult<unknown> {
+  if (isEventType(e.type) && e.schemaVersion === CURRENT_SCHEMA_VERSION[e.type] && typeof e.data === 'object' && e.data !== null) {
+    return { ok: true, value: e.data };
+  }
+  return parseEventData(e.type, e.schemaVersion, e.data);
+}
 
 /**
  * One short line about an event's data, so a person scanning `engine events ls` sees WHAT happened
@@ -7,7 +20,7 @@ import { parseEventData } from '../events/event-factory.js';
  * Reads the upcast data; an event whose data no longer validates says so instead of hiding it.
  */
 export function summarizeEvent(e: StoredEvent): string {
-  const parsed = parseEventData(e.type, e.schemaVersion, e.data);
+  const parsed = currentData(e);
   if (!parsed.ok) return `(invalid data: ${parsed.error})`;
   const d = parsed.value as Record<string, unknown>;
   const s = (k: string): string => String(d[k] ?? '');

@@ -1,10 +1,9 @@
 import { CURRENT_SCHEMA_VERSION, EVENT_TYPES, isEventType } from '../../events/catalog.js';
 import type { StoredEvent } from '../../events/envelope.js';
-import { parseEventData } from '../../events/event-factory.js';
 import type { EventStore } from '../../events/store/port.js';
 import { InputError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { summarizeEvent } from '../event-summary.js';
+import { currentData, summarizeEvent } from '../event-summary.js';
 import { openStore } from '../open-store.js';
 import type { Output } from '../output.js';
 import { addGroup, intArg, jsonOption, type RegisterCommand } from '../program.js';
@@ -191,7 +190,7 @@ function formatLine(e: StoredEvent): string {
 
 /** The envelope with data upcast to the current schema (stored bytes are untouched), plus the summary. */
 function toJson(e: StoredEvent): Record<string, unknown> {
-  const parsed = parseEventData(e.type, e.schemaVersion, e.data);
+  const parsed = currentData(e);
   return {
     globalPosition: e.globalPosition,
     stream: e.stream,
@@ -209,7 +208,7 @@ function toJson(e: StoredEvent): Record<string, unknown> {
 }
 
 async function printEvent(out: Output, e: StoredEvent): Promise<void> {
-  const parsed = parseEventData(e.type, e.schemaVersion, e.data);
+  const parsed = currentData(e);
   const current = parsed.ok ? parsed.value : e.data;
   const upcast = isEventType(e.type) && e.schemaVersion < CURRENT_SCHEMA_VERSION[e.type];
   const m = e.metadata;

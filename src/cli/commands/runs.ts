@@ -1,4 +1,4 @@
-import { toTypedEvent } from '../../events/event-factory.js';
+import { decodeTrusted } from '../../projections/decode.js';
 import { evolveRunIndex, initialRunIndexState, listRuns } from '../../projections/run-index-projection.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
@@ -13,7 +13,7 @@ export const registerRuns: RegisterCommand = (program, cli) => {
       let runs;
       try {
         const state = initialRunIndexState();
-        for await (const e of opened.store.readAll()) evolveRunIndex(state, toTypedEvent(e));
+        for await (const e of opened.store.readAll()) evolveRunIndex(state, decodeTrusted(e)); // a listing: doctor proves the bytes
         runs = listRuns(state);
       } finally {
         await opened.close();
