@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent } from '../../src/events/event-factory.js';
+import { openEsdbStore } from '../../src/events/store/esdb/index.js';
 import { EsdbStandIn } from '../../src/events/store/esdb/standin/index.js';
 import { CLI, tempDir } from '../support.js';
 
@@ -57,6 +59,30 @@ describe('engine CLI on --db esdb:// (stand-in)', () => {
 
     const rebuild = await cli(['projections', 'rebuild', '--db', node.connectionString], tmp.dir);
     expect(rebuild.code).toBe(0);
+  });
+
+  it('events tail --follow sees events appended by another process, through the live subscription', async () => {
+    const child = spawn(process.execPath, [CLI, 'events', 'tail', '--follow', '--json', '-n', '1', '--db', node.connectionString], { cwd: tmp.dir });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const lines = () => stdout.split('\n').filter((l) => l.trim() !== '');
+    const waitFor = async (cond: () => boolean, what: string) => {
+      const until = Date.now() + 15_000;
+      while (!cond()) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    try {
+      await waitFor(() => lines().length >= 1, 'the last event');
+      const writer = await openEsdbStore(node.connectionString);
+      const id = `tail-${Date.now()}`;
+      await writer.append('run-tail', [createEvent('CycleStarted', id, { cycleSeq: 1 }, { runId: 'tail', mode: 'live', cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' })], 'no_stream');
+      await writer.close();
+      await waitFor(() => stdout.includes(id), 'the new event');
+    } finally {
+      child.kill();
+    }
   });
 
   it('doctor names the break when an event in the EventStoreDB log was altered', async () => {
