@@ -77,12 +77,12 @@ export function resumeRun(runId: string, events: readonly AnyStoredEvent[], poli
     }
   }
   const run = orders.runs.get(runId);
-  const liveOrders = new Map<string, string>();
+  const liveOrders: CycleState['liveOrders'] = new Map();
   let escalated = 0;
   for (const o of run?.orders.values() ?? []) {
     if (o.terminal) continue;
     const cause = requestIds.get(o.clientOrderId);
-    if (cause) liveOrders.set(o.clientOrderId, cause);
+    if (cause) liveOrders.set(o.clientOrderId, { cause, remaining: o.qty.sub(o.filledQty) });
     if (o.status === 'ESCALATED') escalated++;
   }
   state = {
