@@ -118,6 +118,7 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
             scan,
             strategy,
             policy: createRiskPolicy(config.risk),
+            orderTimesWindowMs: config.risk.rateLimit?.windowMs ?? null,
             eventsMode: opts.events,
             packageVersion: program.version() ?? '0.0.0',
             gitCommit: gitCommit(),

@@ -46,6 +46,8 @@ export interface CycleEnv {
   retry?: SubmitRetry;
   /** Resolves unknown outcomes after execution, before CycleCompleted (live runs). */
   reconciler?: CycleReconciler;
+  /** The policy's rate-limit window: order times older than this are forgotten (null: none kept; absent: the last 1000). */
+  orderTimesWindowMs?: number | null;
 }
 
 /** The reconciliation step of a cycle (src/engine/reconciliation/reconciler.ts). */
@@ -88,7 +90,7 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   let cause: string | null = null;
   if (full) cause = emitter.emit('CycleStarted', { cycleSeq: input.cycleSeq }, null);
   if (full && input.recordSnapshot) cause = emitter.emit('MarketSnapshotRecorded', snapshotData(input.snapshot), cause);
-  if (input.cancelOpenOrders) await cancelAll(env, emitter, input.cancelOpenOrders, cause);
+  if (input.cancelOpenOrders) await cancelAll(env, emitter, s.liveOrders, input.cancelOpenOrders, cause);
   s = await ingestFills(env, emitter, s);
   phaseMs.marketData = phase();
 
@@ -178,9 +180,9 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
     );
     orders++;
     cycleNotional = cycleNotional.add(check.qty.mul(refPrice));
-    s = { ...s, risk: { ...s.risk, recentOrderTimes: [...s.risk.recentOrderTimes, now].slice(-MAX_REMEMBERED_ORDER_TIMES) } };
+    s = { ...s, risk: { ...s.risk, recentOrderTimes: rememberOrderTime(s.risk.recentOrderTimes, now, env.orderTimesWindowMs) } };
     const outcome = submitted.outcome.kind;
-    if (outcome === 'accepted' || outcome === 'unknown') s.liveOrders.set(clientOrderId, submitted.requestEventId);
+    if (outcome === 'accepted' || outcome === 'unknown') s.liveOrders.set(clientOrderId, { cause: submitted.requestEventId, remaining: check.qty });
   }
   s = await ingestFills(env, emitter, s);
   phaseMs.execution = phase();
@@ -194,6 +196,12 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   phaseMs.total = total();
   if (full) emitter.emit('CycleCompleted', { cycleSeq: input.cycleSeq, phaseMs, intents: drafts.length, orders }, cause);
   return { state: s, intents: drafts.length, orders, equity: equityAt(s.account, bar.close) };
+}
+
+function rememberOrderTime(times: readonly number[], now: number, windowMs: number | null | undefined): number[] {
+  if (windowMs === undefined) return [...times, now].slice(-MAX_REMEMBERED_ORDER_TIMES);
+  if (windowMs === null) return [];
+  return [...times.filter((t) => t > now - windowMs), now];
 }
 
 function snapshotData(snapshot: MarketSnapshot) {
@@ -224,8 +232,14 @@ export async function ingestFills(env: CycleEnv, emitter: CycleEmitter, state: C
   for (const fill of fills) {
     if (state.seenFillIds.has(fill.fillId)) continue;
     state.seenFillIds.add(fill.fillId);
-    emitter.emit('OrderFilled', fillData(fill), state.liveOrders.get(fill.clientOrderId) ?? null);
+    const live = state.liveOrders.get(fill.clientOrderId);
+    emitter.emit('OrderFilled', fillData(fill), live?.cause ?? null);
     account = applyFill(account, fill);
+    if (live) {
+      const remaining = live.remaining.sub(fill.qty);
+      if (remaining.lte(0)) state.liveOrders.delete(fill.clientOrderId);
+      else state.liveOrders.set(fill.clientOrderId, { ...live, remaining });
+    }
   }
   return { ...state, account };
 }
@@ -245,11 +259,12 @@ function fillData(f: VenueFill) {
   };
 }
 
-async function cancelAll(env: CycleEnv, emitter: CycleEmitter, reason: string, cause: string | null): Promise<void> {
+async function cancelAll(env: CycleEnv, emitter: CycleEmitter, liveOrders: CycleState['liveOrders'], reason: string, cause: string | null): Promise<void> {
   for (const open of await env.venue.openOrders(env.symbol)) {
     const result = await env.venue.cancel(open.clientOrderId);
     if (result.kind === 'found' && result.order.status === 'CANCELED') {
       emitter.emit('OrderCanceled', { clientOrderId: open.clientOrderId, reason }, cause);
+      liveOrders.delete(open.clientOrderId);
     }
   }
 }

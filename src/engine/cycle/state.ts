@@ -8,8 +8,8 @@ export interface CycleState {
   risk: RiskState;
   /** Fill ids already recorded: venues resend fills. */
   seenFillIds: Set<string>;
-  /** Orders that may still fill: client order id -> the OrderSubmitRequested event id (their cause). */
-  liveOrders: Map<string, string>;
+  /** Orders that may still fill: client order id -> the OrderSubmitRequested event id (their cause) and what is left. */
+  liveOrders: Map<string, { cause: string; remaining: Decimal }>;
 }
 
 export function initialCycleState(initialCash: Decimal): CycleState {

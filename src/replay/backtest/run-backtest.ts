@@ -28,6 +28,8 @@ export interface BacktestRequest {
   scan?: DataScan;
   strategy: Strategy;
   policy: RiskPolicy;
+  /** The policy's rate-limit window, so the cycle forgets older order times (null: no rate limit). */
+  orderTimesWindowMs?: number | null;
   eventsMode: EventsMode;
   packageVersion: string;
   /** Passed in by the caller (the engine never asks git or the environment). */
@@ -122,6 +124,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     execution: { qtyStep: settings.qtyStep, minNotional: settings.minNotional, costBps: settings.feeBps.add(settings.slippageBps) },
     eventsMode: req.eventsMode,
     dryRun: false,
+    ...(req.orderTimesWindowMs !== undefined ? { orderTimesWindowMs: req.orderTimesWindowMs } : {}),
   };
 
   sink.emit(
