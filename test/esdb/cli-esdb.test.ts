@@ -41,8 +41,8 @@ describe('engine CLI on --db esdb:// (stand-in)', () => {
       cli([...backtest, '--db', path.join(tmp.dir, 'engine.db')], tmp.dir),
     ]);
     expect(onEsdb.stderr.split('\n').filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
-    expect(onEsdb.code).toBe(0);
-    expect(onSqlite.code).toBe(0);
+    expect(onEsdb.code, onEsdb.stderr.slice(-2000)).toBe(0);
+    expect(onSqlite.code, onSqlite.stderr.slice(-2000)).toBe(0);
     const e = JSON.parse(onEsdb.stdout) as { runId: string; fingerprint: string; decisionFingerprint: string };
     const s = JSON.parse(onSqlite.stdout) as typeof e;
     expect(e.runId).toBe(s.runId);
@@ -50,7 +50,7 @@ describe('engine CLI on --db esdb:// (stand-in)', () => {
     expect(e.fingerprint).toBe(s.fingerprint);
 
     const runs = await cli(['runs', '--db', node.connectionString], tmp.dir);
-    expect(runs.code).toBe(0);
+    expect(runs.code, runs.stderr).toBe(0);
     expect(runs.stdout).toContain(e.runId);
 
     const doctor = await cli(['doctor', '--json', '--db', node.connectionString], tmp.dir);
@@ -58,7 +58,7 @@ describe('engine CLI on --db esdb:// (stand-in)', () => {
     expect(doctor.stdout).toMatch(/hash chain intact/);
 
     const rebuild = await cli(['projections', 'rebuild', '--db', node.connectionString], tmp.dir);
-    expect(rebuild.code).toBe(0);
+    expect(rebuild.code, rebuild.stderr).toBe(0);
   });
 
   it('events tail --follow sees events appended by another process, through the live subscription', async () => {
