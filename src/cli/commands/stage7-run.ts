@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
+import { canonicalJson } from '../../events/canonical.js';
+import type { AnyNewEvent } from '../../events/event-factory.js';
+import { SeededRandom } from '../../engine/clocks.js';
+import type { LiveConfig } from '../../engine/config/schema.js';
+import { runLive } from '../../engine/live/live-run.js';
+import { createRiskPolicy } from '../../engine/risk/index.js';
+import { createStrategy } from '../../engine/strategies/index.js';
+import { StrategyConfigError } from '../../engine/strategy.js';
+import { Decimal } from '../../engine/values.js';
+import { FaultInjectingVenue } from '../../engine/venues/fault-injection/fault-injecting-venue.js';
+import { type Fault, NO_FAULTS, randomFaults } from '../../engine/venues/fault-injection/fault-plan.js';
+import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
+import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
+import { ProjectionRunner } from '../../projections/runner.js';
+import { listRuns } from '../../projections/run-index-projection.js';
+import { configHash } from '../../replay/backtest/backtest-config.js';
+import { resolveEngineConfig } from '../config-file.js';
+import { InputError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { acquireLock, lockFileFor } from '../lock.js';
+import { atomicStateFile, gitCommit, parseDuration, realSleeper, systemClock, wallStopwatch } from '../live-ports.js';
+import { EngineMetrics, startMetricsServer } from '../metrics-server.js';
+import { openStore, parseStoreTarget } from '../open-store.js';
+import { intArg, jsonOption, type RegisterCommand } from '../program.js';
+
+interface Stage7Options {
+  venue: 'sim';
+  config?: string;
+  profile?: string;
+  arm?: boolean;
+  cycles?: number;
+  interval?: number;
+  seed?: string;
+  metricsPort?: number;
+  venueState?: string;
+  json?: boolean;
+}
+
+/**
+ * `engine stage7-run --venue sim`: a live paper run. Takes the single-instance lock of the database
+ * (a second process exits 3 naming the holder), brings the projections up to date, resumes the last
+ * live run if it never ended (a crash) or starts a new one, reconciles every order that is not terminal
+ * before the first cycle, then runs one cycle per interval until --cycles or SIGINT/SIGTERM (the cycle
+ * in progress finishes, RunEnded is appended). Without --arm every order is denied DRY_RUN.
+ */
+export const registerStage7Run: RegisterCommand = (program, cli) => {
+  jsonOption(
+    program
+      .command('stage7-run')
+      .description('live paper run against the simulated venue: cycles on an interval, unknown orders reconciled, crash-safe restarts')
+      .addOption(new Option('--venue <name>', 'venue adapter').choices(['sim']).makeOptionMandatory())
+      .option('--config <file>', 'engine configuration file (JSON with profiles)')
+      .option('--profile <name>', 'configuration profile: dev, paper, prod (default paper)')
+      .option('--arm', 'send orders (without it: dry run, every order denied DRY_RUN)')
+      .option('--cycles <n>', 'stop after n cycles (default: until SIGINT/SIGTERM)', intArg('--cycles', 0))
+      .option('--interval <duration>', 'time between cycles, e.g. 20ms, 1s, 1m (config live.intervalMs)', durationArg)
+      .option('--seed <s>', 'seed of the engine randomness of a new run (default: random, recorded)')
+      .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on 127.0.0.1:<port> (0: any free port)', intArg('--metrics-port', 0))
+      .option('--venue-state <file>', 'the simulated venue state file (config live.sim.statePath, default <db>.venue.json)'),
+  ).action(
+    cli.action<Stage7Options>(async ({ global, out, logger, signal, commandPath }, opts) => {
+      const { config, profile } = resolveEngineConfig({
+        command: 'stage7-run',
+        ...(opts.config !== undefined ? { file: opts.config } : {}),
+        ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+      });
+      const live: LiveConfig = { ...config.live, ...(opts.interval !== undefined ? { intervalMs: opts.interval } : {}) };
+      const strategy = (() => {
+        try {
+          return createStrategy(config.strategy.name, config.strategy.params);
+        } catch (err) {
+          if (err instanceof StrategyConfigError) throw new InputError(err.message);
+          throw err;
+        }
+      })();
+
+      const target = parseStoreTarget(global.db);
+      const lock = acquireLock(lockFileFor(target), { command: `engine ${commandPath}` });
+      const opened = await openStore(global.db, { access: 'write', create: true });
+      let server: { port: number; close: () => Promise<void> } | null = null;
+      try {
+        const statePath = opts.venueState ?? live.sim.statePath ?? (target.kind === 'sqlite' ? `${target.path}.venue.json` : path.resolve('engine-venue.json'));
+        const barIntervalMs = live.barIntervalMs ?? live.intervalMs;
+        const venueRandom = new SeededRandom(live.sim.seed);
+        let paper: PaperVenue;
+        try {
+          paper = new PaperVenue(
+            {
+              symbol: config.symbol,
+              baseAsset: config.symbol,
+              quoteAsset: config.quoteAsset,
+              initialBalances: { [config.quoteAsset]: new Decimal(config.initialCash) },
+              startPrice: new Decimal(live.sim.startPrice),
+              walk: { seed: live.sim.seed, volatility: live.sim.volatility, barVolume: new Decimal(live.sim.barVolume), priceDecimals: 2 },
+              rules: {
+                slippageBps: new Decimal(config.simulation.slippageBps),
+                feeBps: new Decimal(config.simulation.feeBps),
+                participationCap: config.simulation.participationCap === null ? null : new Decimal(config.simulation.participationCap),
+                qtyStep: new Decimal(config.risk.qtyStep),
+              },
+              barIntervalMs,
+              random: venueRandom.fork('venue'),
+            },
+            atomicStateFile(statePath),
+          );
+        } catch (err) {
+          if (err instanceof VenueStateError) throw new InputError(err.message);
+          throw err;
+        }
+        const faults = live.sim.faults;
+        // A new draw sequence per engine start (the walk step moves on), reproducible from the state file.
+        const faultRandom = venueRandom.fork(`faults/${venueHistoryLength(paper)}`);
+        const venue = faults.rate === '0' || faults.kinds.length === 0 ? paper : new FaultInjectingVenue(paper, randomFaults(() => faultRandom.next(), Number(faults.rate), faults.kinds.map((k) => faultOf(k, faults))));
+
+        // Projections first: they say which run to resume.
+        const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
+        const rebuilt = await runner.catchUp();
+        const unfinished = runner
+          .query((s) => listRuns(s.runs))
+          .filter((r) => r.mode === 'live' && r.venue === 'sim' && r.startedAt !== null && r.endedAt === null)
+          .sort((a, b) => b.lastPosition - a.lastPosition)[0];
+        const resume = unfinished !== undefined;
+        const runId = unfinished?.runId ?? `live-${randomBytes(6).toString('hex')}`;
+        const seed = opts.seed ?? randomBytes(8).toString('hex');
+        const effective = { ...config, live, venue: 'sim', profile };
+        const json = JSON.parse(canonicalJson(effective)) as never;
+        const initialCash = (await paper.balances())[config.quoteAsset] ?? new Decimal(config.initialCash);
+        const log = logger.child({ runId });
+        log.info({ resume, profile, statePath, projectionsFrom: rebuilt.startedFrom, events: rebuilt.eventsApplied, armed: opts.arm === true }, resume ? 'resuming the unfinished live run' : 'starting a live run');
+
+        const metrics = new EngineMetrics();
+        if (opts.metricsPort !== undefined) {
+          server = await startMetricsServer(
+            metrics,
+            () => {
+              const since = metrics.secondsSinceLastCycle(Date.now());
+              const ok = since === null || since * 1000 < Math.max(5_000, 5 * live.intervalMs);
+              return { ok, detail: { runId, secondsSinceLastCycle: since } };
+            },
+            opts.metricsPort,
+          );
+          log.info({ port: server.port }, 'metrics listening on 127.0.0.1');
+        }
+
+        const result = await runLive({
+          store: opened.store,
+          runId,
+          resume,
+          runStarted: {
+            mode: 'live',
+            strategy: strategy.name,
+            params: { ...strategy.params },
+            symbol: config.symbol,
+            venue: 'sim',
+            seed,
+            config: json,
+            configHash: configHash(json),
+            data: null,
+            eventsMode: 'full',
+            initialCash: initialCash.toFixed(),
+            quoteAsset: config.quoteAsset,
+            packageVersion: program.version() ?? '0.0.0',
+            gitCommit: gitCommit(),
+            armed: opts.arm === true,
+          },
+          seed: resume ? (unfinished?.seed ?? seed) : seed,
+          symbol: config.symbol,
+          venue,
+          market: paper,
+          clock: systemClock,
+          stopwatch: wallStopwatch,
+          sleeper: realSleeper,
+          policy: createRiskPolicy(config.risk),
+          strategy,
+          execution: {
+            qtyStep: new Decimal(config.risk.qtyStep),
+            minNotional: new Decimal(config.risk.minNotional),
+            costBps: new Decimal(config.simulation.feeBps).add(config.simulation.slippageBps),
+          },
+          armed: resume ? unfinished?.armed === true : opts.arm === true,
+          intervalMs: live.intervalMs,
+          barIntervalMs,
+          cycles: opts.cycles ?? null,
+          reconcilePolicy: live.reconcile,
+          backoff: live.backoff,
+          signal,
+          onAppended: (e: AnyNewEvent) => metrics.observe(e, Date.now()),
+          logger,
+        });
+        await runner.catchUp();
+        const summary = {
+          runId: result.runId,
+          resumed: result.resumed,
+          ended: result.ended,
+          cycles: result.cycles,
+          lastCycleSeq: result.lastCycleSeq,
+          recoveredOrders: result.recoveredOrders,
+          eventsAppended: result.eventsAppended,
+          venueState: statePath,
+        };
+        if (opts.json) await out.json(summary);
+        else await out.line(`${result.runId} ${result.ended.toLowerCase()} after ${result.cycles} cycles (${result.eventsAppended} events${result.resumed ? ', resumed' : ''})`);
+        return ExitCode.OK;
+      } finally {
+        await server?.close();
+        await opened.close();
+        lock.release();
+      }
+    }),
+  );
+};
+
+function venueHistoryLength(paper: PaperVenue): number {
+  return paper.fills().length + paper.received().length;
+}
+
+function faultOf(kind: LiveConfig['sim']['faults']['kinds'][number], f: LiveConfig['sim']['faults']): Fault {
+  switch (kind) {
+    case 'rate-limited':
+      return { kind, times: f.rateLimitedTimes, retryAfterMs: f.retryAfterMs };
+    case 'lost-ack':
+      return { kind, hiddenQueries: f.lostAckHiddenQueries };
+    case 'duplicate-fills':
+      return { kind, copies: f.duplicateCopies };
+    default:
+      return { kind };
+  }
+}
+
+function durationArg(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError(`--interval must be a duration such as 20ms, 1s or 1m, got "${value}"`);
+  return ms;
+}
+
