@@ -6,7 +6,7 @@
  *   1. Write src/cli/commands/<name>.ts exporting a RegisterCommand:
  *        export const registerFoo: RegisterCommand = (program, cli) => {
  *          jsonOption(program.command('foo').description('...').option('--bar <x>', '...'))
- *            .action(cli.action<{ bar?: string; json?: boolean }>(async ({ global, out, logger }, opts, args) => {
+ *            .action(cli.action<{ bar?: string; json?: boolean }>(async ({ global, out, logger, signal }, opts, args) => {
  *              const opened = await openStore(global.db, { access: 'read' });   // never open --db any other way
  *              try { ...; await out.line('result'); } finally { await opened.close(); }
  *              return ExitCode.OK;                                              // 1 = a verdict failed
@@ -18,8 +18,7 @@
  * Rules every command gets for free: `--db` (default ./engine.db) and `--log-level` are global;
  * results go to `out` (stdout), logs to `logger` (pino on stderr), errors are THROWN as typed errors
  * (UsageError / InputError / StoreOpenError => 2, LockHeldError => 3, anything else => 70) and become
- * exactly one line on stderr here. Ctrl-C ends a command at once (exit 130), unless it reads `signal`:
- * then the first SIGINT/SIGTERM aborts that signal and the command stops cleanly and returns.
+ * exactly one line on stderr here; `signal` aborts on SIGINT/SIGTERM for long-running commands.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +34,6 @@ import { registerKillSwitch } from './commands/kill-switch.js';
 import { registerReasons } from './commands/reasons.js';
 import { registerProjections } from './commands/projections.js';
 import { registerRuns } from './commands/runs.js';
-import { registerStage7Run } from './commands/stage7-run.js';
 import { registerReplay } from './commands/replay.js';
 
 const cli = createCli({
@@ -53,7 +51,6 @@ registerDoctor(cli.program, cli);
 registerReasons(cli.program, cli);
 registerKillSwitch(cli.program, cli);
 registerConfig(cli.program, cli);
-registerStage7Run(cli.program, cli);
 registerReplay(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
