@@ -34,6 +34,7 @@ import { registerKillSwitch } from './commands/kill-switch.js';
 import { registerReasons } from './commands/reasons.js';
 import { registerProjections } from './commands/projections.js';
 import { registerRuns } from './commands/runs.js';
+import { registerStage7Run } from './commands/stage7-run.js';
 import { registerReplay } from './commands/replay.js';
 
 const cli = createCli({
@@ -51,6 +52,7 @@ registerDoctor(cli.program, cli);
 registerReasons(cli.program, cli);
 registerKillSwitch(cli.program, cli);
 registerConfig(cli.program, cli);
+registerStage7Run(cli.program, cli);
 registerReplay(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
