@@ -6,7 +6,7 @@
  *   1. Write src/cli/commands/<name>.ts exporting a RegisterCommand:
  *        export const registerFoo: RegisterCommand = (program, cli) => {
  *          jsonOption(program.command('foo').description('...').option('--bar <x>', '...'))
- *            .action(cli.action<{ bar?: string; json?: boolean }>(async ({ global, out, logger, signal }, opts, args) => {
+ *            .action(cli.action<{ bar?: string; json?: boolean }>(async ({ global, out, logger }, opts, args) => {
  *              const opened = await openStore(global.db, { access: 'read' });   // never open --db any other way
  *              try { ...; await out.line('result'); } finally { await opened.close(); }
  *              return ExitCode.OK;                                              // 1 = a verdict failed
@@ -18,7 +18,8 @@
  * Rules every command gets for free: `--db` (default ./engine.db) and `--log-level` are global;
  * results go to `out` (stdout), logs to `logger` (pino on stderr), errors are THROWN as typed errors
  * (UsageError / InputError / StoreOpenError => 2, LockHeldError => 3, anything else => 70) and become
- * exactly one line on stderr here; `signal` aborts on SIGINT/SIGTERM for long-running commands.
+ * exactly one line on stderr here. Ctrl-C ends a command at once (exit 130), unless it reads `signal`:
+ * then the first SIGINT/SIGTERM aborts that signal and the command stops cleanly and returns.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -13,6 +13,8 @@ import { Output } from './output.js';
  */
 
 export const DEFAULT_DB = './engine.db';
+/** 128 + SIGINT, as shells report an interrupted command. */
+export const INTERRUPTED_EXIT_CODE = 130;
 
 /** Options every command accepts (they may be given before or after the subcommand). */
 export interface GlobalOptions {
@@ -29,7 +31,11 @@ export interface CommandIo {
   readonly out: Output;
   /** "engine events ls": for messages. */
   readonly commandPath: string;
-  /** Aborted on the first SIGINT/SIGTERM: long-running commands stop cleanly, then return. */
+  /**
+   * Aborted on the first SIGINT/SIGTERM. Using it is opting in: a command that reads `signal` must
+   * stop cleanly and return when it aborts (a second signal still exits at once). A command that
+   * never reads it is ended at once by the first signal, with exit code 130.
+   */
   readonly signal: AbortSignal;
 }
 
@@ -69,6 +75,7 @@ export function createCli(options: CliOptions): Cli {
   let commanderErrText = '';
   let argvForErrors: readonly string[] = [];
   const abort = new AbortController();
+  let handlesInterrupts = false;
 
   const envLevel = options.defaultLogLevel;
   const program = new Command('engine')
@@ -108,13 +115,24 @@ export function createCli(options: CliOptions): Cli {
         const g = command.optsWithGlobals<{ db: string; logLevel?: string }>();
         const global: GlobalOptions = { db: g.db, logLevel: resolveLevel(g.logLevel) };
         const log = getLogger(global.logLevel).child({ command: currentPath });
-        const code = await fn({ global, logger: log, out, commandPath: currentPath, signal: abort.signal }, opts, args);
+        const io: CommandIo = {
+          global,
+          logger: log,
+          out,
+          commandPath: currentPath,
+          get signal() {
+            handlesInterrupts = true;
+            return abort.signal;
+          },
+        };
+        const code = await fn(io, opts, args);
         exitCode = code ?? ExitCode.OK;
       };
     },
     async run(argv) {
       const onSignal = (): void => {
-        if (abort.signal.aborted) process.exit(130); // second signal: stop now
+        // 'exit' handlers (e.g. lock release) still run.
+        if (!handlesInterrupts || abort.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
         abort.abort();
       };
       process.on('SIGINT', onSignal);

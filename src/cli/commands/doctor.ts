@@ -15,7 +15,7 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
       .description(`check the log and what is derived from it (${DOCTOR_CHECKS.map((c) => c.name).join(', ')}); exit 1 on any FAIL`)
       .option('--run <id>', 'checks about a run look at this run'),
   ).action(
-    cli.action<{ run?: string; json?: boolean }>(async ({ global, out, logger, signal }, opts) => {
+    cli.action<{ run?: string; json?: boolean }>(async ({ global, out, logger }, opts) => {
       const opened = await openStore(global.db, { access: 'read' });
       const results: CheckResult[] = [];
       try {
@@ -26,7 +26,7 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
           const started = performance.now();
           let result: CheckResult;
           try {
-            result = await check.run({ store: opened.store, opened, runId: opts.run ?? null, logger, signal });
+            result = await check.run({ store: opened.store, opened, runId: opts.run ?? null, logger });
           } catch (err) {
             logger.debug({ err, check: check.name }, 'doctor check crashed');
             result = { name: check.name, status: 'FAIL', figures: {}, detail: `could not run: ${(err as Error).message}` };

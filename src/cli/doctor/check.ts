@@ -25,7 +25,6 @@ export interface DoctorContext {
   /** `engine doctor --run <id>`: checks that are about a run look at this one; null = all / latest. */
   runId: string | null;
   logger: Logger;
-  signal: AbortSignal;
 }
 
 export interface DoctorCheck {
