@@ -6,7 +6,9 @@ import {
   FORWARDS,
   NO_STREAM,
   START,
+  ErrorType,
   StreamNotFoundError,
+  isCommandError,
   WrongExpectedVersionError,
   eventTypeFilter,
   jsonEvent,
@@ -47,12 +49,25 @@ export interface EsdbStoreOptions {
   deadlineMs?: number;
   /** How long another writer's unfinished claim on the chain head is waited for before it is declared abandoned. */
   claimLeaseMs?: number;
+  /** How many times in a row a dropped live subscription is resumed before `done` fails (default 6, ~3 s). */
+  subscriptionRetries?: number;
   /** How many recent chain records are searched for a repeated batch (the idempotency window). */
   idempotencyWindow?: number;
 }
 
 const PAGE = 512;
 const MAX_ATTEMPTS = 200;
+
+/** A subscriber's handler threw: ends the subscription with that error, never retried. */
+class HandlerFailed {
+  constructor(readonly cause: unknown) {}
+}
+
+/** Failures a resubscription can cure: the node went away, restarted, or is no longer the leader. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof StoreUnavailableError) return true;
+  return err instanceof Error && isCommandError(err) && (err.type === ErrorType.UNAVAILABLE || err.type === ErrorType.CANCELLED || err.type === ErrorType.NOT_LEADER);
+}
 
 /** Thrown inside an append attempt to start it over (lost a race for the chain head, not-leader). */
 class Retry extends Error {
@@ -107,6 +122,7 @@ export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
   private readonly readonly: boolean;
+  private readonly subscriptionRetries: number;
   private checkpointStore: EsdbCheckpointStore | undefined;
 
   private constructor(
@@ -119,6 +135,7 @@ export class EsdbEventStore implements EventStore {
     this.leaseMs = options.claimLeaseMs ?? 5_000;
     this.window = options.idempotencyWindow ?? 64;
     this.readonly = options.readonly ?? false;
+    this.subscriptionRetries = options.subscriptionRetries ?? 6;
   }
 
   /** Projection checkpoints, kept in their own streams beside the log. */
@@ -509,7 +526,11 @@ export class EsdbEventStore implements EventStore {
       if (e.globalPosition <= position) return true;
       position = e.globalPosition;
       if (types && !types.has(e.type)) return true;
-      await handler(e);
+      try {
+        await handler(e);
+      } catch (err) {
+        throw new HandlerFailed(err);
+      }
       return --remaining > 0;
     };
 
@@ -528,25 +549,36 @@ export class EsdbEventStore implements EventStore {
       if (stopped) return;
       options.onCaughtUp?.();
       const regex = types ? `^(?:${[...types].map(escapeRegex).join('|')})$` : '^[^$]';
-      live = this.client.subscribeToAll({
-        fromPosition: position <= 0 ? START : { commit: BigInt(position), prepare: BigInt(position) },
-        filter: eventTypeFilter({ regex }),
-      });
-      try {
-        for await (const resolved of live) {
-          if (stopped) return;
-          const e = resolved.event ? decodeRecorded(resolved.event as EsdbRecorded) : null;
-          if (e && !(await deliver(e))) return;
-        }
-      } catch (err) {
+      // Live phase. A dropped subscription (node restart, leader change) is resumed from the last
+      // position delivered, a bounded number of times in a row; then `done` fails.
+      for (let failures = 0; ; ) {
         if (stopped) return;
-        throw toStoreError(err, 'subscription to $all', this.deadlineMs);
-      } finally {
-        const sub = live;
-        live = null;
-        await sub?.unsubscribe().catch(() => undefined);
+        live = this.client.subscribeToAll({
+          fromPosition: position <= 0 ? START : { commit: BigInt(position), prepare: BigInt(position) },
+          filter: eventTypeFilter({ regex }),
+        });
+        try {
+          for await (const resolved of live) {
+            if (stopped) return;
+            failures = 0;
+            const e = resolved.event ? decodeRecorded(resolved.event as EsdbRecorded) : null;
+            if (e && !(await deliver(e))) return;
+          }
+          if (stopped) return;
+          throw new StoreUnavailableError('the server ended the subscription to $all');
+        } catch (err) {
+          if (stopped) return;
+          if (err instanceof HandlerFailed || !isTransient(err) || ++failures > this.subscriptionRetries) throw err;
+          await sleep(Math.min(2_000, 100 * 2 ** (failures - 1)));
+        } finally {
+          const sub = live;
+          live = null;
+          await sub?.unsubscribe().catch(() => undefined);
+        }
       }
-    })();
+    })().catch((err: unknown) => {
+      throw err instanceof HandlerFailed ? err.cause : toStoreError(err, 'subscription to $all', this.deadlineMs);
+    });
     done.catch(() => undefined);
 
     const subscription: Subscription = {
