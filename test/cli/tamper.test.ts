@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/events/canonical.js';
+import type { EventMetadata } from '../../src/events/envelope.js';
+import { hashOfStoredEvent } from '../../src/events/hash-chain.js';
 import { tempDir } from '../support.js';
 import { buildFixtureLog, FIXTURE_EVENT_COUNT } from './fixture-log.js';
 import { lines, runCli } from './run-cli.js';
@@ -115,6 +118,24 @@ describe('engine doctor names the first tampered position (exit 1)', () => {
       expectBreakAt(db, a, 'PREV_HASH_MISMATCH');
     });
   }
+});
+
+describe('an attacker who also recomputes the hash of the row they edit', () => {
+  it('breaks the link of the next event: doctor names it and points at the row before it', async () => {
+    const db = await freshLog();
+    tamper(db, (raw) => {
+      const row = raw.prepare('SELECT * FROM events WHERE position = 5').get() as Record<string, string | number>;
+      const data = { ...(JSON.parse(String(row.data)) as Record<string, unknown>), verdict: 'APPROVED', approvedQty: '0.5' };
+      const rehashed = hashOfStoredEvent({
+        globalPosition: 5, stream: String(row.stream), streamVersion: Number(row.stream_version), eventId: String(row.event_id),
+        type: String(row.type), schemaVersion: Number(row.schema_version), data, metadata: JSON.parse(String(row.metadata)) as EventMetadata,
+        prevHash: String(row.prev_hash), hash: '',
+      });
+      raw.prepare('UPDATE events SET data = ?, hash = ? WHERE position = 5').run(canonicalJson(data), rehashed);
+    });
+    expectBreakAt(db, 6, 'PREV_HASH_MISMATCH');
+    expect(runCli(['doctor', '--db', db]).stdout).toContain('or position 5 rewritten with a recomputed hash');
+  });
 });
 
 /** Every column but the position trades places, as if the rows had been reordered. */

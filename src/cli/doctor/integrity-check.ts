@@ -46,7 +46,9 @@ type DamageKind = ChainBreakKind | 'UNREADABLE';
 function fail(br: { kind: DamageKind; detail: string; globalPosition: number }, intactEvents: number, firstBad: number): CheckResult {
   const what: Record<DamageKind, string> = {
     HASH_MISMATCH: `the event at position ${firstBad} was altered (its content no longer matches its hash)`,
-    PREV_HASH_MISMATCH: `the event at position ${firstBad} does not link to the event before it (rows reordered, replaced or removed)`,
+    PREV_HASH_MISMATCH:
+      `the event at position ${firstBad} does not link to the event before it: rows reordered or replaced` +
+      (firstBad > 1 ? `, or position ${firstBad - 1} rewritten with a recomputed hash` : ''),
     POSITION_GAP: `rows are missing (${br.detail})`,
     POSITION_ORDER: `positions out of order at ${firstBad}: ${br.detail}`,
     UNREADABLE: `the event at position ${firstBad} cannot be read: ${br.detail}`,
