@@ -281,6 +281,7 @@ export class EsdbEventStore implements EventStore {
     if (latest.kind === 'release') return { hash: latest.prevHash, supersedes: null };
     if (await this.claimLanded(latest)) return { hash: latest.lastHash, supersedes: null };
     const firstSeen = this.pendingSeen.get(latest.revision) ?? Date.now();
+    for (const rev of this.pendingSeen.keys()) if (rev < latest.revision) this.pendingSeen.delete(rev);
     this.pendingSeen.set(latest.revision, firstSeen);
     if (Date.now() - firstSeen < this.leaseMs) throw new Retry(20);
     // Its writer is gone (or stalled beyond the lease): chain from where that claim started.
