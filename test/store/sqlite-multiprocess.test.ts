@@ -64,6 +64,10 @@ describe('two OS processes appending to one SQLite file', () => {
   afterEach(() => tmp.cleanup());
 
   it('lose nothing and tear nothing: every event once, dense versions, a valid chain', async () => {
+    // A subscriber in this process sees what the other processes append, as they append it.
+    const watcher = SqliteEventStore.open(db, { readonly: true });
+    const delivered: StoredEvent[] = [];
+    const sub = watcher.subscribeAll((e) => void delivered.push(e), { pollIntervalMs: 10 });
     const common = { db, barrier, parties: 2, mode: 'bulk', batches: 150, batchSize: 8 };
     const reports = await Promise.all([runChild({ ...common, name: 'p1' }), runChild({ ...common, name: 'p2' })]);
     for (const r of reports) {
@@ -91,6 +95,13 @@ describe('two OS processes appending to one SQLite file', () => {
     const verdict = await verifyChain(events);
     expect(verdict.firstBreak).toBeNull();
     expect(verdict.eventsChecked).toBe(2 * 150 * 9);
+
+    const deadline = Date.now() + 5000;
+    while (delivered.length < events.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await sub.stop();
+    await watcher.close();
+    expect(delivered.map((e) => e.globalPosition)).toEqual(events.map((e) => e.globalPosition));
+    expect(delivered.map((e) => e.hash)).toEqual(events.map((e) => e.hash));
   });
 
   it('a same-stream race surfaces ExpectedVersionConflictError in the losing process', async () => {
