@@ -59,7 +59,9 @@ function backtestSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplayS
 }
 
 function liveSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplaySettings {
-  const parsed = EngineConfigSchema.safeParse(s.config);
+  // stage7-run records the effective config plus where it came from (venue, profile): not config fields.
+  const { venue: _venue, profile: _profile, ...recorded } = (s.config ?? {}) as Record<string, unknown>;
+  const parsed = EngineConfigSchema.safeParse(recorded);
   if (!parsed.success) throw new UnreplayableRunError(`RunStarted.config of this ${s.mode} run is not an engine configuration: ${parsed.error.issues[0]?.message ?? ''}`);
   const c: EngineConfig = parsed.data;
   return {
