@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { CLI } from '../support.js';
 
 export interface CliResult {
@@ -12,6 +12,17 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
   const env: Record<string, string | undefined> = { ...process.env, ENGINE_LOG_LEVEL: undefined, ...options.env };
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** runCli without blocking, so independent CLI runs can overlap (describe.concurrent, Promise.all). */
+export function runCliAsync(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = { ...process.env, ENGINE_LOG_LEVEL: undefined, ...options.env };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: options.cwd, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** The lines of a stream, without the trailing empty one. */

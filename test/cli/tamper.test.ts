@@ -6,7 +6,7 @@ import type { EventMetadata } from '../../src/events/envelope.js';
 import { hashOfStoredEvent } from '../../src/events/hash-chain.js';
 import { tempDir } from '../support.js';
 import { buildFixtureLog, FIXTURE_EVENT_COUNT } from './fixture-log.js';
-import { lines, runCli } from './run-cli.js';
+import { lines, runCli, runCliAsync } from './run-cli.js';
 
 /**
  * The issue's tamper tests: an attacker with the driver drops the append-only triggers and edits,
@@ -42,15 +42,14 @@ interface DoctorJson {
   checks: Array<{ name: string; status: string; figures: Record<string, unknown>; detail: string }>;
 }
 
-function doctor(db: string): { code: number | null; text: string; json: DoctorJson } {
-  const text = runCli(['doctor', '--db', db]);
-  const json = runCli(['doctor', '--db', db, '--json']);
+async function doctor(db: string): Promise<{ code: number | null; text: string; json: DoctorJson }> {
+  const [text, json] = await Promise.all([runCliAsync(['doctor', '--db', db]), runCliAsync(['doctor', '--db', db, '--json'])]);
   expect(json.code, `text run: ${text.stderr}; json run: ${json.stderr}`).toBe(text.code);
   return { code: text.code, text: text.stdout, json: JSON.parse(json.stdout) as DoctorJson };
 }
 
-function expectBreakAt(db: string, position: number, kind: string): void {
-  const r = doctor(db);
+async function expectBreakAt(db: string, position: number, kind: string): Promise<void> {
+  const r = await doctor(db);
   expect(r.code, r.text).toBe(1);
   const integrity = r.json.checks.find((c) => c.name === 'integrity')!;
   expect(r.json.ok).toBe(false);
@@ -67,7 +66,7 @@ function expectBreakAt(db: string, position: number, kind: string): void {
 describe('engine doctor on an intact log', () => {
   it('exits 0 with integrity PASS and the event count', async () => {
     const db = await freshLog();
-    const r = doctor(db);
+    const r = await doctor(db);
     expect(r.code, r.text).toBe(0);
     const integrity = r.json.checks.find((c) => c.name === 'integrity')!;
     expect(r.json.ok).toBe(true);
@@ -78,7 +77,7 @@ describe('engine doctor on an intact log', () => {
   });
 });
 
-describe('engine doctor names the first tampered position (exit 1)', () => {
+describe.concurrent('engine doctor names the first tampered position (exit 1)', () => {
   // A DENIED decision made to look approved; the first event; the last event.
   for (const position of [5, 1, FIXTURE_EVENT_COUNT]) {
     it(`one event's data edited at position ${position}`, async () => {
@@ -89,7 +88,7 @@ describe('engine doctor names the first tampered position (exit 1)', () => {
           .run(position).changes;
         expect(changed).toBe(1);
       });
-      expectBreakAt(db, position, 'HASH_MISMATCH');
+      await expectBreakAt(db, position, 'HASH_MISMATCH');
     });
   }
 
@@ -100,14 +99,14 @@ describe('engine doctor names the first tampered position (exit 1)', () => {
       expect(JSON.parse(before.data).verdict).toBe('DENIED');
       raw.prepare(`UPDATE events SET data = json_set(data, '$.verdict', 'APPROVED', '$.approvedQty', '0.5') WHERE position = 5`).run();
     });
-    expectBreakAt(db, 5, 'HASH_MISMATCH');
+    await expectBreakAt(db, 5, 'HASH_MISMATCH');
   });
 
   for (const position of [8, 1]) {
     it(`a row deleted at position ${position}`, async () => {
       const db = await freshLog();
       tamper(db, (raw) => expect(raw.prepare('DELETE FROM events WHERE position = ?').run(position).changes).toBe(1));
-      expectBreakAt(db, position, 'POSITION_GAP');
+      await expectBreakAt(db, position, 'POSITION_GAP');
     });
   }
 
@@ -115,7 +114,7 @@ describe('engine doctor names the first tampered position (exit 1)', () => {
     it(`two rows' contents swapped (${a} <-> ${b})`, async () => {
       const db = await freshLog();
       tamper(db, (raw) => swapRows(raw, a, b));
-      expectBreakAt(db, a, 'PREV_HASH_MISMATCH');
+      await expectBreakAt(db, a, 'PREV_HASH_MISMATCH');
     });
   }
 });
@@ -133,7 +132,7 @@ describe('an attacker who also recomputes the hash of the row they edit', () => 
       });
       raw.prepare('UPDATE events SET data = ?, hash = ? WHERE position = 5').run(canonicalJson(data), rehashed);
     });
-    expectBreakAt(db, 6, 'PREV_HASH_MISMATCH');
+    await expectBreakAt(db, 6, 'PREV_HASH_MISMATCH');
     expect(runCli(['doctor', '--db', db]).stdout).toContain('or position 5 rewritten with a recomputed hash');
   });
 });
