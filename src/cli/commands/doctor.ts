@@ -1,6 +1,7 @@
 import { doctorPassed, type CheckResult, type Figure } from '../doctor/check.js';
 import { DOCTOR_CHECKS } from '../doctor/checks.js';
 import type { EventStore } from '../../events/store/port.js';
+import { resolveEngineConfig } from '../config-file.js';
 import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
@@ -13,9 +14,16 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
     program
       .command('doctor')
       .description(`check the log and what is derived from it (${DOCTOR_CHECKS.map((c) => c.name).join(', ')}); exit 1 on any FAIL`)
-      .option('--run <id>', 'checks about a run look at this run'),
+      .option('--run <id>', 'checks about a run look at this run')
+      .option('--config <file>', 'engine configuration file whose profile gives the SLO thresholds')
+      .option('--profile <name>', 'configuration profile: dev, paper, prod (default paper)'),
   ).action(
-    cli.action<{ run?: string; json?: boolean }>(async ({ global, out, logger }, opts) => {
+    cli.action<{ run?: string; json?: boolean; config?: string; profile?: string }>(async ({ global, out, logger }, opts) => {
+      const { config, profile } = resolveEngineConfig({
+        command: 'doctor',
+        ...(opts.config !== undefined ? { file: opts.config } : {}),
+        ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+      });
       const opened = await openStore(global.db, { access: 'read' });
       const results: CheckResult[] = [];
       try {
@@ -26,7 +34,7 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
           const started = performance.now();
           let result: CheckResult;
           try {
-            result = await check.run({ store: opened.store, opened, runId: opts.run ?? null, logger });
+            result = await check.run({ store: opened.store, opened, runId: opts.run ?? null, logger, config, ...(opts.config !== undefined ? { profile: `${profile} profile of ${opts.config}` } : {}), earlier: [...results] });
           } catch (err) {
             logger.debug({ err, check: check.name }, 'doctor check crashed');
             result = { name: check.name, status: 'FAIL', figures: {}, detail: `could not run: ${(err as Error).message}` };

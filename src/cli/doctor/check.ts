@@ -1,4 +1,5 @@
 import type { EventStore } from '../../events/store/port.js';
+import type { EngineConfig } from '../../engine/config/schema.js';
 import type { Logger } from '../logger.js';
 import type { OpenedStore } from '../open-store.js';
 
@@ -25,6 +26,11 @@ export interface DoctorContext {
   /** `engine doctor --run <id>`: checks that are about a run look at this one; null = all / latest. */
   runId: string | null;
   logger: Logger;
+  /** `--config f --profile p`: the configuration whose thresholds the checks judge by (SLOs). */
+  config?: EngineConfig;
+  profile?: string;
+  /** Results of the checks that ran before this one (parity is not claimed when integrity failed). */
+  earlier?: readonly CheckResult[];
 }
 
 export interface DoctorCheck {
