@@ -8,7 +8,7 @@ import { Decimal } from '../src/engine/values.js';
 import { applyPragmas, createSchema } from '../src/events/store/sqlite/schema.js';
 import { SqliteEventStore } from '../src/events/store/sqlite/sqlite-event-store.js';
 import type { EventsMode } from '../src/replay/backtest/backtest-config.js';
-import { runBacktest } from '../src/replay/backtest/run-backtest.js';
+import { DEFAULT_BATCH_SIZE, runBacktest } from '../src/replay/backtest/run-backtest.js';
 import { openBarSource } from '../src/replay/data/index.js';
 import { benchDir, fmtInt, perSecond, type BenchModule } from './support.js';
 
@@ -23,7 +23,7 @@ import { benchDir, fmtInt, perSecond, type BenchModule } from './support.js';
  *   node dist/bench/backtest.js [bars]          (or through bench/run.ts: --only backtest)
  */
 const DEFAULT_BARS = 525_600;
-const BATCH = 2000;
+const BATCH = DEFAULT_BATCH_SIZE;
 const SELF = fileURLToPath(import.meta.url);
 
 interface ChildReport {
@@ -68,8 +68,10 @@ export const backtestBench: BenchModule = {
   },
 };
 
+/** BENCH_HEAP_MB caps the children's V8 old space (as `node --max-old-space-size`), to show the RSS bound with a heap cap. */
 function child(args: string[]): ChildReport {
-  const out = execFileSync(process.execPath, [SELF, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const heap = process.env.BENCH_HEAP_MB ? [`--max-old-space-size=${Number(process.env.BENCH_HEAP_MB)}`] : [];
+  const out = execFileSync(process.execPath, [...heap, SELF, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').at(-1)!) as ChildReport;
 }
 

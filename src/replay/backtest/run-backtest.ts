@@ -18,6 +18,7 @@ import { type BacktestSettings, type EventsMode, backtestRunId, configHash, conf
 import { RunFingerprints } from './fingerprints.js';
 import { type FillRecord, ResultsCollector } from './results-collector.js';
 import { BatchingStoreSink } from './store-sink.js';
+import { EquityCurveBuilder } from './equity-curve.js';
 import { EmptyDataError } from './errors.js';
 import { applyFill as trackFill, computeMetrics, INITIAL_TRACKER, type Metrics, type RoundTrip, type TradeTrackerState } from '../metrics/index.js';
 
@@ -42,10 +43,13 @@ export interface BacktestRequest {
 
 export interface EquityCurve {
   /** Bar open times, epoch ms (the equity is marked at each bar's close). */
-  times: number[];
+  times: Float64Array;
   /** Mark-to-market equity at each close (float: statistics only). */
-  values: number[];
+  values: Float64Array;
 }
+
+/** Events per append transaction: small enough that buffered events die young (flat RSS), large enough to amortise the commit. */
+export const DEFAULT_BATCH_SIZE = 500;
 
 export interface BacktestResult {
   runId: string;
@@ -96,7 +100,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
 
   const fingerprints = new RunFingerprints();
   const results = new ResultsCollector();
-  const sink = new BatchingStoreSink(store, stream, req.batchSize ?? 2000, [(e) => fingerprints.observe(e), results.observe]);
+  const sink = new BatchingStoreSink(store, stream, req.batchSize ?? DEFAULT_BATCH_SIZE, [(e) => fingerprints.observe(e), results.observe]);
   const clock = new ManualClock(scan.firstBarTime);
   const random = new SeededRandom(settings.seed);
   const venue = new SimulatedVenue({
@@ -161,7 +165,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   );
 
   const driver = new StrategyDriver(req.strategy);
-  const equity: EquityCurve = { times: [], values: [] };
+  const curve = new EquityCurveBuilder();
   let state: CycleState = initialCycleState(settings.initialCash);
   let lastBar: Bar | null = null;
   let cycleSeq = 0;
@@ -176,8 +180,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     const r = await runCycle(env, state, { cycleSeq, snapshot: { symbol: settings.symbol, interval: scan.interval, bar }, recordSnapshot: true, intents: driver });
     state = r.state;
     lastEquity = r.equity;
-    equity.times.push(bar.time);
-    equity.values.push(r.equity.toNumber());
+    curve.push(bar.time, r.equity.toNumber());
     if (!state.account.position.isZero()) barsInMarket++;
     lastBar = bar;
     await sink.flushIfFull();
@@ -202,7 +205,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     state = r.state;
     lastEquity = r.equity;
     // The curve's last point is the same close, now net of the close-out's costs.
-    equity.values[equity.values.length - 1] = r.equity.toNumber();
+    curve.setLast(r.equity.toNumber());
   }
 
   sink.emit(
@@ -216,6 +219,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   await sink.flush();
   req.onProgress?.(scan.barCount, scan.barCount);
 
+  const equity: EquityCurve = curve.curve();
   const trades = tradesFrom(results.fills);
   const metrics = computeMetrics({
     equityCurve: equity.values,
