@@ -115,6 +115,8 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
               risk: config.risk,
             },
             source,
+            // A replay must find the file again from anywhere: record where it is, not how it was typed.
+            dataSource: opts.data.startsWith('synthetic:') ? opts.data : path.resolve(opts.data),
             scan,
             strategy,
             policy: createRiskPolicy(config.risk),

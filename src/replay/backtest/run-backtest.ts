@@ -25,6 +25,8 @@ import { applyFill as trackFill, computeMetrics, INITIAL_TRACKER, type Metrics, 
 export interface BacktestRequest {
   settings: BacktestSettings;
   source: BarSource;
+  /** How RunStarted names the data for a replay (e.g. an absolute path); default: the source's spec. */
+  dataSource?: string;
   /** The source's scan, when the caller already validated the data (before opening the store). */
   scan?: DataScan;
   strategy: Strategy;
@@ -145,7 +147,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
         config,
         configHash: hashOfConfig,
         data: {
-          source: req.source.spec,
+          source: req.dataSource ?? req.source.spec,
           hash: scan.hash,
           symbol: settings.symbol,
           interval: scan.interval,
