@@ -125,12 +125,24 @@ describe('venue faults end in the expected state, log and venue in agreement', (
     expect(await expectAgreement(w)).toEqual([]);
   });
 
-  it('partial fills: an order larger than the participation cap fills over several bars, PARTIALLY_FILLED then FILLED', async () => {
+  it('partial fills: an order larger than the participation cap fills over several bars, then FILLED', async () => {
     w = world({ dir: tmp.dir, participationCap: '0.001' }); // 1 unit of each 1000-unit bar
+    await run(w, { cycles: 5, strategy: scripted({ 0: [buy('2.5')] }) });
+    const events = await runEvents(w.store);
+    const statuses = events.filter((e) => e.type === 'OrderFilled').map((e) => e.type === 'OrderFilled' && e.data.qty);
+    expect(statuses).toEqual(['1', '1', '0.5']);
+    const { orders } = await projected(w.store);
+    expect(orders[0]).toMatchObject({ status: 'FILLED', fills: 3 });
+    expect(await expectAgreement(w)).toEqual([]);
+  });
+
+  it('a run ends with nothing working at the venue: a partly filled order is canceled and recorded so', async () => {
+    w = world({ dir: tmp.dir, participationCap: '0.001' });
     await run(w, { cycles: 2, strategy: scripted({ 0: [buy('2.5')] }) });
-    let { orders } = await projected(w.store);
-    expect(orders[0]).toMatchObject({ status: 'PARTIALLY_FILLED' });
+    const { orders } = await projected(w.store);
+    expect(orders[0]).toMatchObject({ status: 'CANCELED' });
     expect(orders[0]!.filledQty.toFixed()).toBe('1');
+    expect(w.paper.book()[0]).toMatchObject({ status: 'CANCELED' });
     expect(await expectAgreement(w)).toEqual([]);
   });
 

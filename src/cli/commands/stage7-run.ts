@@ -103,6 +103,8 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
               },
               barIntervalMs,
               random: venueRandom.fork('venue'),
+              ackLatencyMs: live.sim.ackLatencyMs,
+              delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             },
             atomicStateFile(statePath),
           );

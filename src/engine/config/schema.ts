@@ -160,6 +160,8 @@ export const SimVenueSection = z
     barVolume: positiveDecimal().prefault('1000'),
     /** State file (book, balances, fills, walk position); null: `<db>.venue.json` beside the database. */
     statePath: z.string().min(1).nullable().default(null),
+    /** Time the venue's answer to a submit takes to come back (after the venue has the order). */
+    ackLatencyMs: nonNegativeInt().default(0),
     faults: SimFaultsSection,
   })
   .prefault({});

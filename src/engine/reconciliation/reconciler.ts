@@ -44,6 +44,14 @@ export class Reconciler implements CycleReconciler {
     this.policy = options.policy ?? DEFAULT_RECONCILE_POLICY;
   }
 
+  /**
+   * Start tracking the unresolved orders among these (a restarted engine, before it takes in the fills
+   * the venue reports again): an order whose outcome a fill then proves is recorded COMMITTED via FILLS.
+   */
+  adopt(orders: readonly OrderRecord[]): void {
+    for (const o of orders) if (UNRESOLVED.has(o.status)) this.factsFor(o);
+  }
+
   /** Escalated orders not yet resolved. */
   unresolvedEscalations(): number {
     let n = 0;

@@ -25,6 +25,10 @@ export interface PaperVenueConfig {
   /** Bar length of the walk, ms. */
   barIntervalMs: number;
   random: Random;
+  /** The answer to a submit comes back this much later (network latency); the order exists meanwhile. */
+  ackLatencyMs?: number;
+  /** How the venue waits (a real timer in live runs). Required when ackLatencyMs > 0. */
+  delay?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -79,6 +83,8 @@ export class PaperVenue implements Venue {
     const outcome = await this.sim.submit(order);
     this.collectFills();
     this.save();
+    const latency = this.config.ackLatencyMs ?? 0;
+    if (latency > 0 && this.config.delay) await this.config.delay(latency);
     return outcome;
   }
 
