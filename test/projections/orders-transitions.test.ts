@@ -105,7 +105,7 @@ const EXPECTED: Record<string, string[]> = {
   FILLED:           ['-', 'FILLED', '-', '-', '-', '-', '-', 'FILLED', '-', '-', '-'],
   CANCELED:         ['-', '-', '-', '-', '-', 'CANCELED', '-', 'CANCELED', '-', '-', '-'],
   REJECTED:         ['-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-'],
-  FAILED:           ['-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-'],
+  FAILED:           ['-', 'ACCEPTED', '-', '-', '-', 'PARTIALLY_FILLED', '-', 'COMMITTED', '-', '-', '-'],
 };
 
 function foldAll(events: AnyStoredEvent[]): OrdersState {

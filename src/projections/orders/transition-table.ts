@@ -43,7 +43,8 @@ type Row = Partial<Record<OrderEventKind, TransitionTarget>>;
  *   that the venue has already shown to exist backwards: they leave PARTIALLY_FILLED and FILLED (and a
  *   CANCELED order for COMMITTED) where they are.
  * - ESCALATED is not terminal: any answer from the venue still resolves it.
- * - REJECTED and FAILED are final: the venue never had (or never kept) the order.
+ * - REJECTED is final: the venue said no. FAILED is final unless the venue later proves the order exists
+ *   (a late ack, a fill, a reconciliation that finds it): the log must be able to record that truth.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatusOrNone, Row>> = {
   [NO_ORDER]: {
@@ -118,7 +119,12 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatusOrNone, Row>> = {
     'OrderReconciled:COMMITTED': 'CANCELED',
   },
   REJECTED: {},
-  FAILED: {},
+  // FAILED is our conclusion, not the venue's word: later proof that the order exists overrides it.
+  FAILED: {
+    OrderAccepted: 'ACCEPTED',
+    OrderFilled: 'FILL',
+    'OrderReconciled:COMMITTED': 'COMMITTED',
+  },
 };
 
 /** The table's cell, or null when the transition is illegal. */
