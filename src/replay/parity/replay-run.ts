@@ -66,6 +66,11 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   }
   const policy = createRiskPolicy(settings.risk);
   const strategyFor: StrategyFactory = options.strategyFor ?? ((name, params) => createStrategy(name, params));
+  try {
+    strategyFor(settings.strategy.name, settings.strategy.params);
+  } catch (err) {
+    throw new ReplayInputError(`run ${runId}: cannot rebuild its strategy: ${(err as Error).message}`);
+  }
   const cursor = new RecordedCursor(run.events);
   let segments = 1;
   let cycles = 0;
