@@ -45,7 +45,11 @@ const PAGE_SIZE = 5000;
 const COLUMNS = 'position, stream, stream_version, event_id, type, schema_version, data, metadata, prev_hash, hash';
 
 /** Thrown inside the append transaction to roll it back and take the idempotency path. */
-class DuplicateEventId extends Error {}
+class DuplicateEventId extends Error {
+  constructor() {
+    super('an event id of the batch is already stored (UNIQUE(event_id))');
+  }
+}
 
 /**
  * The SQLite adapter of the store port (better-sqlite3, synchronous under an async port).
@@ -129,6 +133,16 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * The hot path, kept within reach of raw inserts (bench/append.ts):
+   * - data that createEvent() validated is frozen and its canonical JSON recorded, so it is neither
+   *   re-validated nor re-encoded here; any other data goes through zod (parseEventData) and canonicalJson;
+   * - metadata is checked by hand and encoded directly (recorded by createEvent() too);
+   * - ChainHasher quotes the stream once per batch and never re-escapes hex prevHashes; one-shot sha256;
+   * - idempotency is optimistic: the UNIQUE(event_id) index notices a repeated id, so a normal append
+   *   does no per-event lookup; only then is the batch compared with what is stored;
+   * - prepared statements are built once; one BEGIN IMMEDIATE transaction per batch.
+   */
   async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     this.assertWritable();
     assertExpectedVersion(expectedVersion);
