@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../events/canonical.js';
+import { validatedDataJson } from '../../events/event-factory.js';
 
 /**
  * What two events must agree on to count as the same decision: type, data, cycle and engine time.
@@ -20,7 +21,9 @@ export interface EventView {
 }
 
 export function comparisonKey(e: ComparableEvent): string {
-  return canonicalJson({ type: e.type, cycleId: e.metadata.cycleId, at: e.metadata.at, data: comparedData(e) });
+  // createEvent() already holds the canonical data of a re-derived event: reuse it.
+  const dataJson = (e.type !== 'CycleCompleted' && validatedDataJson(e.data, e.type)) || canonicalJson(comparedData(e));
+  return `${e.type}\n${e.metadata.cycleId ?? ''}\n${e.metadata.at}\n${dataJson}`;
 }
 
 export function sameEvent(a: ComparableEvent, b: ComparableEvent): boolean {
