@@ -96,7 +96,7 @@ export interface RunOptions {
   runId?: string;
   resume?: boolean;
   cycles: number;
-  strategy: Strategy<number>;
+  strategy: Strategy<any>;
   reconcile?: Partial<ReconcilePolicy>;
   /** Called before the market moves on for the n-th time in this run (0-based). */
   beforeTick?: (n: number) => void;

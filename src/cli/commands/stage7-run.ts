@@ -187,6 +187,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
           barIntervalMs,
           cycles: opts.cycles ?? null,
           reconcilePolicy: live.reconcile,
+          orderTimesWindowMs: config.risk.rateLimit?.windowMs ?? null,
           backoff: live.backoff,
           signal,
           onAppended: (e: AnyNewEvent) => metrics.observe(e, Date.now()),

@@ -65,6 +65,8 @@ export interface LiveRunOptions {
   cycles: number | null;
   reconcilePolicy: ReconcilePolicy;
   backoff: BackoffPolicy;
+  /** The rate-limit window of the risk policy (see CycleEnv.orderTimesWindowMs). */
+  orderTimesWindowMs?: number | null;
   signal: AbortSignal;
   /** Called with every event once it is durable in the log (metrics). */
   onAppended?: (e: AnyNewEvent) => void;
@@ -108,7 +110,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
   if (o.resume) {
     const events: AnyStoredEvent[] = [];
     for await (const e of o.store.readStream(stream)) events.push(toTypedEvent(e));
-    const resumed = resumeRun(o.runId, events, o.policy, driver);
+    const resumed = resumeRun(o.runId, events, o.policy, driver, o.orderTimesWindowMs);
     state = resumed.state;
     orders = resumed.orders;
     lastCycleSeq = resumed.lastCycleSeq;
@@ -155,6 +157,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
     execution: o.execution,
     eventsMode: 'full',
     dryRun: !o.armed,
+    ...(o.orderTimesWindowMs !== undefined ? { orderTimesWindowMs: o.orderTimesWindowMs } : {}),
     retry: { policy: o.backoff, random, waiter: { wait: (ms) => o.sleeper.sleep(ms, o.signal) } },
     reconciler,
   };

@@ -26,7 +26,23 @@ export interface ResumedRun {
 
 const MAX_REMEMBERED_ORDER_TIMES = 1000;
 
-export function resumeRun(runId: string, events: readonly AnyStoredEvent[], policy: RiskPolicy, strategy: IntentSource): ResumedRun {
+/** Events a cycle records before its decisions: the fills (and reserve moves, cancels) it takes in first. */
+const BEFORE_DECISIONS = new Set(['CycleStarted', 'MarketSnapshotRecorded', 'OrderFilled', 'OrderCanceled', 'ReserveAllocated']);
+
+/**
+ * Folds the run's events the way the live loop evolved its state, so a resumed engine decides exactly as
+ * one that never stopped would: at each cycle's decision point (after the fills it took in, before its
+ * first decision) the policy observes the equity at that cycle's close with the escalation count as it
+ * stood when the cycle began, and the strategy sees the bar with the account view of that moment.
+ * `orderTimesWindowMs` is the cycle's (CycleEnv.orderTimesWindowMs).
+ */
+export function resumeRun(
+  runId: string,
+  events: readonly AnyStoredEvent[],
+  policy: RiskPolicy,
+  strategy: IntentSource,
+  orderTimesWindowMs?: number | null,
+): ResumedRun {
   const started = events.find((e) => e.type === 'RunStarted');
   if (!started || started.type !== 'RunStarted') throw new Error(`run ${runId}: no RunStarted in its stream`);
   let state = initialCycleState(new Decimal(started.data.initialCash));
@@ -35,18 +51,38 @@ export function resumeRun(runId: string, events: readonly AnyStoredEvent[], poli
   let lastVersion = -1;
   let lastBar: Bar | null = null;
   let lastMode = state.risk.mode;
+  let lastAt = 0;
+  /** The bar of the cycle whose decision point has not been passed yet. */
+  let pending: { bar: Bar; escalated: number } | null = null;
+  let escalatedAtCycleStart = 0;
   const requestIds = new Map<string, string>();
   const orderTimes: number[] = [];
+
+  const decisionPoint = (at: number): void => {
+    if (!pending) return;
+    const { bar, escalated } = pending;
+    pending = null;
+    const risk = policy.observe({ ...state.risk, unresolvedUnknownOrders: escalated }, equityAt(state.account, bar.close), at).state;
+    state = { ...state, risk };
+    strategy.propose(bar, { position: state.account.position, equity: equityAt(state.account, bar.close).sub(state.account.reserve), cash: state.account.cash });
+  };
+
   for (const e of events) {
     lastVersion = Math.max(lastVersion, e.streamVersion);
+    lastAt = Date.parse(e.metadata.at);
     const seq = cycleSeqOf(runId, e.metadata.cycleId);
     if (seq !== null) lastCycleSeq = Math.max(lastCycleSeq, seq);
+    if (!BEFORE_DECISIONS.has(e.type)) decisionPoint(lastAt);
+    if (e.type === 'CycleStarted') {
+      decisionPoint(lastAt);
+      escalatedAtCycleStart = countEscalated(orders, runId);
+    }
     orders = evolveOrders(orders, e);
     switch (e.type) {
       case 'MarketSnapshotRecorded': {
         const b = e.data.bar;
         lastBar = { time: Date.parse(b.openTime), open: new Decimal(b.open), high: new Decimal(b.high), low: new Decimal(b.low), close: new Decimal(b.close), volume: new Decimal(b.volume) };
-        strategy.propose(lastBar, { position: state.account.position, equity: equityAt(state.account, lastBar.close).sub(state.account.reserve), cash: state.account.cash });
+        pending = { bar: lastBar, escalated: escalatedAtCycleStart };
         break;
       }
       case 'OrderFilled':
@@ -62,35 +98,38 @@ export function resumeRun(runId: string, events: readonly AnyStoredEvent[], poli
       case 'OrderSubmitRequested':
         if (e.data.attempt === 1) {
           requestIds.set(e.data.clientOrderId, e.eventId);
-          orderTimes.push(Date.parse(e.metadata.at));
+          orderTimes.push(lastAt);
         }
         break;
       case 'RiskModeChanged':
         lastMode = e.data.to;
         break;
-      case 'CycleCompleted':
-        // Peak equity and the day's starting equity, as the policy would have tracked them.
-        if (lastBar) state = { ...state, risk: policy.observe(state.risk, equityAt(state.account, lastBar.close), Date.parse(e.metadata.at)).state };
-        break;
       default:
         break;
     }
   }
+  decisionPoint(lastAt);
   const run = orders.runs.get(runId);
   const liveOrders: CycleState['liveOrders'] = new Map();
-  let escalated = 0;
   for (const o of run?.orders.values() ?? []) {
     if (o.terminal) continue;
     const cause = requestIds.get(o.clientOrderId);
     if (cause) liveOrders.set(o.clientOrderId, { cause, remaining: o.qty.sub(o.filledQty) });
-    if (o.status === 'ESCALATED') escalated++;
   }
+  const recentOrderTimes =
+    orderTimesWindowMs === undefined ? orderTimes.slice(-MAX_REMEMBERED_ORDER_TIMES) : orderTimesWindowMs === null ? [] : orderTimes.filter((t) => t > lastAt - orderTimesWindowMs);
   state = {
     ...state,
     liveOrders,
-    risk: { ...state.risk, mode: lastMode, recentOrderTimes: orderTimes.slice(-MAX_REMEMBERED_ORDER_TIMES), unresolvedUnknownOrders: escalated },
+    risk: { ...state.risk, mode: lastMode, recentOrderTimes, unresolvedUnknownOrders: countEscalated(orders, runId) },
   };
   return { runStarted: started.data, state, orders, lastCycleSeq, lastVersion, lastBar, events: events.length };
+}
+
+function countEscalated(orders: OrdersState, runId: string): number {
+  let n = 0;
+  for (const o of orders.runs.get(runId)?.orders.values() ?? []) if (o.status === 'ESCALATED') n++;
+  return n;
 }
 
 /** `${runId}:c${n}` -> n. */

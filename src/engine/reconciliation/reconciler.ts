@@ -77,7 +77,7 @@ export class Reconciler implements CycleReconciler {
 
     for (const order of orders) {
       if (AT_VENUE.has(order.status)) {
-        await this.watchVenueCancel(emitter, order, causationId);
+        if (await this.watchVenueCancel(emitter, order, causationId)) state.liveOrders.delete(order.clientOrderId);
         continue;
       }
       if (!UNRESOLVED.has(order.status)) continue;
@@ -102,12 +102,14 @@ export class Reconciler implements CycleReconciler {
       this.pending.delete(order.clientOrderId);
       if (verdict.outcome === 'FAILED') {
         emitter.emit('OrderReconciled', reconciled(order.clientOrderId, 'FAILED', 'NONE', null, verdict.attempt), causationId);
+        state.liveOrders.delete(order.clientOrderId);
         continue;
       }
       emitter.emit('OrderReconciled', reconciled(order.clientOrderId, 'COMMITTED', verdict.via, verdict.venueOrderId, verdict.attempt), causationId);
       const seen = byId.kind === 'found' ? byId.order : evidence.openOrders?.find((o) => o.clientOrderId === order.clientOrderId);
       if (seen && endedWithoutMissingFills(seen, order)) {
         emitter.emit('OrderCanceled', { clientOrderId: order.clientOrderId, reason: `venue reports ${seen.status}` }, causationId);
+        state.liveOrders.delete(order.clientOrderId);
       }
     }
     const unresolved = this.unresolvedEscalations();
@@ -142,11 +144,12 @@ export class Reconciler implements CycleReconciler {
     return facts;
   }
 
-  private async watchVenueCancel(emitter: CycleEmitter, order: OrderRecord, causationId: string | null): Promise<void> {
+  /** True when the venue ended the order and OrderCanceled was recorded. */
+  private async watchVenueCancel(emitter: CycleEmitter, order: OrderRecord, causationId: string | null): Promise<boolean> {
     const found = await this.lookup(order.clientOrderId);
-    if (found.kind === 'found' && endedWithoutMissingFills(found.order, order)) {
-      emitter.emit('OrderCanceled', { clientOrderId: order.clientOrderId, reason: `venue reports ${found.order.status}` }, causationId);
-    }
+    if (found.kind !== 'found' || !endedWithoutMissingFills(found.order, order)) return false;
+    emitter.emit('OrderCanceled', { clientOrderId: order.clientOrderId, reason: `venue reports ${found.order.status}` }, causationId);
+    return true;
   }
 
   private async lookup(clientOrderId: string): Promise<OrderLookup> {
