@@ -53,6 +53,12 @@ export class EngineMetrics {
         this.orders.inc({ outcome: 'unknown' });
         this.unresolved.add(event.data.clientOrderId);
         break;
+      case 'OrderSubmitThrottled':
+        this.orders.inc({ outcome: 'throttled' });
+        break;
+      case 'UnknownOrderEscalated':
+        this.orders.inc({ outcome: 'escalated' });
+        break;
       case 'OrderReconciled':
         if (event.data.outcome !== 'STILL_UNKNOWN') {
           this.orders.inc({ outcome: event.data.outcome === 'COMMITTED' ? 'reconciled_committed' : 'reconciled_failed' });
