@@ -4,7 +4,8 @@ import { ManualClock, SeededRandom, zeroStopwatch } from '../../src/engine/clock
 import { runCycle, type CycleEnv } from '../../src/engine/cycle/cycle.js';
 import { runScopedIds } from '../../src/engine/cycle/cycle-ids.js';
 import { CollectingSink } from '../../src/engine/cycle/event-sink.js';
-import type { IntentSource } from '../../src/engine/cycle/intent-source.js';
+import { closeOutSource, END_OF_DATA, type IntentSource } from '../../src/engine/cycle/intent-source.js';
+import { SimulatedVenue } from '../../src/engine/venues/simulated/simulated-venue.js';
 import { initialCycleState, type CycleState } from '../../src/engine/cycle/state.js';
 import type { OrderLookup, OrderRequest, SubmitOutcome, Venue, VenueFill, VenueOrderView } from '../../src/engine/ports.js';
 import { permissivePolicy } from '../../src/engine/risk/permissive-policy.js';
@@ -188,5 +189,31 @@ describe('the cycle', () => {
     await runCycles(env(sink, venue, { policy, eventsMode: 'decisions' }), intents({ 1: [buy(10)] }), 1);
     expect(sink.events.map((x) => x.type)).toEqual(['RiskModeChanged', 'IntentProposed', 'RiskDecisionMade']);
     expect(sink.events[2]!.data).toMatchObject({ verdict: 'DENIED', reasonCode: 'NOTIONAL_CAP_PER_ORDER', riskMode: 'REDUCE', approvedQty: '0', context: { requested: '1000', limit: '500' } });
+  });
+
+  it('the end-of-data close-out cancels resting orders and closes the position at the last close, and says so', async () => {
+    const sink = new CollectingSink();
+    const venue = new SimulatedVenue({
+      symbol: 'X', baseAsset: 'X', quoteAsset: 'QUOTE', initialBalances: { QUOTE: D(10_000) }, timing: 'next-open',
+      rules: { slippageBps: D(10), feeBps: D(10), participationCap: null, qtyStep: D('0.01') }, intervalMs: HOUR, random: new SeededRandom('x'),
+    });
+    const e = env(sink, venue, { execution: { qtyStep: D('0.01'), minNotional: D(0), costBps: D(20) } });
+    const source = intents({ 1: [buy(10)], 2: [{ ...buy(5), orderType: 'LIMIT', limitPrice: D(50), rationale: 'dip buy' }] });
+    let state = initialCycleState(D(10_000));
+    for (let i = 1; i <= 2; i++) {
+      venue.onBar(bar(i, 100));
+      state = (await runCycle(e, state, { cycleSeq: i, snapshot: { symbol: 'X', interval: '1h', bar: bar(i, 100) }, recordSnapshot: true, intents: source })).state;
+    }
+    expect(state.account.position.toFixed()).toBe('10');
+    sink.events.length = 0;
+    venue.endOfData();
+    const last = bar(2, 100);
+    const r = await runCycle(e, state, { cycleSeq: 3, snapshot: { symbol: 'X', interval: '1h', bar: last }, recordSnapshot: false, intents: closeOutSource('scripted'), cancelOpenOrders: END_OF_DATA });
+    expect(sink.events.map((x) => x.type)).toEqual(['CycleStarted', 'OrderCanceled', 'IntentProposed', 'RiskDecisionMade', 'OrderSubmitRequested', 'OrderAccepted', 'OrderFilled', 'CycleCompleted']);
+    expect(sink.events[1]!.data).toMatchObject({ reason: END_OF_DATA });
+    expect(sink.events[2]!.data).toMatchObject({ side: 'SELL', qty: '10', context: { reason: END_OF_DATA } });
+    expect(sink.events[6]!.data).toMatchObject({ side: 'SELL', qty: '10', price: '99.9' }); // last close 100, 10 bps adverse
+    expect(r.state.account.position.isZero()).toBe(true);
+    expect(r.state.liveOrders.size).toBe(0);
   });
 });
