@@ -44,6 +44,8 @@ export function replayEnv(p: ReplayParts): CycleEnv {
     execution: p.settings.execution,
     eventsMode: p.eventsMode,
     dryRun: p.dryRun,
+    // As the CLI runs it: order times older than the policy's rate-limit window are forgotten.
+    orderTimesWindowMs: p.settings.risk.rateLimit?.windowMs ?? null,
     ...(p.retry ? { retry: p.retry } : {}),
     ...(p.reconciler ? { reconciler: p.reconciler } : {}),
   };

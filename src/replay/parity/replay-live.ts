@@ -32,16 +32,20 @@ export interface LiveReplayInput {
 const UNRESOLVED = new Set(['REQUESTED', 'UNKNOWN', 'THROTTLED', 'ESCALATED']);
 
 /**
- * Which process segments a live run had, read from its cycle ids (src/engine/live/live-run.ts): each
+ * Which process segments a live run had, read from its cycle ids (src/engine/live/live-run.ts). Each
  * process starts with a reconciliation pass under cycle id lastCycleSeq + 1 (no CycleStarted), then
- * runs strategy cycles from lastCycleSeq + 2. So a start-up pass is a cycle without CycleStarted that
- * either left events or is followed by a strategy cycle. A cycle the process did not finish (killed:
- * a strategy cycle without CycleCompleted, or a start-up pass no strategy cycle followed) is "cut".
+ * runs strategy cycles from lastCycleSeq + 2; a process that ends normally closes down under one more
+ * cycle id (reconciling what is unknown, canceling what still works), then RunEnded. So a cycle without
+ * CycleStarted is a start-up pass when a strategy cycle follows it or when it left events and is not
+ * the run's close-down (the last cycle, right after a strategy cycle, in a run that has RunEnded).
+ * A cycle the process did not finish (killed: a strategy cycle without CycleCompleted, or a pass no
+ * strategy cycle followed) is "cut": the replay may run past its recorded end.
  */
-export function liveSegments(cycles: ReadonlyMap<number, RecordedCycle>): { startups: Set<number>; cut: Set<number>; lastSeq: number } {
+export function liveSegments(cycles: ReadonlyMap<number, RecordedCycle>, ended: boolean): { startups: Set<number>; closeDown: number | null; cut: Set<number>; lastSeq: number } {
   const lastSeq = Math.max(0, ...cycles.keys());
   const startups = new Set<number>();
   const cut = new Set<number>();
+  let closeDown: number | null = null;
   for (let s = 1; s <= lastSeq; s++) {
     const c = cycles.get(s);
     if (c?.regular) {
@@ -49,10 +53,14 @@ export function liveSegments(cycles: ReadonlyMap<number, RecordedCycle>): { star
       continue;
     }
     const next = cycles.get(s + 1);
+    if (c && s === lastSeq && ended && cycles.get(s - 1)?.regular) {
+      closeDown = s;
+      continue;
+    }
     if (c || next?.regular) startups.add(s);
     if (c && !next?.regular) cut.add(s);
   }
-  return { startups, cut, lastSeq };
+  return { startups, closeDown, cut, lastSeq };
 }
 
 /**
@@ -66,7 +74,7 @@ export async function replayLive(r: LiveReplayInput): Promise<{ cycles: number; 
   const runId = run.runId;
   const started = run.started.data;
   const cycles = recordedCycles(runId, run.events);
-  const { startups, lastSeq } = liveSegments(cycles);
+  const { startups, closeDown, lastSeq } = liveSegments(cycles, run.ended !== null);
   const clock = new ManualClock(Date.parse(run.started.metadata.at));
   const seed = started.seed ?? '';
   const dryRun = !started.armed;
@@ -82,7 +90,7 @@ export async function replayLive(r: LiveReplayInput): Promise<{ cycles: number; 
       if (segments > 0) {
         const seen = [run.started, ...run.events.slice(0, cursor.index)];
         driver = new StrategyDriver(r.strategyFor(settings.strategy.name, settings.strategy.params));
-        const resumed = resumeRun(runId, seen, r.policy, driver);
+        const resumed = resumeRun(runId, seen, r.policy, driver, settings.risk.rateLimit?.windowMs ?? null);
         state = resumed.state;
         const escalated = nonTerminalOrders(resumed.orders, runId).filter((o) => o.escalated && UNRESOLVED.has(o.status)).map((o) => o.clientOrderId);
         env = segmentEnv(escalated, s);
@@ -98,6 +106,18 @@ export async function replayLive(r: LiveReplayInput): Promise<{ cycles: number; 
         state = await env.reconciler!.reconcile(emitter, state, clock.now(), null);
       } catch (err) {
         if (!(err instanceof SegmentCut)) throw err;
+      }
+      continue;
+    }
+    if (s === closeDown && c) {
+      // The close-down: recorded fills, reconciliations and cancels, in the order they were recorded.
+      enterCycle(cursor, runId, s);
+      clock.set(c.at);
+      const emitter = new CycleEmitter(r.sink, env.ids.forCycle(s), runId, 'live', cycleIdFor(runId, s), new Date(clock.now()).toISOString());
+      for (let before = -1; before !== cursor.index && cursor.hasEventsOfCycle(cycleIdFor(runId, s)); ) {
+        before = cursor.index;
+        state = await ingestFills(env, emitter, state);
+        state = await env.reconciler!.reconcile(emitter, state, clock.now(), null);
       }
       continue;
     }

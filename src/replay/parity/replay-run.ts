@@ -93,7 +93,7 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
       }
       cycles = (await replayBacktest({ run, settings, policy, strategyFor, cursor, sink, bars, intervalMs })).cycles;
     } else {
-      const { cut } = liveSegments(recordedCycles(runId, run.events));
+      const { cut } = liveSegments(recordedCycles(runId, run.events), run.ended !== null);
       sink = new ParitySink(cursor, new Set([...cut].map((s) => `${runId}:c${s}`)));
       const killSwitchEvents: AnyStoredEvent[] = [];
       for await (const e of store.readStream(KILL_SWITCH_STREAM)) killSwitchEvents.push(toTypedEvent(e));
