@@ -124,6 +124,17 @@ describe('engine stage7-run --venue sim', () => {
     expect(existsSync(`${db}.lock`)).toBe(false);
   });
 
+  it('a damaged venue state file is bad input: exit 2, one line naming the file, nothing appended, the lock released', async () => {
+    writeFileSync(`${db}.venue.json`, '{"format":"engine-paper-venue/1","book":');
+    const r = engine(['stage7-run', '--venue', 'sim', '--config', cfg, '--cycles', '1']);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${db}.venue.json`);
+    expect(existsSync(db) ? (await log()).length : 0).toBe(0);
+    expect(existsSync(`${db}.lock`)).toBe(false);
+  });
+
   it('honours the kill switch at each cycle: new exposure denied KILL_SWITCH', async () => {
     const ks = engine(['kill-switch', 'engage', '--reason', 'drill', '--by', 'test']);
     expect(ks.status, ks.stderr).toBe(0);
