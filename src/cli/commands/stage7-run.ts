@@ -119,7 +119,14 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
 
         // Projections first: they say which run to resume.
         const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
-        const rebuilt = await runner.catchUp();
+        let rebuilt;
+        try {
+          rebuilt = await runner.catchUp();
+        } catch (err) {
+          // A checkpoint that cannot be used is only a cache: fold the whole log instead.
+          logger.warn({ err }, 'projection checkpoint unusable: rebuilding the projections from the log');
+          rebuilt = await runner.rebuild();
+        }
         const unfinished = runner
           .query((s) => listRuns(s.runs))
           .filter((r) => r.mode === 'live' && r.venue === 'sim' && r.startedAt !== null && r.endedAt === null)
