@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { canonicalJson } from '../../events/canonical.js';
 import type { NewEvent } from '../../events/envelope.js';
-import { validatedDataJson } from '../../events/event-factory.js';
+import { validatedDataJson, validatedMetadataJson } from '../../events/event-factory.js';
 
 /**
  * Two fingerprints of a run, computed incrementally as events go by (nothing is held in memory):
@@ -64,6 +64,8 @@ export class RunFingerprints {
 
 /** canonical({ eventId, metadata, schemaVersion, type }), written out directly for the usual metadata keys. */
 function envelopeJson(e: FingerprintableEvent | NewEvent): string {
+  const known = validatedMetadataJson(e.metadata);
+  if (known !== undefined) return `{"eventId":${JSON.stringify(e.eventId)},"metadata":${known},"schemaVersion":${e.schemaVersion},"type":${JSON.stringify(e.type)}}`;
   const m = e.metadata as unknown as Record<string, unknown>;
   const keys = Object.keys(m);
   const usual = keys.length === 5 && 'at' in m && 'causationId' in m && 'cycleId' in m && 'mode' in m && 'runId' in m;
