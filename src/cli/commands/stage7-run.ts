@@ -15,6 +15,7 @@ import { type Fault, NO_FAULTS, randomFaults } from '../../engine/venues/fault-i
 import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
 import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
 import { ProjectionRunner } from '../../projections/runner.js';
+import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
 import { resolveEngineConfig } from '../config-file.js';
@@ -132,6 +133,10 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
           .filter((r) => r.mode === 'live' && r.venue === 'sim' && r.startedAt !== null && r.endedAt === null)
           .sort((a, b) => b.lastPosition - a.lastPosition)[0];
         const resume = unfinished !== undefined;
+        const leftOver = runner.query((s) => nonTerminalOrders(s.orders)).filter((x) => x.runId !== unfinished?.runId && !['ACCEPTED', 'COMMITTED', 'PARTIALLY_FILLED'].includes(x.status));
+        if (leftOver.length > 0) {
+          logger.warn({ orders: leftOver.map((x) => ({ runId: x.runId, clientOrderId: x.clientOrderId, status: x.status })) }, 'ended runs left orders unresolved: check them at the venue');
+        }
         const runId = unfinished?.runId ?? `live-${randomBytes(6).toString('hex')}`;
         const seed = opts.seed ?? randomBytes(8).toString('hex');
         const effective = { ...config, live, venue: 'sim', profile };
