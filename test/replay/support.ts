@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { EventStore } from '../../src/events/store/port.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
 import { defaultEngineConfig, type EngineConfig } from '../../src/engine/config/schema.js';
 import { createRiskPolicy } from '../../src/engine/risk/index.js';
@@ -16,6 +17,10 @@ export interface InProcessBacktest {
   seed: string;
   eventsMode: EventsMode;
   config?: EngineConfig;
+  fill?: 'next-open' | 'close';
+  participationCap?: string | null;
+  /** Write into this store instead of a SQLite file at `db`. */
+  store?: EventStore;
 }
 
 /** A backtest run in this process (the runner the CLI uses), into a SQLite file. */
@@ -23,7 +28,7 @@ export async function backtestInto(o: InProcessBacktest): Promise<BacktestResult
   const config = o.config ?? defaultEngineConfig();
   const strategy = createStrategy(o.strategy, o.params ?? {});
   const source = openBarSource(o.data, { tz: 'UTC', symbol: 'SYN' });
-  const store = SqliteEventStore.open(o.db, { create: true });
+  const store = o.store ?? SqliteEventStore.open(o.db, { create: true });
   try {
     return await runBacktest(store, {
       settings: {
@@ -32,10 +37,10 @@ export async function backtestInto(o: InProcessBacktest): Promise<BacktestResult
         strategy: strategy.name,
         params: strategy.params,
         seed: o.seed,
-        fill: config.simulation.fill,
+        fill: o.fill ?? config.simulation.fill,
         feeBps: new Decimal(config.simulation.feeBps),
         slippageBps: new Decimal(config.simulation.slippageBps),
-        participationCap: config.simulation.participationCap === null ? null : new Decimal(config.simulation.participationCap),
+        participationCap: o.participationCap != null ? new Decimal(o.participationCap) : config.simulation.participationCap === null ? null : new Decimal(config.simulation.participationCap),
         initialCash: new Decimal(config.initialCash),
         qtyStep: new Decimal(config.risk.qtyStep),
         minNotional: new Decimal(config.risk.minNotional),
@@ -50,7 +55,7 @@ export async function backtestInto(o: InProcessBacktest): Promise<BacktestResult
       gitCommit: null,
     });
   } finally {
-    await store.close();
+    if (!o.store) await store.close();
   }
 }
 
