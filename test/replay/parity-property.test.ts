@@ -24,7 +24,7 @@ describe('replay-parity over generated backtests', () => {
           eventsMode: fc.constantFrom('full' as const, 'decisions' as const),
         }),
         async (g) => {
-          const params = g.strategy === 'sma-cross' ? { fast: String(g.fast), slow: String(g.fast + g.span) } : { entry: String(g.fast + g.span), exit: String(g.fast) };
+          const params: Record<string, string> = g.strategy === 'sma-cross' ? { fast: String(g.fast), slow: String(g.fast + g.span) } : { entry: String(g.fast + g.span), exit: String(g.fast) };
           const store = new MemoryEventStore();
           const bt = await backtestInto({
             db: '(memory)', store, data: `synthetic:bars=300,interval=1h,seed=${g.dataSeed}`, strategy: g.strategy, params,
