@@ -11,7 +11,7 @@ import { createStrategy } from '../../engine/strategies/index.js';
 import { StrategyConfigError } from '../../engine/strategy.js';
 import { Decimal } from '../../engine/values.js';
 import { FaultInjectingVenue } from '../../engine/venues/fault-injection/fault-injecting-venue.js';
-import { type Fault, NO_FAULTS, randomFaults } from '../../engine/venues/fault-injection/fault-plan.js';
+import { type Fault, randomFaults } from '../../engine/venues/fault-injection/fault-plan.js';
 import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
 import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
 import { ProjectionRunner } from '../../projections/runner.js';

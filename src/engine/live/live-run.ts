@@ -1,7 +1,7 @@
 import type { EventDataInput } from '../../events/catalog.js';
 import { type AnyNewEvent, type AnyStoredEvent, createEvent, toTypedEvent } from '../../events/event-factory.js';
 import type { EventStore } from '../../events/store/port.js';
-import { type OrderRecord, type OrdersState, initialOrdersState, nonTerminalOrders, evolveOrders } from '../../projections/orders/orders-projection.js';
+import { type OrdersState, initialOrdersState, nonTerminalOrders, evolveOrders } from '../../projections/orders/orders-projection.js';
 import { SeededRandom } from '../clocks.js';
 import { type CycleEnv, ingestFills, runCycle } from '../cycle/cycle.js';
 import { runScopedIds } from '../cycle/cycle-ids.js';
@@ -21,6 +21,8 @@ import { Decimal } from '../values.js';
 import { LiveStoreSink, asProvisionalStored } from './live-sink.js';
 import { resumeRun } from './resume.js';
 import { RunScopedVenue } from './run-scoped-venue.js';
+import { closeDown } from './close-down.js';
+import { logNotable } from './notable-events.js';
 
 /** Where a live run's snapshots come from: the paper venue's price walk, or a real venue's poll. */
 export interface LiveMarket {
@@ -212,85 +214,6 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
   await sink.flush();
   log.info({ ended, cycles: done, lastCycleSeq: cycleSeq }, 'run ended');
   return { runId: o.runId, resumed: o.resume, cycles: done, lastCycleSeq: cycleSeq, recoveredOrders: recoverable, eventsAppended: sink.appended, ended, state };
-}
-
-const UNRESOLVED_AT_END = new Set(['REQUESTED', 'UNKNOWN', 'THROTTLED']);
-
-/**
- * A run leaves nothing of its own working at the venue and no outcome it could still learn unknown:
- * orders whose outcome is unknown are reconciled until resolved (bounded by the visibility window and
- * the not-found confirmations), fills reported so far are recorded, then every order that may still be
- * working is canceled (and the cancel recorded). Otherwise an order sent in the last cycle would fill
- * after RunEnded, where no run records it. Its own cycle id, like the start-up pass. The drain waits
- * without the abort signal: a stop asked by SIGINT/SIGTERM still drains (a second signal exits at once).
- */
-async function closeDown(
-  env: CycleEnv,
-  state: CycleState,
-  reconciler: Reconciler,
-  open: () => OrderRecord[],
-  cycleSeq: number,
-  o: LiveRunOptions,
-  sink: LiveStoreSink,
-  log: LiveLogger,
-): Promise<CycleState> {
-  const cycleId = cycleIdFor(env.runId, cycleSeq);
-  const emitter = new CycleEmitter(sink, env.ids.forCycle(cycleSeq), env.runId, 'live', cycleId, iso(o.clock.now()));
-  let s = await ingestFills(env, emitter, state);
-  const p = o.reconcilePolicy;
-  const deadline = o.clock.now() + p.visibilityWindowMs + (p.notFoundConfirmations + 1) * o.intervalMs;
-  const patience = new AbortController().signal;
-  for (let pass = 0; open().some((x) => UNRESOLVED_AT_END.has(x.status)) && pass < p.maxAttempts; pass++) {
-    s = await reconciler.reconcile(emitter, s, o.clock.now(), null);
-    s = await ingestFills(env, emitter, s);
-    if (!open().some((x) => UNRESOLVED_AT_END.has(x.status)) || o.clock.now() >= deadline) break;
-    await o.sleeper.sleep(o.intervalMs, patience);
-  }
-  let canceled = 0;
-  for (const order of open()) {
-    if (order.status === 'THROTTLED') continue; // a 429 created nothing
-    const r = await env.venue.cancel(order.clientOrderId);
-    if (r.kind === 'found' && r.order.status === 'CANCELED' && r.order.filledQty.eq(order.filledQty)) {
-      emitter.emit('OrderCanceled', { clientOrderId: order.clientOrderId, reason: 'run ended: nothing is left working at the venue' }, null);
-      s.liveOrders.delete(order.clientOrderId);
-      canceled++;
-    }
-  }
-  s = await ingestFills(env, emitter, s);
-  await sink.flush();
-  const left = open().filter((x) => UNRESOLVED_AT_END.has(x.status) || x.status === 'ESCALATED').map((x) => x.clientOrderId);
-  if (canceled > 0 || left.length > 0) log.child({ cycleId }).info({ canceled, unresolved: left }, 'run closed down');
-  return s;
-}
-
-/** Order outcomes and risk changes a person watching the logs wants to see, with their cycle id. */
-function logNotable(log: LiveLogger, e: AnyNewEvent): void {
-  const at = () => log.child({ cycleId: e.metadata.cycleId });
-  switch (e.type) {
-    case 'OrderOutcomeUnknown':
-      at().warn({ clientOrderId: e.data.clientOrderId, cause: e.data.cause, detail: e.data.detail }, 'order outcome unknown: reconciling');
-      return;
-    case 'OrderSubmitThrottled':
-      at().warn({ clientOrderId: e.data.clientOrderId, attempt: e.data.attempt, retryAfterMs: e.data.retryAfterMs }, 'venue answered 429: retrying with the same client order id');
-      return;
-    case 'OrderReconciled':
-      if (e.data.outcome !== 'STILL_UNKNOWN') at().info({ clientOrderId: e.data.clientOrderId, outcome: e.data.outcome, via: e.data.via, attempt: e.data.attempt }, 'order reconciled');
-      return;
-    case 'UnknownOrderEscalated':
-      at().warn({ clientOrderId: e.data.clientOrderId, attempts: e.data.attempts, ageMs: e.data.ageMs }, 'unknown order escalated: risk mode OBSERVE until it resolves');
-      return;
-    case 'OrderRejected':
-      at().warn({ clientOrderId: e.data.clientOrderId, reasonCode: e.data.reasonCode, rawReason: e.data.rawReason }, 'order rejected by the venue');
-      return;
-    case 'OrderAccepted':
-      at().info({ clientOrderId: e.data.clientOrderId, venueOrderId: e.data.venueOrderId }, 'order accepted');
-      return;
-    case 'RiskModeChanged':
-      at().warn({ from: e.data.from, to: e.data.to, reasonCode: e.data.reasonCode }, 'risk mode changed');
-      return;
-    default:
-      return;
-  }
 }
 
 function iso(ms: number): string {
