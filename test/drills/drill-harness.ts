@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Decimal } from 'decimal.js';
 import { canonicalJson } from '../../src/events/canonical.js';
 import { type AnyStoredEvent, toTypedEvent } from '../../src/events/event-factory.js';
+import type { EventStore } from '../../src/events/store/port.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
 import { ManualClock, SeededRandom, zeroStopwatch } from '../../src/engine/clocks.js';
 import { runStream } from '../../src/engine/ids.js';
@@ -37,6 +38,8 @@ export interface DrillOptions {
   cycles: number;
   /** Rewrites the snapshot the engine sees in cycle n (0-based): e.g. a feed that arrives late. */
   feed?: (snapshot: MarketSnapshot, n: number) => MarketSnapshot;
+  /** Called with the store whenever the loop waits (between cycles): an operator acting meanwhile. */
+  between?: (store: EventStore, now: number) => Promise<void>;
 }
 
 export interface Drill {
@@ -111,7 +114,12 @@ export async function runDrill(o: DrillOptions): Promise<Drill> {
       market,
       clock,
       stopwatch: zeroStopwatch,
-      sleeper: { sleep: async (ms) => clock.set(clock.now() + ms) },
+      sleeper: {
+        sleep: async (ms) => {
+          clock.set(clock.now() + ms);
+          await o.between?.(store, clock.now());
+        },
+      },
       policy: createRiskPolicy(config.risk),
       strategy,
       execution: {
