@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnyStoredEvent, toTypedEvent } from '../../src/events/event-factory.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
-import { CLI as BUILT_CLI, tempDir } from '../support.js';
+import { CLI as BUILT_CLI, PROJECT_ROOT, tempDir } from '../support.js';
 
 /** ENGINE_TEST_CLI: a private build of the CLI, when dist/ is being rebuilt by others. */
 const CLI = process.env.ENGINE_TEST_CLI ?? BUILT_CLI;
@@ -133,6 +133,19 @@ describe('engine stage7-run --venue sim', () => {
     expect(lines[0]).toContain(`${db}.venue.json`);
     expect(existsSync(db) ? (await log()).length : 0).toBe(0);
     expect(existsSync(`${db}.lock`)).toBe(false);
+  });
+
+  it('replays a CSV at a speed factor: the venue trades the file bar by bar, one cycle per (bar interval / speed)', async () => {
+    const csv = path.join(PROJECT_ROOT, 'fixtures/syn-1h-500.csv');
+    writeFileSync(cfg, JSON.stringify({ base: { symbol: 'SYN', live: { sim: { csv, csvSpeed: 360_000 } } } })); // 1 h bars -> 10 ms
+    const r = engine(['stage7-run', '--venue', 'sim', '--config', cfg, '--cycles', '5', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const events = await log();
+    const started = events.find((e) => e.type === 'RunStarted');
+    expect(started?.type === 'RunStarted' && (started.data.config as { live: { intervalMs: number } }).live.intervalMs).toBe(10);
+    const closes = events.filter((e) => e.type === 'MarketSnapshotRecorded').map((e) => (e.type === 'MarketSnapshotRecorded' ? e.data.bar.close : ''));
+    const fileCloses = readFileSync(csv, 'utf8').trim().split('\n').slice(1, 6).map((l) => l.split(',')[4]!);
+    expect(closes.map(Number)).toEqual(fileCloses.map(Number));
   });
 
   it('honours the kill switch at each cycle: new exposure denied KILL_SWITCH', async () => {

@@ -18,6 +18,8 @@ import { ProjectionRunner } from '../../projections/runner.js';
 import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
+import type { Bar } from '../../engine/bar.js';
+import { DataError, openBarSource } from '../../replay/data/index.js';
 import { resolveEngineConfig } from '../config-file.js';
 import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -68,7 +70,10 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
         ...(opts.config !== undefined ? { file: opts.config } : {}),
         ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
       });
-      const live: LiveConfig = { ...config.live, ...(opts.interval !== undefined ? { intervalMs: opts.interval } : {}) };
+      const recorded = config.live.sim.csv === null ? null : await loadCsv(config.live.sim.csv, config.symbol);
+      const csvIntervalMs = recorded && recorded.intervalMs !== null ? Math.max(1, Math.round(recorded.intervalMs / config.live.sim.csvSpeed)) : null;
+      const intervalMs = opts.interval ?? csvIntervalMs ?? config.live.intervalMs;
+      const live: LiveConfig = { ...config.live, intervalMs };
       const strategy = (() => {
         try {
           return createStrategy(config.strategy.name, config.strategy.params);
@@ -105,6 +110,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
               barIntervalMs,
               random: venueRandom.fork('venue'),
               ackLatencyMs: live.sim.ackLatencyMs,
+              ...(recorded ? { recorded: recorded.bars } : {}),
               delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             },
             atomicStateFile(statePath),
@@ -242,6 +248,21 @@ function faultOf(kind: LiveConfig['sim']['faults']['kinds'][number], f: LiveConf
       return { kind, copies: f.duplicateCopies };
     default:
       return { kind };
+  }
+}
+
+/** The CSV the paper venue replays, read whole and checked first (a bad file is bad input: exit 2). */
+async function loadCsv(file: string, symbol: string): Promise<{ bars: Bar[]; intervalMs: number | null }> {
+  try {
+    const source = openBarSource(file, { symbol });
+    const scan = await source.scan();
+    if (scan.barCount === 0) throw new InputError(`${file}: no bars to replay`);
+    const bars: Bar[] = [];
+    for await (const bar of source.bars()) bars.push(bar);
+    return { bars, intervalMs: scan.intervalMs };
+  } catch (err) {
+    if (err instanceof DataError) throw new InputError(err.message);
+    throw err;
   }
 }
 

@@ -160,6 +160,10 @@ export const SimVenueSection = z
     barVolume: positiveDecimal().prefault('1000'),
     /** State file (book, balances, fills, walk position); null: `<db>.venue.json` beside the database. */
     statePath: z.string().min(1).nullable().default(null),
+    /** A CSV (OHLCV or Binance klines) the venue replays instead of the walk, bar by bar; the walk takes over after its last bar. */
+    csv: z.string().min(1).nullable().default(null),
+    /** Replay speed of the CSV: one cycle every (its bar interval / speed), unless --interval is given. */
+    csvSpeed: z.number().positive('must be > 0').default(1),
     /** Time the venue's answer to a submit takes to come back (after the venue has the order). */
     ackLatencyMs: nonNegativeInt().default(0),
     faults: SimFaultsSection,

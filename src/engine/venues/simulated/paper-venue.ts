@@ -1,7 +1,8 @@
 import type { MarketSnapshot, OrderLookup, OrderRequest, Random, SubmitOutcome, Venue, VenueFill, VenueOrderView } from '../../ports.js';
 import { Decimal } from '../../values.js';
 import type { FillRules } from './fill-model.js';
-import { type WalkSpec, nextBar, startWalk } from './price-walk.js';
+import type { Bar } from '../../bar.js';
+import { type WalkPosition, type WalkSpec, nextBar, startWalk } from './price-walk.js';
 import { SimulatedVenue } from './simulated-venue.js';
 import { type PaperVenueState, decodeVenueState, encodeVenueState } from './venue-state.js';
 
@@ -25,6 +26,11 @@ export interface PaperVenueConfig {
   /** Bar length of the walk, ms. */
   barIntervalMs: number;
   random: Random;
+  /**
+   * Bars to replay (e.g. a CSV) before the walk takes over: bar n of the market is recorded[n], re-timed
+   * to open one bar before now; after the last one the walk goes on from its close.
+   */
+  recorded?: readonly Bar[];
   /** The answer to a submit comes back this much later (network latency); the order exists meanwhile. */
   ackLatencyMs?: number;
   /** How the venue waits (a real timer in live runs). Required when ackLatencyMs > 0. */
@@ -70,7 +76,11 @@ export class PaperVenue implements Venue {
 
   /** The market moves on by one walk bar (opening at `now` minus one bar): resting orders trade on it. */
   tick(now: number): MarketSnapshot {
-    const { bar, position } = nextBar(this.config.walk, this.state.walk, now - this.config.barIntervalMs);
+    const openTime = now - this.config.barIntervalMs;
+    const recorded = this.config.recorded?.[this.state.walk.step];
+    const { bar, position } = recorded
+      ? replayedBar(recorded, this.state.walk, openTime)
+      : nextBar(this.config.walk, this.state.walk, openTime);
     this.state.walk = position;
     this.sim.onBar(bar);
     this.collectFills();
@@ -146,4 +156,10 @@ export class PaperVenue implements Venue {
   private save(): void {
     this.file.write(encodeVenueState(this.state));
   }
+}
+
+/** A recorded bar as the market's next one: its prices and volume, opening now (and after the last bar). */
+function replayedBar(recorded: Bar, pos: WalkPosition, openTime: number): { bar: Bar; position: WalkPosition } {
+  const time = Math.max(Math.floor(openTime), pos.lastTime + 1);
+  return { bar: { ...recorded, time }, position: { step: pos.step + 1, lastClose: recorded.close, lastTime: time } };
 }
