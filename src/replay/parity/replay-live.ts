@@ -104,21 +104,18 @@ export async function replayLive(r: LiveReplayInput): Promise<{ cycles: number; 
       try {
         state = await ingestFills(env, emitter, state);
         state = await env.reconciler!.reconcile(emitter, state, clock.now(), null);
+        // A close-down the process was killed in looks like a start-up pass: take the rest of its record too.
+        state = await recordedPasses(emitter, state, s);
       } catch (err) {
         if (!(err instanceof SegmentCut)) throw err;
       }
       continue;
     }
     if (s === closeDown && c) {
-      // The close-down: recorded fills, reconciliations and cancels, in the order they were recorded.
       enterCycle(cursor, runId, s);
       clock.set(c.at);
       const emitter = new CycleEmitter(r.sink, env.ids.forCycle(s), runId, 'live', cycleIdFor(runId, s), new Date(clock.now()).toISOString());
-      for (let before = -1; before !== cursor.index && cursor.hasEventsOfCycle(cycleIdFor(runId, s)); ) {
-        before = cursor.index;
-        state = await ingestFills(env, emitter, state);
-        state = await env.reconciler!.reconcile(emitter, state, clock.now(), null);
-      }
+      state = await recordedPasses(emitter, state, s);
       continue;
     }
     if (!c?.regular || !c.snapshot) continue;
@@ -134,6 +131,16 @@ export async function replayLive(r: LiveReplayInput): Promise<{ cycles: number; 
     }
   }
   return { cycles: ran, segments };
+
+  /** The close-down: recorded fills, reconciliations and cancels, pass after pass, in the order they were recorded. */
+  async function recordedPasses(emitter: CycleEmitter, st: CycleState, s: number): Promise<CycleState> {
+    for (let before = -1; before !== cursor.index && cursor.hasEventsOfCycle(cycleIdFor(runId, s)); ) {
+      before = cursor.index;
+      st = await ingestFills(env, emitter, st);
+      st = await env.reconciler!.reconcile(emitter, st, clock.now(), null);
+    }
+    return st;
+  }
 
   function segmentEnv(escalated: string[], k: number) {
     // The live loop's randomness for a segment starting at cycle k: SeededRandom(seed).fork(`live/c${k}`).
