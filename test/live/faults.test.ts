@@ -171,4 +171,22 @@ describe('venue faults end in the expected state, log and venue in agreement', (
     const { orders } = await projected(w.store);
     expect(orders.map((o) => o.status)).toEqual(['ESCALATED']);
   });
+
+  it('an escalated order that shows up later: OBSERVE while unresolved, COMMITTED when found, then the mode relaxes', async () => {
+    w = world({ dir: tmp.dir, faults: scriptedFaults({ 0: { kind: 'lost-ack', hiddenQueries: 5 } }) });
+    await run(w, {
+      cycles: 12,
+      strategy: scripted({ 0: [buy('2', '50')] }),
+      reconcile: { maxAttempts: 3, notFoundConfirmations: 20, visibilityWindowMs: 60_000 },
+    });
+    const events = await runEvents(w.store);
+    const trail = events
+      .filter((e) => ['UnknownOrderEscalated', 'RiskModeChanged'].includes(e.type) || (e.type === 'OrderReconciled' && e.data.outcome !== 'STILL_UNKNOWN'))
+      .map((e) => (e.type === 'RiskModeChanged' ? `mode ${e.data.to}` : e.type === 'OrderReconciled' ? `reconciled ${e.data.outcome}` : e.type));
+    expect(trail.slice(0, 3)).toEqual(['UnknownOrderEscalated', 'mode OBSERVE', 'reconciled COMMITTED']);
+    expect(trail.at(-1)).toMatch(/^mode (NORMAL|REDUCE)$/);
+    const { orders } = await projected(w.store);
+    expect(orders[0]).toMatchObject({ escalated: true });
+    expect(await expectAgreement(w)).toEqual([]);
+  });
 });
