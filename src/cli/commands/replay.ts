@@ -64,7 +64,7 @@ export function formatParityReport(r: ParityReport): string[] {
   const d = r.divergence;
   if (d) {
     lines.push(
-      `  first divergence at ${d.position === null ? 'the end of the log (the replay produced more)' : `global position ${d.position}`} (compared event #${d.index + 1}); differs in: ${d.fields.join(', ')}`,
+      `  first divergence at ${d.position === null ? 'the end of the log (the replay produced more)' : `global position ${d.position}`} (compared event #${d.index + 1}${r.divergenceSegment && r.segments > 1 ? `, process segment ${r.divergenceSegment.segment} of ${r.segments}, started at cycle ${r.divergenceSegment.startedAtCycle}` : ''}); differs in: ${d.fields.join(', ')}`,
       `    recorded    ${describe(d.recorded)}`,
       `    re-derived  ${describe(d.rederived)}`,
     );

@@ -9,7 +9,7 @@ import { fingerprintsOf } from '../backtest/fingerprints.js';
 import { configHash } from '../backtest/backtest-config.js';
 import { DataError, openBarSource } from '../data/index.js';
 import { type Divergence, DivergenceFound, ParitySink, RecordedCursor } from './cursor.js';
-import { readRecordedRun, recordedCycles } from './recorded-run.js';
+import { cycleSeqOf, readRecordedRun, recordedCycles } from './recorded-run.js';
 import { replayBacktest } from './replay-backtest.js';
 import type { StrategyFactory } from './replay-env.js';
 import { liveSegments, replayLive } from './replay-live.js';
@@ -36,6 +36,8 @@ export interface ParityReport {
   cycles: number;
   /** Live runs: process segments (1 + restarts). */
   segments: number;
+  /** Live runs: the process segment (1-based) the first divergence fell in, and the cycle its process started at. */
+  divergenceSegment: { segment: number; startedAtCycle: number } | null;
   divergence: Divergence | null;
   fingerprints: { recorded: string; rederived: string };
   config: { recordedHash: string; source: string; riskOverridden: boolean; riskHash: string };
@@ -77,6 +79,7 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   let data: ParityReport['data'] = null;
   let divergence: Divergence | null = null;
   let sink: ParitySink;
+  let startupSeqs: number[] = [];
 
   try {
     if (started.mode === 'backtest') {
@@ -93,7 +96,8 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
       }
       cycles = (await replayBacktest({ run, settings, policy, strategyFor, cursor, sink, bars, intervalMs })).cycles;
     } else {
-      const { cut } = liveSegments(recordedCycles(runId, run.events), run.ended !== null);
+      const { cut, startups } = liveSegments(recordedCycles(runId, run.events), run.ended !== null);
+      startupSeqs = [...startups].sort((a, b) => a - b);
       sink = new ParitySink(cursor, new Set([...cut].map((s) => `${runId}:c${s}`)));
       const killSwitchEvents: AnyStoredEvent[] = [];
       for await (const e of store.readStream(KILL_SWITCH_STREAM)) killSwitchEvents.push(toTypedEvent(e));
@@ -127,6 +131,7 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
     cycles,
     segments,
     divergence,
+    divergenceSegment: segmentOf(divergence, runId, startupSeqs),
     fingerprints: { recorded: recorded.decisionFingerprint, rederived: sink!.fingerprints.digest().decisionFingerprint },
     config: {
       recordedHash: started.configHash,
@@ -136,6 +141,14 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
     },
     data,
   };
+}
+
+function segmentOf(d: Divergence | null, runId: string, startups: readonly number[]): ParityReport['divergenceSegment'] {
+  if (d === null || startups.length === 0) return null;
+  const seq = cycleSeqOf(runId, d.recorded?.cycleId ?? d.rederived?.cycleId ?? null);
+  if (seq === null) return null;
+  const before = startups.filter((s) => s <= seq);
+  return before.length === 0 ? null : { segment: before.length, startedAtCycle: before[before.length - 1]! };
 }
 
 async function verifiedDataset(
