@@ -148,6 +148,23 @@ describe('engine stage7-run --venue sim', () => {
     expect(closes.map(Number)).toEqual(fileCloses.map(Number));
   });
 
+  it('after a SIGKILL the next start resumes the run, with the configuration it recorded even if the file changed', async () => {
+    const first = start(['stage7-run', '--venue', 'sim', '--config', cfg, '--arm', '--interval', '10ms', '--log-level', 'debug']);
+    await until('some cycles', () => jsonLines(first.stderr()).filter((l) => l.msg === 'cycle completed').length >= 5);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    writeFileSync(cfg, JSON.stringify({ base: { symbol: 'OTHER', strategy: { name: 'donchian-breakout' } } }));
+    const r = engine(['stage7-run', '--venue', 'sim', '--config', cfg, '--cycles', '3', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ resumed: true, ended: 'COMPLETED', cycles: 3 });
+    expect(jsonLines(r.stderr).some((l) => String(l.msg).includes('resuming with the recorded one'))).toBe(true);
+    const events = await log();
+    expect(events.filter((e) => e.type === 'RunStarted')).toHaveLength(1);
+    const symbols = new Set(events.filter((e) => e.type === 'MarketSnapshotRecorded').map((e) => e.type === 'MarketSnapshotRecorded' && e.data.symbol));
+    expect([...symbols]).toEqual(['SYN']);
+    expect(new Set(events.map((e) => e.metadata.runId)).size).toBe(1);
+  });
+
   it('honours the kill switch at each cycle: new exposure denied KILL_SWITCH', async () => {
     const ks = engine(['kill-switch', 'engage', '--reason', 'drill', '--by', 'test']);
     expect(ks.status, ks.stderr).toBe(0);

@@ -4,7 +4,12 @@ import { InvalidArgumentError, Option } from 'commander';
 import { canonicalJson } from '../../events/canonical.js';
 import type { AnyNewEvent } from '../../events/event-factory.js';
 import { SeededRandom } from '../../engine/clocks.js';
-import type { LiveConfig } from '../../engine/config/schema.js';
+import { CompleteEngineConfigSchema, type EngineConfig, type LiveConfig } from '../../engine/config/schema.js';
+import type { EventData } from '../../events/catalog.js';
+import { toTypedEvent } from '../../events/event-factory.js';
+import type { EventStore } from '../../events/store/port.js';
+import { runStream } from '../../engine/ids.js';
+import type { Strategy } from '../../engine/strategy.js';
 import { runLive } from '../../engine/live/live-run.js';
 import { createRiskPolicy } from '../../engine/risk/index.js';
 import { createStrategy } from '../../engine/strategies/index.js';
@@ -65,29 +70,40 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
       .option('--venue-state <file>', 'the simulated venue state file (config live.sim.statePath, default <db>.venue.json)'),
   ).action(
     cli.action<Stage7Options>(async ({ global, out, logger, signal, commandPath }, opts) => {
-      const { config, profile } = resolveEngineConfig({
+      const requested = resolveEngineConfig({
         command: 'stage7-run',
         ...(opts.config !== undefined ? { file: opts.config } : {}),
         ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
       });
-      const recorded = config.live.sim.csv === null ? null : await loadCsv(config.live.sim.csv, config.symbol);
-      const csvIntervalMs = recorded && recorded.intervalMs !== null ? Math.max(1, Math.round(recorded.intervalMs / config.live.sim.csvSpeed)) : null;
-      const intervalMs = opts.interval ?? csvIntervalMs ?? config.live.intervalMs;
-      const live: LiveConfig = { ...config.live, intervalMs };
-      const strategy = (() => {
-        try {
-          return createStrategy(config.strategy.name, config.strategy.params);
-        } catch (err) {
-          if (err instanceof StrategyConfigError) throw new InputError(err.message);
-          throw err;
-        }
-      })();
+      const requestedSetup = await liveSetup(requested.config, opts.interval);
 
       const target = parseStoreTarget(global.db);
       const lock = acquireLock(lockFileFor(target), { command: `engine ${commandPath}` });
       const opened = await openStore(global.db, { access: 'write', create: true });
       let server: { port: number; close: () => Promise<void> } | null = null;
       try {
+        // Projections first: they say which run to resume.
+        const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
+        let rebuilt;
+        try {
+          rebuilt = await runner.catchUp();
+        } catch (err) {
+          // A checkpoint that cannot be used is only a cache: fold the whole log instead.
+          logger.warn({ err }, 'projection checkpoint unusable: rebuilding the projections from the log');
+          rebuilt = await runner.rebuild();
+        }
+        const unfinished = runner
+          .query((s) => listRuns(s.runs))
+          .filter((r) => r.mode === 'live' && r.venue === 'sim' && r.startedAt !== null && r.endedAt === null)
+          .sort((a, b) => b.lastPosition - a.lastPosition)[0];
+        const resume = unfinished !== undefined;
+        // A resumed run goes on with the configuration it recorded, whatever the file says now.
+        const recordedStart = unfinished ? await runStartedOf(opened.store, unfinished.runId) : null;
+        const { config, live, strategy, recorded } = recordedStart ? await resumedSetup(recordedStart.config) : requestedSetup;
+        const profile = recordedStart ? String((recordedStart.config as { profile?: unknown }).profile ?? requested.profile) : requested.profile;
+        if (recordedStart && recordedStart.configHash !== configHash(effectiveConfig(requestedSetup.config, requestedSetup.live, requested.profile))) {
+          logger.warn({ runId: unfinished?.runId }, 'the configuration differs from the one the unfinished run recorded: resuming with the recorded one');
+        }
         const statePath = opts.venueState ?? live.sim.statePath ?? (target.kind === 'sqlite' ? `${target.path}.venue.json` : path.resolve('engine-venue.json'));
         const barIntervalMs = live.barIntervalMs ?? live.intervalMs;
         const venueRandom = new SeededRandom(live.sim.seed);
@@ -124,29 +140,13 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
         const faultRandom = venueRandom.fork(`faults/${venueHistoryLength(paper)}`);
         const venue = faults.rate === '0' || faults.kinds.length === 0 ? paper : new FaultInjectingVenue(paper, randomFaults(() => faultRandom.next(), Number(faults.rate), faults.kinds.map((k) => faultOf(k, faults))));
 
-        // Projections first: they say which run to resume.
-        const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
-        let rebuilt;
-        try {
-          rebuilt = await runner.catchUp();
-        } catch (err) {
-          // A checkpoint that cannot be used is only a cache: fold the whole log instead.
-          logger.warn({ err }, 'projection checkpoint unusable: rebuilding the projections from the log');
-          rebuilt = await runner.rebuild();
-        }
-        const unfinished = runner
-          .query((s) => listRuns(s.runs))
-          .filter((r) => r.mode === 'live' && r.venue === 'sim' && r.startedAt !== null && r.endedAt === null)
-          .sort((a, b) => b.lastPosition - a.lastPosition)[0];
-        const resume = unfinished !== undefined;
         const leftOver = runner.query((s) => nonTerminalOrders(s.orders)).filter((x) => x.runId !== unfinished?.runId && !['ACCEPTED', 'COMMITTED', 'PARTIALLY_FILLED'].includes(x.status));
         if (leftOver.length > 0) {
           logger.warn({ orders: leftOver.map((x) => ({ runId: x.runId, clientOrderId: x.clientOrderId, status: x.status })) }, 'ended runs left orders unresolved: check them at the venue');
         }
         const runId = unfinished?.runId ?? `live-${randomBytes(6).toString('hex')}`;
         const seed = opts.seed ?? randomBytes(8).toString('hex');
-        const effective = { ...config, live, venue: 'sim', profile };
-        const json = JSON.parse(canonicalJson(effective)) as never;
+        const json = effectiveConfig(config, live, profile);
         const initialCash = (await paper.balances())[config.quoteAsset] ?? new Decimal(config.initialCash);
         const log = logger.child({ runId });
         log.info({ resume, profile, statePath, projectionsFrom: rebuilt.startedFrom, events: rebuilt.eventsApplied, armed: opts.arm === true }, resume ? 'resuming the unfinished live run' : 'starting a live run');
@@ -249,6 +249,54 @@ function faultOf(kind: LiveConfig['sim']['faults']['kinds'][number], f: LiveConf
     default:
       return { kind };
   }
+}
+
+interface LiveSetup {
+  config: EngineConfig;
+  live: LiveConfig;
+  strategy: Strategy;
+  recorded: { bars: Bar[]; intervalMs: number | null } | null;
+}
+
+/** Everything the configuration decides before the run starts, checked (bad input: exit 2). */
+async function liveSetup(config: EngineConfig, interval: number | undefined): Promise<LiveSetup> {
+  const recorded = config.live.sim.csv === null ? null : await loadCsv(config.live.sim.csv, config.symbol);
+  const csvIntervalMs = recorded && recorded.intervalMs !== null ? Math.max(1, Math.round(recorded.intervalMs / config.live.sim.csvSpeed)) : null;
+  const live: LiveConfig = { ...config.live, intervalMs: interval ?? csvIntervalMs ?? config.live.intervalMs };
+  let strategy: Strategy;
+  try {
+    strategy = createStrategy(config.strategy.name, config.strategy.params);
+  } catch (err) {
+    if (err instanceof StrategyConfigError) throw new InputError(err.message);
+    throw err;
+  }
+  return { config, live, strategy, recorded };
+}
+
+/** What RunStarted records as the configuration (and hashes). */
+function effectiveConfig(config: EngineConfig, live: LiveConfig, profile: string): never {
+  return JSON.parse(canonicalJson({ ...config, live, venue: 'sim', profile })) as never;
+}
+
+/** A resumed run's setup: its recorded configuration, paced as it recorded (live.intervalMs is the effective interval). */
+async function resumedSetup(recorded: unknown): Promise<LiveSetup> {
+  const config = configFromRecord(recorded);
+  return liveSetup(config, config.live.intervalMs);
+}
+
+/** The engine configuration inside a recorded RunStarted.config. */
+function configFromRecord(recorded: unknown): EngineConfig {
+  const { venue: _venue, profile: _profile, ...rest } = recorded as Record<string, unknown>;
+  return CompleteEngineConfigSchema.parse(rest);
+}
+
+async function runStartedOf(store: EventStore, runId: string): Promise<EventData<'RunStarted'> | null> {
+  for await (const e of store.readStream(runStream(runId), { maxCount: 1 })) {
+    const t = toTypedEvent(e);
+    if (t.type === 'RunStarted') return t.data;
+    break;
+  }
+  return null;
 }
 
 /** The CSV the paper venue replays, read whole and checked first (a bad file is bad input: exit 2). */
