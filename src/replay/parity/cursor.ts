@@ -10,35 +10,89 @@ import { type EventView, differingFields, sameEvent, viewOf } from './compare.js
  * is what lets the venue answer "the next thing the log says the venue said".
  */
 export class RecordedCursor {
+  /** Events read and not yet dropped; buffer[0] is the event at index `base`. */
+  private buffer: AnyStoredEvent[];
+  private base = 0;
   private i = 0;
+  private readonly source: AsyncIterator<AnyStoredEvent> | null;
+  private exhausted: boolean;
   /** The cycle the replay is running (set by the driver before each cycle). */
   cycleId: string | null = null;
 
-  constructor(readonly events: readonly AnyStoredEvent[]) {}
+  /**
+   * From an array (everything in memory), or streamed from an async source: then the driver calls
+   * fillThrough(cycle) before each cycle, and consumed events are dropped, so memory stays flat.
+   */
+  constructor(
+    events: readonly AnyStoredEvent[] | AsyncIterable<AnyStoredEvent>,
+    private readonly runId = '',
+  ) {
+    if (Array.isArray(events)) {
+      this.buffer = [...(events as readonly AnyStoredEvent[])];
+      this.source = null;
+      this.exhausted = true;
+    } else {
+      this.buffer = [];
+      this.source = (events as AsyncIterable<AnyStoredEvent>)[Symbol.asyncIterator]();
+      this.exhausted = false;
+    }
+  }
 
   peek(offset = 0): AnyStoredEvent | undefined {
-    return this.events[this.i + offset];
+    return this.buffer[this.i - this.base + offset];
   }
 
   advance(): void {
     this.i++;
+    if (this.source !== null && this.i - this.base >= 4096) {
+      this.buffer = this.buffer.slice(this.i - this.base);
+      this.base = this.i;
+    }
   }
 
   get index(): number {
     return this.i;
   }
 
-  done(): boolean {
-    return this.i >= this.events.length;
+  /** Streamed sources: read until an event of a cycle after `cycleSeq` (or the end) is buffered. */
+  async fillThrough(cycleSeq: number): Promise<void> {
+    while (!this.exhausted && this.source !== null) {
+      const last = this.buffer[this.buffer.length - 1];
+      const seq = last ? cycleSeqIn(this.runId, last.metadata.cycleId) : null;
+      if (seq !== null && seq > cycleSeq && this.buffer.length > this.i - this.base) break;
+      const next = await this.source.next();
+      if (next.done) this.exhausted = true;
+      else this.buffer.push(next.value);
+    }
+  }
+
+  /** Streamed sources: make sure the next event, if there is one, is buffered. */
+  async fillNext(): Promise<void> {
+    while (!this.exhausted && this.source !== null && this.peek() === undefined) {
+      const next = await this.source.next();
+      if (next.done) this.exhausted = true;
+      else this.buffer.push(next.value);
+    }
   }
 
   /** The recorded events from the cursor on that belong to the current cycle and satisfy `take`, consecutively. */
   runOfCurrentCycle(take: (e: AnyStoredEvent) => boolean): AnyStoredEvent[] {
     const out: AnyStoredEvent[] = [];
-    for (let k = this.i; k < this.events.length; k++) {
-      const e = this.events[k]!;
+    for (let k = this.i - this.base; k < this.buffer.length; k++) {
+      const e = this.buffer[k]!;
       if (e.metadata.cycleId !== this.cycleId || !take(e)) break;
       out.push(e);
+    }
+    return out;
+  }
+
+  /** The buffered events of one cycle from the cursor on. */
+  eventsOfCycle(cycleId: string): AnyStoredEvent[] {
+    const out: AnyStoredEvent[] = [];
+    for (let k = this.i - this.base; k < this.buffer.length; k++) {
+      const e = this.buffer[k]!;
+      if (e.metadata.cycleId === cycleId) out.push(e);
+      else if (out.length > 0) break;
     }
     return out;
   }
@@ -47,6 +101,12 @@ export class RecordedCursor {
   hasEventsOfCycle(cycleId: string): boolean {
     return this.peek()?.metadata.cycleId === cycleId;
   }
+}
+
+function cycleSeqIn(runId: string, cycleId: string | null): number | null {
+  if (cycleId === null || !cycleId.startsWith(`${runId}:c`)) return null;
+  const n = Number(cycleId.slice(runId.length + 2));
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 export interface Divergence {

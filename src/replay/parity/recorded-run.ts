@@ -4,6 +4,7 @@ import type { EventStore } from '../../events/store/port.js';
 import type { Bar } from '../../engine/bar.js';
 import { runStream } from '../../engine/ids.js';
 import { Decimal } from '../../engine/values.js';
+import { type FingerprintableEvent, RunFingerprints } from '../backtest/fingerprints.js';
 
 /** A run as its stream recorded it. */
 export interface RecordedRun {
@@ -73,4 +74,43 @@ export function snapshotOf(d: EventData<'MarketSnapshotRecorded'>): { symbol: st
     interval: d.interval,
     bar: { time: Date.parse(b.openTime), open: new Decimal(b.open), high: new Decimal(b.high), low: new Decimal(b.low), close: new Decimal(b.close), volume: new Decimal(b.volume) },
   };
+}
+
+/** What streaming a run's events has seen so far (complete once the stream was read to its end). */
+export interface RecordedTally {
+  /** Events between RunStarted and RunEnded. */
+  events: number;
+  ended: (AnyStoredEvent & { type: 'RunEnded' }) | null;
+  fingerprints: RunFingerprints;
+}
+
+/**
+ * A run's stream read lazily: RunStarted up front, then the events a replay compares, one by one, each
+ * also folded into the recorded fingerprints. For runs too long to hold in memory (backtests).
+ */
+export async function openRecordedRun(
+  store: EventStore,
+  runId: string,
+): Promise<{ started: AnyStoredEvent & { type: 'RunStarted' }; events: AsyncIterable<AnyStoredEvent>; tally: RecordedTally }> {
+  const it = store.readStream(runStream(runId))[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) throw new RunNotFoundError(`no run "${runId}" in the log (engine runs lists them)`);
+  const started = toTypedEvent(first.value);
+  if (started.type !== 'RunStarted') throw new RunNotFoundError(`run "${runId}" does not begin with RunStarted`);
+  const tally: RecordedTally = { events: 0, ended: null, fingerprints: new RunFingerprints() };
+  tally.fingerprints.observe(started as unknown as FingerprintableEvent);
+  async function* rest(): AsyncIterable<AnyStoredEvent> {
+    for (let n = await it.next(); !n.done; n = await it.next()) {
+      const e = toTypedEvent(n.value);
+      tally.fingerprints.observe(e as unknown as FingerprintableEvent);
+      if (e.type === 'RunEnded') {
+        tally.ended = e;
+        continue;
+      }
+      if (e.type === 'RunStarted') continue;
+      tally.events++;
+      yield e;
+    }
+  }
+  return { started, events: rest(), tally };
 }

@@ -5,15 +5,18 @@ import { initialCycleState, type CycleState } from '../../engine/cycle/state.js'
 import { cycleIdFor } from '../../engine/ids.js';
 import type { RiskPolicy } from '../../engine/risk/port.js';
 import { DivergenceFound, type ParitySink, type RecordedCursor } from './cursor.js';
-import { type RecordedRun, recordedCycles } from './recorded-run.js';
+import type { EventData } from '../../events/catalog.js';
+import { snapshotOf } from './recorded-run.js';
 import { ManualClock, replayEnv, type StrategyFactory } from './replay-env.js';
 import type { ReplaySettings } from './run-settings.js';
 
 export interface BacktestReplayInput {
-  run: RecordedRun;
+  runId: string;
+  started: EventData<'RunStarted'>;
   settings: ReplaySettings;
   policy: RiskPolicy;
   strategyFor: StrategyFactory;
+  /** Streamed: the driver fills it cycle by cycle. */
   cursor: RecordedCursor;
   sink: ParitySink;
   /** Full mode: null (the snapshots are in the log). Decisions mode: the re-read, hash-verified bars. */
@@ -25,26 +28,40 @@ export interface BacktestReplayInput {
 /**
  * A backtest again, through the current cycle: one cycle per bar (the recorded snapshots, or the
  * dataset re-read and verified against the recorded hash), then the end-of-data close-out when the
- * replayed position is open or the log holds one. Returns the cycles run; stops at the first divergence.
+ * replayed position is open or the log holds one. The log is read as the cycles go (memory stays
+ * flat). Returns the cycles run; stops at the first divergence.
  */
 export async function replayBacktest(r: BacktestReplayInput): Promise<{ cycles: number }> {
-  const { run, settings, cursor } = r;
-  const runId = run.runId;
-  const eventsMode = run.started.data.eventsMode;
-  const cycles = recordedCycles(runId, run.events);
-  const firstSnapshot = [...cycles.values()].find((c) => c.snapshot !== null);
-  const intervalMs = r.intervalMs ?? (firstSnapshot?.snapshot ? firstSnapshot.at - firstSnapshot.snapshot.bar.time : 0);
+  const { runId, settings, cursor } = r;
+  const eventsMode = r.started.eventsMode;
   const clock = new ManualClock(0);
+  let intervalMs = r.intervalMs ?? 0;
   const env = replayEnv({ runId, mode: 'backtest', settings, policy: r.policy, cursor, sink: r.sink, clock, intervalMs, eventsMode, dryRun: false });
   const strategy = r.strategyFor(settings.strategy.name, settings.strategy.params);
   const driver = new StrategyDriver(strategy);
-  const interval = run.started.data.data?.interval ?? null;
+  const interval = r.started.data?.interval ?? null;
+  const dataset = r.bars ? r.bars[Symbol.asyncIterator]() : null;
   let state: CycleState = initialCycleState(settings.initialCash);
   let lastBar: Bar | null = null;
   let cycleSeq = 0;
 
-  const bars = r.bars ?? recordedBars(cycles);
-  for await (const bar of bars) {
+  for (;;) {
+    await cursor.fillThrough(cycleSeq + 1);
+    let bar: Bar;
+    if (dataset) {
+      const next = await dataset.next();
+      if (next.done) break;
+      bar = next.value;
+    } else {
+      const recorded = cursor.eventsOfCycle(cycleIdFor(runId, cycleSeq + 1)).find((e) => e.type === 'MarketSnapshotRecorded');
+      if (!recorded || recorded.type !== 'MarketSnapshotRecorded') break;
+      bar = snapshotOf(recorded.data).bar;
+      if (cycleSeq === 0) {
+        // The bar length the run used: its first cycle's engine time is that bar's close.
+        intervalMs = Date.parse(recorded.metadata.at) - bar.time;
+        env.intervalMs = intervalMs;
+      }
+    }
     cycleSeq++;
     enterCycle(cursor, runId, cycleSeq);
     clock.set(bar.time + intervalMs);
@@ -53,6 +70,7 @@ export async function replayBacktest(r: BacktestReplayInput): Promise<{ cycles: 
   }
   if (lastBar === null) return { cycles: 0 };
   const closeOutId = cycleIdFor(runId, cycleSeq + 1);
+  await cursor.fillThrough(cycleSeq + 1);
   if (!state.account.position.isZero() || cursor.hasEventsOfCycle(closeOutId)) {
     cycleSeq++;
     enterCycle(cursor, runId, cycleSeq);
@@ -65,14 +83,6 @@ export async function replayBacktest(r: BacktestReplayInput): Promise<{ cycles: 
     });
   }
   return { cycles: cycleSeq };
-}
-
-async function* recordedBars(cycles: ReturnType<typeof recordedCycles>): AsyncIterable<Bar> {
-  const seqs = [...cycles.keys()].sort((a, b) => a - b);
-  for (const s of seqs) {
-    const snap = cycles.get(s)!.snapshot;
-    if (snap) yield snap.bar;
-  }
 }
 
 /**

@@ -5,11 +5,10 @@ import type { RiskConfig } from '../../engine/config/schema.js';
 import { KILL_SWITCH_STREAM } from '../../engine/risk/kill-switch.js';
 import { createRiskPolicy } from '../../engine/risk/index.js';
 import { createStrategy } from '../../engine/strategies/index.js';
-import { fingerprintsOf } from '../backtest/fingerprints.js';
 import { configHash } from '../backtest/backtest-config.js';
 import { DataError, openBarSource } from '../data/index.js';
 import { type Divergence, DivergenceFound, ParitySink, RecordedCursor } from './cursor.js';
-import { cycleSeqOf, readRecordedRun, recordedCycles } from './recorded-run.js';
+import { type RecordedRun, RunNotFoundError, cycleSeqOf, openRecordedRun, recordedCycles } from './recorded-run.js';
 import { replayBacktest } from './replay-backtest.js';
 import type { StrategyFactory } from './replay-env.js';
 import { liveSegments, replayLive } from './replay-live.js';
@@ -56,10 +55,11 @@ export class ReplayInputError extends Error {
  * appended to the log.
  */
 export async function replayRun(store: EventStore, runId: string, options: ReplayOptions = {}): Promise<ParityReport> {
-  const run = await readRecordedRun(store, runId).catch((err: Error) => {
-    throw new ReplayInputError(err.message);
+  const opened = await openRecordedRun(store, runId).catch((err: Error) => {
+    if (err instanceof RunNotFoundError) throw new ReplayInputError(err.message);
+    throw err;
   });
-  const started = run.started.data;
+  const started = opened.started.data;
   let settings;
   try {
     settings = replaySettingsFrom(started, options.risk);
@@ -73,17 +73,16 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   } catch (err) {
     throw new ReplayInputError(`run ${runId}: cannot rebuild its strategy: ${(err as Error).message}`);
   }
-  const cursor = new RecordedCursor(run.events);
   let segments = 1;
   let cycles = 0;
   let data: ParityReport['data'] = null;
   let divergence: Divergence | null = null;
   let sink: ParitySink;
+  let cursor: RecordedCursor;
   let startupSeqs: number[] = [];
 
   try {
     if (started.mode === 'backtest') {
-      sink = new ParitySink(cursor);
       let bars: AsyncIterable<Bar> | null = null;
       let intervalMs: number | null = null;
       if (started.eventsMode === 'decisions') {
@@ -94,10 +93,17 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
       } else if (started.data) {
         data = { source: started.data.source, hash: started.data.hash, verified: false };
       }
-      cycles = (await replayBacktest({ run, settings, policy, strategyFor, cursor, sink, bars, intervalMs })).cycles;
+      cursor = new RecordedCursor(opened.events, runId);
+      sink = new ParitySink(cursor);
+      cycles = (await replayBacktest({ runId, started, settings, policy, strategyFor, cursor, sink, bars, intervalMs })).cycles;
     } else {
-      const { cut, startups } = liveSegments(recordedCycles(runId, run.events), run.ended !== null);
+      // Live runs are replayed from memory: each restart folds the whole prefix (resumeRun).
+      const events: AnyStoredEvent[] = [];
+      for await (const e of opened.events) events.push(e);
+      const run: RecordedRun = { runId, started: opened.started, events, ended: opened.tally.ended, all: [opened.started, ...events] };
+      const { cut, startups } = liveSegments(recordedCycles(runId, events), run.ended !== null);
       startupSeqs = [...startups].sort((a, b) => a - b);
+      cursor = new RecordedCursor(events, runId);
       sink = new ParitySink(cursor, new Set([...cut].map((s) => `${runId}:c${s}`)));
       const killSwitchEvents: AnyStoredEvent[] = [];
       for await (const e of store.readStream(KILL_SWITCH_STREAM)) killSwitchEvents.push(toTypedEvent(e));
@@ -105,6 +111,7 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
       cycles = r.cycles;
       segments = r.segments;
     }
+    await cursor.fillNext();
     const rest = cursor.peek();
     if (rest) {
       divergence = {
@@ -119,14 +126,16 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
     if (!(err instanceof DivergenceFound)) throw err;
     divergence = err.divergence;
   }
+  // Read the rest of the log (after a divergence) for the recorded fingerprint and count.
+  for await (const _ of opened.events) void _;
 
-  const recorded = await fingerprintsOf(run.all as unknown as Parameters<typeof fingerprintsOf>[0]);
+  const recorded = opened.tally.fingerprints.digest();
   return {
     runId,
     mode: started.mode,
     eventsMode: started.eventsMode,
     verdict: divergence === null ? 'PARITY' : 'DIVERGED',
-    recordedEvents: run.events.length,
+    recordedEvents: opened.tally.events,
     matched: sink!.compared,
     cycles,
     segments,
