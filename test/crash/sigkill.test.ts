@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnyStoredEvent, toTypedEvent } from '../../src/events/event-factory.js';
 import { verifyChain } from '../../src/events/hash-chain.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
+import { StoreOpenError } from '../../src/events/errors.js';
 import { foldEvents } from '../../src/projections/projection-state.js';
 import { CLI as BUILT_CLI, tempDir } from '../support.js';
 
@@ -74,7 +75,13 @@ async function killedRun(delayMs: number): Promise<string> {
 
 async function readLog(): Promise<AnyStoredEvent[]> {
   if (!existsSync(db)) return []; // killed before it created the database
-  const store = SqliteEventStore.open(db, { readonly: true });
+  let store: SqliteEventStore;
+  try {
+    store = SqliteEventStore.open(db, { readonly: true });
+  } catch (err) {
+    if (err instanceof StoreOpenError) return []; // killed while it was creating the database
+    throw err;
+  }
   try {
     const out: AnyStoredEvent[] = [];
     for await (const e of store.readAll()) out.push(toTypedEvent(e));
