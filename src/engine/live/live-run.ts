@@ -202,7 +202,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
 
   const ended = o.signal.aborted ? 'STOPPED' : 'COMPLETED';
   cycleSeq++;
-  await closeDown(env, state, reconciler, () => nonTerminalOrders(orders, o.runId), cycleSeq, o, sink, log);
+  state = await closeDown(env, state, reconciler, () => nonTerminalOrders(orders, o.runId), cycleSeq, o, sink, log);
   sink.emit(
     createEvent(
       'RunEnded',
