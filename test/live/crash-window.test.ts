@@ -87,4 +87,28 @@ describe('crash between the venue call and the append of its answer', () => {
     expect(await expectAgreement(w2)).toEqual([]);
     await w2.store.close();
   });
+
+  it('the venue kept the order and filled it while the engine was down: the restart records the fill and COMMITTED via FILLS', async () => {
+    const dbPath = path.join(tmp.dir, 'engine.db');
+    const stateFile = memoryStateFile();
+    const real = SqliteEventStore.open(dbPath, { create: true });
+    const w1 = world({ dir: tmp.dir, stateFile, store: dyingAt(real, 'OrderAccepted') });
+    await expect(run(w1, { cycles: 3, strategy: scripted({ 0: [buy('2')] }) })).rejects.toThrow('simulated crash');
+    await real.close();
+    // The market moves on while no engine runs: the venue fills the order.
+    const idle = world({ dir: tmp.dir, stateFile, store: SqliteEventStore.open(dbPath) });
+    idle.paper.tick(Date.UTC(2026, 0, 5, 13, 0, 0));
+    await idle.store.close();
+
+    const w2 = world({ dir: tmp.dir, stateFile, store: SqliteEventStore.open(dbPath) });
+    await run(w2, { resume: true, cycles: 1, strategy: scripted({}) });
+    const trail = (await runEvents(w2.store))
+      .filter((e) => 'clientOrderId' in e.data)
+      .map((e) => (e.type === 'OrderReconciled' ? `${e.type}:${e.data.outcome}:${e.data.via}` : e.type));
+    expect(trail).toEqual(['OrderSubmitRequested', 'OrderFilled', 'OrderReconciled:COMMITTED:FILLS']);
+    const { orders } = await projected(w2.store);
+    expect(orders.map((o) => [o.clientOrderId, o.status])).toEqual([[ORDER, 'FILLED']]);
+    expect(await expectAgreement(w2)).toEqual([]);
+    await w2.store.close();
+  });
 });

@@ -1,7 +1,7 @@
 import type { EventDataInput } from '../../events/catalog.js';
 import { type AnyNewEvent, type AnyStoredEvent, createEvent, toTypedEvent } from '../../events/event-factory.js';
 import type { EventStore } from '../../events/store/port.js';
-import { type OrdersState, initialOrdersState, nonTerminalOrders, evolveOrders } from '../../projections/orders/orders-projection.js';
+import { type OrdersState, evolveOrders, findOrder, initialOrdersState, nonTerminalOrders } from '../../projections/orders/orders-projection.js';
 import { SeededRandom } from '../clocks.js';
 import { type CycleEnv, ingestFills, runCycle } from '../cycle/cycle.js';
 import { runScopedIds } from '../cycle/cycle-ids.js';
@@ -143,7 +143,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
   let cycleSeq = lastCycleSeq + 1;
   const random = new SeededRandom(o.seed).fork(`live/c${cycleSeq}`);
   const venue = new RunScopedVenue(o.venue, o.runId);
-  const reconciler = new Reconciler({ venue, orders: () => nonTerminalOrders(orders, o.runId), policy: o.reconcilePolicy });
+  const reconciler = new Reconciler({ venue, orders: () => nonTerminalOrders(orders, o.runId), order: (id) => findOrder(orders, o.runId, id), policy: o.reconcilePolicy });
   const env: CycleEnv = {
     runId: o.runId,
     mode: 'live',

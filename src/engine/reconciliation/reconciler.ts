@@ -14,6 +14,8 @@ export interface ReconcilerOptions {
   venue: Venue;
   /** The run's orders that are not terminal, as the orders projection currently folds them. */
   orders: () => OrderRecord[];
+  /** One order of the run, terminal or not (null when the log has none). */
+  order: (clientOrderId: string) => OrderRecord | null;
   policy?: ReconcilePolicy;
 }
 
@@ -61,8 +63,7 @@ export class Reconciler implements CycleReconciler {
 
   async reconcile(emitter: CycleEmitter, state: CycleState, now: number, causationId: string | null): Promise<CycleState> {
     const orders = this.options.orders();
-    const live = new Map(orders.map((o) => [o.clientOrderId, o]));
-    this.resolveByFills(emitter, live, causationId);
+    this.resolveByFills(emitter, causationId);
     let openOrders: VenueOrderView[] | null | undefined;
     const open = async (): Promise<VenueOrderView[] | null> => {
       if (openOrders === undefined) {
@@ -118,12 +119,12 @@ export class Reconciler implements CycleReconciler {
   }
 
   /** Unknown orders the log has since seen filled: COMMITTED via FILLS. */
-  private resolveByFills(emitter: CycleEmitter, live: Map<string, OrderRecord>, causationId: string | null): void {
+  private resolveByFills(emitter: CycleEmitter, causationId: string | null): void {
     for (const [id, facts] of this.pending) {
-      const order = live.get(id);
+      const order = this.options.order(id);
       if (order && UNRESOLVED.has(order.status)) continue;
       this.pending.delete(id);
-      if (order === undefined || order.fills === 0) continue; // became terminal another way (rejected, canceled)
+      if (order === null || order.fills === 0) continue; // resolved another way (rejected, canceled)
       emitter.emit('OrderReconciled', reconciled(id, 'COMMITTED', 'FILLS', order.venueOrderId, facts.attempts + 1), causationId);
     }
   }
