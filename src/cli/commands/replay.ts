@@ -2,6 +2,7 @@ import { canonicalJson } from '../../events/canonical.js';
 import { type ParityReport, ReplayInputError, replayRun } from '../../replay/parity/replay-run.js';
 import type { EventView } from '../../replay/parity/compare.js';
 import { resolveEngineConfig } from '../config-file.js';
+import { gitCommit } from '../live-ports.js';
 import { InputError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
@@ -46,19 +47,22 @@ export const registerReplay: RegisterCommand = (program, cli) => {
         await opened.close();
       }
       logger.info({ runId: report.runId, verdict: report.verdict, matched: report.matched }, 'replay done');
-      if (opts.json) await out.json(report);
-      else for (const line of formatParityReport(report)) await out.line(line);
+      const replayedBy = { packageVersion: program.version() ?? '0.0.0', gitCommit: gitCommit() };
+      if (opts.json) await out.json({ ...report, replayedBy });
+      else for (const line of formatParityReport(report, replayedBy)) await out.line(line);
       return report.verdict === 'PARITY' ? ExitCode.OK : ExitCode.VERDICT_FAILED;
     }),
   );
 };
 
-export function formatParityReport(r: ParityReport): string[] {
+export function formatParityReport(r: ParityReport, replayedBy?: { packageVersion: string; gitCommit: string | null }): string[] {
+  const engine = (e: { packageVersion: string; gitCommit: string | null }) => `${e.packageVersion}${e.gitCommit ? ` (${e.gitCommit.slice(0, 12)})` : ''}`;
   const lines = [
     `replay of run ${r.runId} (${r.mode}, events ${r.eventsMode}${r.segments > 1 ? `, ${r.segments} process segments` : ''}): ${r.verdict}`,
     `  compared     ${r.matched} of ${r.recordedEvents} recorded events re-derived identically over ${r.cycles} cycles`,
     `  config       ${r.config.riskOverridden ? `risk section from ${r.config.source} (sha256 ${r.config.riskHash.slice(0, 16)})` : `as recorded (sha256 ${r.config.recordedHash.slice(0, 16)})`}`,
   ];
+  if (replayedBy) lines.push(`  engine       recorded by ${engine(r.recordedBy)}, replayed by ${engine(replayedBy)}`);
   if (r.data) lines.push(`  data         ${r.data.source} ${r.data.verified ? 're-read, hash verified' : 'snapshots from the log'} (sha256 ${r.data.hash.slice(0, 16)})`);
   lines.push(`  decisions    recorded   ${r.fingerprints.recorded}`, `  fingerprint  re-derived ${r.fingerprints.rederived}`);
   const d = r.divergence;

@@ -40,6 +40,8 @@ export interface ParityReport {
   divergence: Divergence | null;
   fingerprints: { recorded: string; rederived: string };
   config: { recordedHash: string; source: string; riskOverridden: boolean; riskHash: string };
+  /** The engine that recorded the run (RunStarted). */
+  recordedBy: { packageVersion: string; gitCommit: string | null };
   data: { source: string; hash: string; verified: boolean } | null;
 }
 
@@ -142,6 +144,7 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
     divergence,
     divergenceSegment: segmentOf(divergence, runId, startupSeqs),
     fingerprints: { recorded: recorded.decisionFingerprint, rederived: sink!.fingerprints.digest().decisionFingerprint },
+    recordedBy: { packageVersion: started.packageVersion, gitCommit: started.gitCommit },
     config: {
       recordedHash: started.configHash,
       source: options.risk ? (options.riskSource ?? 'override') : 'recorded',
