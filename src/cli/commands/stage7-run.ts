@@ -78,7 +78,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
       const requestedSetup = await liveSetup(requested.config, opts.interval);
 
       const target = parseStoreTarget(global.db);
-      const lock = acquireLock(lockFileFor(target), { command: `engine ${commandPath}` });
+      const lock = acquireLock(lockFileFor(target), { command: commandPath });
       const opened = await openStore(global.db, { access: 'write', create: true });
       let server: { port: number; close: () => Promise<void> } | null = null;
       try {
