@@ -84,6 +84,7 @@ export interface BacktestResult {
 }
 
 const QUOTE = 'QUOTE';
+const YIELD_EVERY_BARS = 64;
 
 /**
  * A backtest: validate the data (a bad file appends nothing), RunStarted, one cycle per bar through
@@ -187,6 +188,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     lastBar = bar;
     await sink.flushIfFull();
     if (req.onProgress && cycleSeq % progressEvery === 0) req.onProgress(cycleSeq, scan.barCount);
+    // Everything above settles in microtasks: give the event loop a turn now and then, so signals,
+    // timers and the garbage collector's scheduled tasks are not starved for the whole run.
+    if (cycleSeq % YIELD_EVERY_BARS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (lastBar === null) throw new EmptyDataError(req.source.spec);
 
