@@ -3,7 +3,7 @@ import type { Clock, MarketSnapshot, Random, Stopwatch, Venue, VenueFill } from 
 import type { RiskPolicy } from '../risk/port.js';
 import type { AccountView } from '../strategy.js';
 import { Decimal } from '../values.js';
-import { applyFill, equityAt } from './account.js';
+import { type Account, applyFill, equityAt } from './account.js';
 import type { CycleIdsFactory } from './cycle-ids.js';
 import { CycleEmitter } from './emitter.js';
 import type { EventSink } from './event-sink.js';
@@ -233,8 +233,9 @@ export async function ingestFills(env: CycleEnv, emitter: CycleEmitter, state: C
     if (state.seenFillIds.has(fill.fillId)) continue;
     state.seenFillIds.add(fill.fillId);
     const live = state.liveOrders.get(fill.clientOrderId);
-    emitter.emit('OrderFilled', fillData(fill), live?.cause ?? null);
-    account = applyFill(account, fill);
+    const fillEventId = emitter.emit('OrderFilled', fillData(fill), live?.cause ?? null);
+    const before = account;
+    account = settleToReserve(env, emitter, before, applyFill(account, fill), fill, fillEventId);
     if (live) {
       const remaining = live.remaining.sub(fill.qty);
       if (remaining.lte(0)) state.liveOrders.delete(fill.clientOrderId);
@@ -242,6 +243,20 @@ export async function ingestFills(env: CycleEnv, emitter: CycleEmitter, state: C
     }
   }
   return { ...state, account };
+}
+
+/**
+ * Self-financing: part of the profit a fill realizes (net of its fee) moves from cash into the reserve,
+ * which is never traded; a loss stays in tradable capital. The policy decides the split.
+ */
+function settleToReserve(env: CycleEnv, emitter: CycleEmitter, before: Account, after: Account, fill: VenueFill, cause: string): Account {
+  const realized = after.realizedPnl.sub(before.realizedPnl);
+  if (realized.isZero() || !env.policy.settleRealizedPnl) return after;
+  const net = realized.sub(fill.fee);
+  const settlement = env.policy.settleRealizedPnl(net, { clientOrderId: fill.clientOrderId, fillId: fill.fillId });
+  if (!settlement.event || settlement.toReserve.lte(0)) return after;
+  emitter.emit('ReserveAllocated', settlement.event, cause);
+  return { ...after, cash: after.cash.sub(settlement.toReserve), reserve: after.reserve.add(settlement.toReserve) };
 }
 
 function fillData(f: VenueFill) {
