@@ -55,4 +55,17 @@ describe('SLO figures from the log', () => {
     const checks = checkSlos(f, { reconcileLagP99Ms: 5000, submitLatencyP99Ms: 2000, escalations: 0 });
     expect(checks.map((c) => `${c.name}:${c.status}`)).toEqual(['reconcileLagP99Ms:FAIL', 'submitLatencyP99Ms:PASS', 'escalations:FAIL']);
   });
+
+  it('prefers the stopwatch submit latency of CycleCompleted over engine-clock differences', () => {
+    const events = [
+      submit('o1', 1000),
+      ev('OrderAccepted', 1000, { clientOrderId: 'o1', venueOrderId: 'v1' }),
+      ev('CycleCompleted', 1000, { cycleSeq: 0, phaseMs: { total: 900, submit: 850, submitMax: 850 }, intents: 1, orders: 1 }),
+      ev('CycleCompleted', 2000, { cycleSeq: 1, phaseMs: { total: 5 }, intents: 0, orders: 0 }),
+    ];
+    const f = sloFigures(events.reduce(foldSlo, emptySloAccumulator()), 3000);
+    expect(f.submitLatencyP99Ms).toBe(850);
+    expect(checkSlos(f, { submitLatencyP99Ms: 500 })[0]!.status).toBe('FAIL');
+  });
 });
+

@@ -110,6 +110,9 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   phase = env.stopwatch.start();
   let cycleNotional = new Decimal(0);
   let orders = 0;
+  // Venue submit latency (all attempts of one order), for the submit-latency SLO; 0 in backtests.
+  let submitMsTotal = 0;
+  let submitMsMax = 0;
   for (const draft of drafts) {
     const intentId = ids.next('intent');
     const intentEvent = emitter.emit(
@@ -170,6 +173,7 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
       continue;
     }
     const clientOrderId = ids.next('order');
+    const submitTimer = env.stopwatch.start();
     const submitted = await submitOrder(
       emitter,
       env.venue,
@@ -178,6 +182,9 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
       decisionEvent,
       env.retry,
     );
+    const submitMs = submitTimer();
+    submitMsTotal += submitMs;
+    submitMsMax = Math.max(submitMsMax, submitMs);
     orders++;
     cycleNotional = cycleNotional.add(check.qty.mul(refPrice));
     s = { ...s, risk: { ...s.risk, recentOrderTimes: rememberOrderTime(s.risk.recentOrderTimes, now, env.orderTimesWindowMs) } };
@@ -186,6 +193,10 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   }
   s = await ingestFills(env, emitter, s);
   phaseMs.execution = phase();
+  if (orders > 0) {
+    phaseMs.submit = submitMsTotal;
+    phaseMs.submitMax = submitMsMax;
+  }
 
   if (env.reconciler) {
     phase = env.stopwatch.start();
