@@ -46,6 +46,8 @@ const PROGRESS_MIN_BARS = 50_000;
  * `engine backtest`: one deterministic run of a strategy over historical or synthetic bars through
  * the engine's own cycle, recorded in the log. Everything is validated (flags, config, strategy,
  * the whole data file) before the store is opened: bad input exits 2 with nothing appended.
+ * It does not take the interrupt signal: Ctrl-C ends it at once (exit 130); the batches already
+ * appended are whole transactions, and re-running the same backtest skips them and carries on.
  */
 export const registerBacktest: RegisterCommand = (program, cli) => {
   jsonOption(
@@ -68,7 +70,7 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       .option('--config <file>', 'engine configuration file (JSON with profiles)')
       .option('--profile <name>', 'configuration profile: dev, paper, prod (default dev)'),
   ).action(
-    cli.action<BacktestOptions>(async ({ global, out, logger, signal }, opts) => {
+    cli.action<BacktestOptions>(async ({ global, out, logger }, opts) => {
       const params = parseParams(opts.param);
       const { config } = resolveEngineConfig({
         command: 'backtest',
@@ -131,7 +133,6 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
         progress?.stop();
         await opened.close();
       }
-      if (signal.aborted) logger.warn('interrupted: the run completed before the signal was honoured');
       logger.info({ runId: result.runId, written: result.eventsWritten, alreadyStored: result.eventsAlreadyStored }, 'backtest recorded');
       if (opts.report) {
         writeFileSync(opts.report, renderBacktestReport(result, { strategy: strategy.name, symbol: opts.symbol, params: strategy.params }));
