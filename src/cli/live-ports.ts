@@ -1,6 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Clock, Stopwatch } from '../engine/ports.js';
 import type { Sleeper } from '../engine/live/live-run.js';
@@ -67,26 +66,7 @@ export function atomicStateFile(file: string): VenueStateFile {
   };
 }
 
-/** The git commit the engine was built from, when it runs from a checkout (ENGINE_GIT_COMMIT overrides). */
-export function gitCommit(): string | null {
-  const given = process.env.ENGINE_GIT_COMMIT;
-  if (given !== undefined) return given.trim() === '' ? null : given.trim();
-  try {
-    let dir = path.dirname(fileURLToPath(import.meta.url));
-    for (let i = 0; i < 6 && !existsSync(path.join(dir, '.git')); i++) dir = path.dirname(dir);
-    const gitDir = path.join(dir, '.git');
-    if (!existsSync(gitDir)) return null;
-    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
-    if (!head.startsWith('ref: ')) return /^[0-9a-f]{40}$/.test(head) ? head : null;
-    const ref = head.slice(5);
-    const loose = path.join(gitDir, ref);
-    if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
-    const packed = readFileSync(path.join(gitDir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
-    return packed ? packed.slice(0, 40) : null;
-  } catch {
-    return null;
-  }
-}
+export { gitCommit } from './build-info.js';
 
 /** "20ms", "1.5s", "2m", "1h" or a bare number of milliseconds. */
 export function parseDuration(text: string): number | null {

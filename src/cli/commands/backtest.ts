@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option } from 'commander';
 import { createRiskPolicy } from '../../engine/risk/index.js';
@@ -15,6 +14,7 @@ import { roundTripToJson } from '../../replay/metrics/index.js';
 import { resolveEngineConfig } from '../config-file.js';
 import { InputError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { gitCommit } from '../build-info.js';
 import { openStore } from '../open-store.js';
 import { jsonOption, type RegisterCommand } from '../program.js';
 import { renderBacktestReport } from '../../replay/backtest/report.js';
@@ -224,26 +224,3 @@ function progressBar(total: number): cliProgress.SingleBar | null {
   return bar;
 }
 
-/**
- * The commit of the checkout the CLI runs from, when it is one (read from .git, no child process).
- * ENGINE_GIT_COMMIT overrides it (builds outside a checkout; reproducible runs across commits); empty = none.
- */
-function gitCommit(): string | null {
-  const given = process.env.ENGINE_GIT_COMMIT;
-  if (given !== undefined) return given.trim() === '' ? null : given.trim();
-  try {
-    let dir = path.dirname(fileURLToPath(import.meta.url));
-    for (let i = 0; i < 6 && !existsSync(path.join(dir, '.git')); i++) dir = path.dirname(dir);
-    const gitDir = path.join(dir, '.git');
-    if (!existsSync(gitDir)) return null;
-    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
-    if (!head.startsWith('ref: ')) return /^[0-9a-f]{40}$/.test(head) ? head : null;
-    const ref = head.slice(5);
-    const loose = path.join(gitDir, ref);
-    if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
-    const packed = readFileSync(path.join(gitDir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
-    return packed ? packed.slice(0, 40) : null;
-  } catch {
-    return null;
-  }
-}
