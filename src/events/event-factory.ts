@@ -9,6 +9,7 @@ import {
 } from './catalog.js';
 import type { EventMetadata, NewEvent, StoredEvent } from './envelope.js';
 import { EventValidationError } from './errors.js';
+import { fastEncode } from './fast-codecs.js';
 import { encodeMetadata, metadataProblem } from './metadata.js';
 import { upcast } from './upcasting.js';
 
@@ -25,10 +26,20 @@ export function createEvent<T extends EventType>(
   data: EventDataInput<T>,
   metadata: EventMetadata,
 ): TypedNewEvent<T> {
-  const parsed = schemas[type].safeParse(data);
-  if (!parsed.success) throw new EventValidationError(type, eventId, formatIssues(parsed.error.issues));
-  deepFreeze(parsed.data);
-  validated.set(parsed.data as object, { type, json: canonicalJson(parsed.data) });
+  // The hot per-bar types first try a hand-written codec (./fast-codecs.ts, property-tested against
+  // zod and canonicalJson); whatever it does not accept goes through zod, which decides and explains.
+  const fast = fastEncode(type, data);
+  let out: object;
+  if (fast !== undefined) {
+    out = fast.data;
+    validated.set(out, { type, json: fast.json });
+  } else {
+    const parsed = schemas[type].safeParse(data);
+    if (!parsed.success) throw new EventValidationError(type, eventId, formatIssues(parsed.error.issues));
+    deepFreeze(parsed.data);
+    out = parsed.data as object;
+    validated.set(out, { type, json: canonicalJson(parsed.data) });
+  }
   // A frozen copy, so that its recorded canonical form stays right (the caller may reuse its object).
   const meta = Object.freeze({ ...metadata });
   if (metadataProblem(meta) === null) validatedMetadata.set(meta, encodeMetadata(meta));
@@ -36,7 +47,7 @@ export function createEvent<T extends EventType>(
     eventId,
     type,
     schemaVersion: CURRENT_SCHEMA_VERSION[type],
-    data: parsed.data as EventData<T>,
+    data: out as EventData<T>,
     metadata: meta,
   };
 }

@@ -1,0 +1,130 @@
+import { schemas } from './catalog.js';
+
+/**
+ * Hand-written validators + canonical encoders for the per-bar event types of a full-mode backtest
+ * (CycleStarted, MarketSnapshotRecorded, CycleCompleted): zod + canonicalJson cost more than the
+ * SQLite insert of the row, three times per bar.
+ *
+ * zod stays the source of truth. A fast codec only ACCEPTS, never rejects: it returns undefined for
+ * anything it is not certain about (non-normal decimals, odd objects, bad values...), and the caller
+ * then takes the zod path, whose accept/reject decision and error messages therefore stay exactly
+ * zod's. When it does accept, its output equals zod's output and its JSON equals canonicalJson of
+ * it: test/events/fast-codecs.test.ts checks both properties with fast-check.
+ *
+ * The output is a fresh, deep-frozen object graph (never the caller's objects), like createEvent's.
+ */
+export interface FastEncoded {
+  data: object;
+  json: string;
+}
+
+type FastCodec = (input: unknown) => FastEncoded | undefined;
+
+/** The regex zod itself checks for a string schema (its first check), so both paths test the same pattern. */
+function zodPattern(schema: unknown): RegExp | undefined {
+  const checks = (schema as { _zod?: { def?: { checks?: Array<{ _zod?: { def?: { pattern?: unknown } } }> } } })._zod?.def?.checks;
+  const pattern = checks?.[0]?._zod?.def?.pattern;
+  return pattern instanceof RegExp ? new RegExp(pattern.source, pattern.flags.replace('g', '')) : undefined;
+}
+
+const snapshotShape = schemas.MarketSnapshotRecorded.shape;
+const ISO_PATTERN = zodPattern(snapshotShape.bar.shape.openTime);
+const SYMBOL_PATTERN = zodPattern(snapshotShape.symbol);
+
+/**
+ * A decimal string already in normalizeDecimal()'s normal form and > 0: plain notation, no sign,
+ * no leading zeros, no trailing fractional zeros, not zero. (Decimal keeps every digit of a plain
+ * string, so normalizeDecimal returns such a string unchanged.)
+ */
+const NORMAL_POSITIVE = /^(?:[1-9]\d*(?:\.\d*[1-9])?|0\.\d*[1-9])$/;
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function isNonNegativeInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** canonicalJson of a finite number. */
+function num(v: number): string {
+  return Object.is(v, -0) ? '0' : JSON.stringify(v);
+}
+
+function positive(v: unknown): v is string {
+  return typeof v === 'string' && NORMAL_POSITIVE.test(v);
+}
+
+function nonNegative(v: unknown): v is string {
+  return v === '0' || positive(v);
+}
+
+const cycleStarted: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const cycleSeq = input.cycleSeq;
+  if (!isNonNegativeInt(cycleSeq)) return undefined;
+  return { data: Object.freeze({ cycleSeq }), json: '{"cycleSeq":' + num(cycleSeq) + '}' };
+};
+
+const marketSnapshotRecorded: FastCodec = (input) => {
+  if (ISO_PATTERN === undefined || SYMBOL_PATTERN === undefined || !isPlainRecord(input)) return undefined;
+  const { symbol, interval, bar } = input;
+  if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) return undefined;
+  if (interval !== null && typeof interval !== 'string') return undefined;
+  if (!isPlainRecord(bar)) return undefined;
+  const { openTime, open, high, low, close, volume } = bar;
+  if (typeof openTime !== 'string' || !ISO_PATTERN.test(openTime)) return undefined;
+  if (!positive(open) || !positive(high) || !positive(low) || !positive(close) || !nonNegative(volume)) return undefined;
+  const outBar = Object.freeze({ openTime, open, high, low, close, volume });
+  const json =
+    '{"bar":{"close":"' + close + '","high":"' + high + '","low":"' + low + '","open":"' + open +
+    '","openTime":' + JSON.stringify(openTime) + ',"volume":"' + volume + '"},"interval":' +
+    (interval === null ? 'null' : JSON.stringify(interval)) + ',"symbol":' + JSON.stringify(symbol) + '}';
+  return { data: Object.freeze({ symbol, interval, bar: outBar }), json };
+};
+
+/** phaseMs: a plain object of string keys (all enumerable, no __proto__) to finite numbers >= 0. */
+function phaseRecord(v: unknown): { data: Record<string, number>; json: string } | undefined {
+  if (!isPlainRecord(v)) return undefined;
+  const keys = Object.keys(v);
+  if (Reflect.ownKeys(v).length !== keys.length) return undefined; // symbol or non-enumerable keys
+  const data: Record<string, number> = {};
+  for (const k of keys) {
+    const x = v[k];
+    if (k === '__proto__' || typeof x !== 'number' || !Number.isFinite(x) || !(x >= 0)) return undefined;
+    data[k] = x;
+  }
+  const sorted = Object.keys(data).sort();
+  let json = '{';
+  for (let i = 0; i < sorted.length; i++) {
+    const k = sorted[i]!;
+    json += (i === 0 ? '' : ',') + JSON.stringify(k) + ':' + num(data[k]!);
+  }
+  return { data: Object.freeze(data), json: json + '}' };
+}
+
+const cycleCompleted: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const { cycleSeq, intents, orders } = input;
+  if (!isNonNegativeInt(cycleSeq) || !isNonNegativeInt(intents) || !isNonNegativeInt(orders)) return undefined;
+  const phaseMs = phaseRecord(input.phaseMs);
+  if (phaseMs === undefined) return undefined;
+  return {
+    data: Object.freeze({ cycleSeq, phaseMs: phaseMs.data, intents, orders }),
+    json: '{"cycleSeq":' + num(cycleSeq) + ',"intents":' + num(intents) + ',"orders":' + num(orders) + ',"phaseMs":' + phaseMs.json + '}',
+  };
+};
+
+const CODECS: Readonly<Record<string, FastCodec>> = {
+  CycleStarted: cycleStarted,
+  MarketSnapshotRecorded: marketSnapshotRecorded,
+  CycleCompleted: cycleCompleted,
+};
+
+/** The validated output and canonical JSON of `data` as `type`, or undefined: then use zod and canonicalJson. */
+export function fastEncode(type: string, data: unknown): FastEncoded | undefined {
+  const codec = CODECS[type];
+  return codec === undefined ? undefined : codec(data);
+}

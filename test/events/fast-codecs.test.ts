@@ -1,0 +1,175 @@
+import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/events/canonical.js';
+import { schemas } from '../../src/events/catalog.js';
+import { createEvent, formatIssues, validatedDataJson } from '../../src/events/event-factory.js';
+import { fastEncode } from '../../src/events/fast-codecs.js';
+import { normalizeDecimal } from '../../src/events/decimal-string.js';
+
+type HotType = 'CycleStarted' | 'MarketSnapshotRecorded' | 'CycleCompleted';
+
+/**
+ * The fast codecs against zod (the source of truth) and canonicalJson: whenever a fast codec accepts
+ * an input, zod accepts it too, with deep-equal output (same key order) and canonicalJson of zod's
+ * output equal to the fast JSON. Whatever it declines goes to zod, so rejections and their messages
+ * are zod's by construction; createEvent is checked end to end for both outcomes.
+ */
+function agrees(type: HotType, input: unknown): boolean {
+  const fast = fastEncode(type, input);
+  if (fast === undefined) return false;
+  const parsed = schemas[type].safeParse(input);
+  expect(parsed.success, `zod rejects what the fast codec accepted: ${JSON.stringify(input)}`).toBe(true);
+  expect(fast.data).toStrictEqual(parsed.data);
+  expect(JSON.stringify(fast.data)).toBe(JSON.stringify(parsed.data)); // key order too
+  expect(fast.json).toBe(canonicalJson(parsed.data));
+  expect(Object.isFrozen(fast.data)).toBe(true);
+  expect(fast.data).not.toBe(input);
+  return true;
+}
+
+const META = { runId: 'r1', mode: 'backtest' as const, cycleId: 'r1:c1', causationId: null, at: '2024-01-01T00:00:00.000Z' };
+
+/** createEvent (fast path or not) behaves exactly as zod + canonicalJson would. */
+function createEventMatchesZod(type: HotType, input: unknown): void {
+  const parsed = schemas[type].safeParse(input);
+  if (parsed.success) {
+    const e = createEvent(type, 'e1', input as never, META);
+    expect(e.data).toStrictEqual(parsed.data);
+    expect(validatedDataJson(e.data, type)).toBe(canonicalJson(parsed.data));
+  } else {
+    expect(() => createEvent(type, 'e1', input as never, META)).toThrow(formatIssues(parsed.error.issues));
+  }
+}
+
+// ---- generators: valid values in the engine's own spelling, and near misses of every kind
+
+const normalPositive = fc
+  .tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.nat({ max: 25 }), fc.bigInt({ min: 0n, max: 10n ** 25n }))
+  .map(([i, scale, f]) => new Decimal(`${i}.${f.toString().padStart(scale, '0')}`))
+  .filter((d) => d.gt(0))
+  .map((d) => d.toFixed());
+
+const decimalSpelling = fc.oneof(
+  normalPositive,
+  fc.constantFrom('0', '-0', '0.0', '00.5', '1.50', '.5', '5.', '+1', '1e3', '1E-7', '-1', '-0.5', '01', ' 1', '1 ', '', 'abc', '0x10', '1..2', '１'),
+  fc.tuple(fc.constantFrom('', '+', '-'), fc.stringMatching(/^\d{0,4}(\.\d{0,4})?([eE][+-]?\d{1,2})?$/)).map(([s, b]) => s + b),
+  fc.double({ noNaN: false }).map(String),
+);
+const decimalValue = fc.oneof({ weight: 6, arbitrary: decimalSpelling }, { weight: 1, arbitrary: fc.anything() });
+
+const isoValid = fc.date({ min: new Date(Date.UTC(0, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString());
+const isoSpelling = fc.oneof(
+  isoValid,
+  isoValid.map((s) => s.replace('Z', '+02:00')),
+  isoValid.map((s) => s.replace(/\.\d+Z$/, 'Z')),
+  isoValid.map((s) => s.slice(0, 10)),
+  fc.constantFrom('2023-02-29T00:00:00.000Z', '2024-02-29T00:00:00.000Z', '2023-02-30T00:00:00Z', '2023-04-31T00:00:00Z', '2023-13-01T00:00:00Z', '2023-01-01T24:00:00Z', '2023-01-01 00:00:00Z', '2023-01-01T00:00:00', '+002023-01-01T00:00:00.000Z'),
+  fc.string(),
+);
+
+const symbolSpelling = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._:/-]{1,40}$/), fc.constantFrom('', 'BTC USD', 'a'.repeat(41), 'ÄBC', 'x\n'), fc.string());
+
+function maybeExtra<T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.tuple(arb, fc.option(fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 2 }), { nil: undefined })).map(([v, extra]) => (extra ? { ...extra, ...v } : v));
+}
+
+const count = fc.oneof(
+  { weight: 5, arbitrary: fc.nat() },
+  { weight: 1, arbitrary: fc.constantFrom(-1, -0, 0.5, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, NaN, Infinity, '1', null) },
+  { weight: 1, arbitrary: fc.anything() },
+);
+
+const snapshotValid = fc.record({
+  symbol: fc.stringMatching(/^[A-Za-z0-9._:/-]{1,40}$/),
+  interval: fc.option(fc.string(), { nil: null }),
+  bar: fc.record({ openTime: isoValid, open: normalPositive, high: normalPositive, low: normalPositive, close: normalPositive, volume: fc.oneof(normalPositive, fc.constant('0')) }),
+});
+
+const snapshotAny = maybeExtra(
+  fc.record(
+    {
+      symbol: symbolSpelling,
+      interval: fc.oneof(fc.constant(null), fc.string(), fc.anything()),
+      bar: fc.oneof(
+        { weight: 8, arbitrary: maybeExtra(fc.record({ openTime: isoSpelling, open: decimalValue, high: decimalValue, low: decimalValue, close: decimalValue, volume: decimalValue }, { requiredKeys: ['openTime', 'open', 'high', 'low', 'close'] })) },
+        { weight: 1, arbitrary: fc.anything() },
+      ),
+    },
+    { requiredKeys: ['symbol', 'bar'] },
+  ),
+);
+
+const phaseKey = fc.oneof(fc.constantFrom('marketData', 'risk', 'strategy', 'execution', 'total', 'submit', '0', '10', '__proto__', 'constructor'), fc.string());
+const phaseValue = fc.oneof({ weight: 5, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(-0, -1, NaN, Infinity, -Infinity, '1', null) });
+const phaseValid = fc.dictionary(fc.constantFrom('marketData', 'risk', 'strategy', 'execution', 'total', 'submit', 'submitMax'), fc.double({ min: 0, max: 1e6, noNaN: true }));
+const phaseAny = fc.oneof(
+  { weight: 6, arbitrary: fc.dictionary(phaseKey, phaseValue, { maxKeys: 6 }) },
+  { weight: 1, arbitrary: fc.dictionary(phaseKey, phaseValue, { maxKeys: 3 }).map((d) => Object.assign(Object.create(null) as object, d)) },
+  { weight: 1, arbitrary: fc.dictionary(phaseKey, phaseValue, { maxKeys: 3 }).map((d) => ({ ...d, [Symbol('s')]: 1 })) },
+  { weight: 1, arbitrary: fc.dictionary(phaseKey, phaseValue, { maxKeys: 3 }).map((d) => Object.defineProperty({ ...d }, 'hidden', { value: 1, enumerable: false })) },
+  { weight: 1, arbitrary: fc.anything() },
+);
+
+const completedValid = fc.record({ cycleSeq: fc.nat(), phaseMs: phaseValid, intents: fc.nat(), orders: fc.nat() });
+const completedAny = maybeExtra(fc.record({ cycleSeq: count, phaseMs: phaseAny, intents: count, orders: count }, { requiredKeys: [] }));
+
+const RUNS = { numRuns: 400 };
+
+describe('fast codecs of the per-bar events (property: equivalent to zod + canonicalJson)', () => {
+  it('normalPositive strings are in normalizeDecimal form (generator sanity)', () => {
+    fc.assert(fc.property(normalPositive, (s) => { expect(normalizeDecimal(s)).toBe(s); }), RUNS);
+  });
+
+  it('CycleStarted: accepts every valid value; agrees with zod on anything', () => {
+    fc.assert(fc.property(maybeExtra(fc.record({ cycleSeq: fc.nat() })), (v) => { expect(agrees('CycleStarted', v)).toBe(true); }), RUNS);
+    fc.assert(fc.property(fc.oneof(maybeExtra(fc.record({ cycleSeq: count }, { requiredKeys: [] })), fc.anything()), (v) => {
+      agrees('CycleStarted', v);
+      createEventMatchesZod('CycleStarted', v);
+    }), RUNS);
+  });
+
+  it('MarketSnapshotRecorded: accepts every valid value in normal form; agrees with zod on anything', () => {
+    fc.assert(fc.property(maybeExtra(snapshotValid), (v) => { expect(agrees('MarketSnapshotRecorded', v)).toBe(true); }), RUNS);
+    let accepted = 0;
+    let declined = 0;
+    fc.assert(fc.property(fc.oneof({ weight: 9, arbitrary: snapshotAny }, { weight: 1, arbitrary: fc.anything() }), (v) => {
+      if (agrees('MarketSnapshotRecorded', v)) accepted++;
+      else declined++;
+      createEventMatchesZod('MarketSnapshotRecorded', v);
+    }), { numRuns: 1000 });
+    expect(declined).toBeGreaterThan(0);
+    expect(accepted + declined).toBe(1000);
+  });
+
+  it('MarketSnapshotRecorded: one field at a time in any spelling (near misses of a valid snapshot)', () => {
+    const field = fc.constantFrom('open', 'high', 'low', 'close', 'volume', 'openTime', 'symbol', 'interval');
+    let declined = 0;
+    fc.assert(fc.property(snapshotValid, field, fc.oneof(decimalSpelling, isoSpelling, symbolSpelling, fc.anything()), (v, f, x) => {
+      const input = f === 'symbol' || f === 'interval' ? { ...v, [f]: x } : { ...v, bar: { ...v.bar, [f]: x } };
+      if (!agrees('MarketSnapshotRecorded', input)) declined++;
+      createEventMatchesZod('MarketSnapshotRecorded', input);
+    }), { numRuns: 2000 });
+    expect(declined).toBeGreaterThan(0);
+  });
+
+  it('MarketSnapshotRecorded: non-normal decimal spellings go to zod and come out normalised', () => {
+    const v = { symbol: 'SYN', interval: '1m', bar: { openTime: '2024-01-01T00:00:00.000Z', open: '1.50', high: '2', low: '1', close: '1.5e0', volume: '0.0' } };
+    expect(fastEncode('MarketSnapshotRecorded', v)).toBeUndefined();
+    const e = createEvent('MarketSnapshotRecorded', 'e1', v, META);
+    expect(e.data.bar).toEqual({ openTime: '2024-01-01T00:00:00.000Z', open: '1.5', high: '2', low: '1', close: '1.5', volume: '0' });
+  });
+
+  it('CycleCompleted: accepts every valid value; agrees with zod on anything', () => {
+    fc.assert(fc.property(maybeExtra(completedValid), (v) => { expect(agrees('CycleCompleted', v)).toBe(true); }), RUNS);
+    fc.assert(fc.property(fc.oneof({ weight: 9, arbitrary: completedAny }, { weight: 1, arbitrary: fc.anything() }), (v) => {
+      agrees('CycleCompleted', v);
+      createEventMatchesZod('CycleCompleted', v);
+    }), { numRuns: 1000 });
+  });
+
+  it('other types have no fast codec', () => {
+    expect(fastEncode('RunStarted', {})).toBeUndefined();
+    expect(fastEncode('OrderFilled', {})).toBeUndefined();
+  });
+});
