@@ -10,7 +10,7 @@ import {
 import type { EventMetadata, NewEvent, StoredEvent } from './envelope.js';
 import { EventValidationError } from './errors.js';
 import { fastEncode } from './fast-codecs.js';
-import { encodeMetadata, metadataProblem } from './metadata.js';
+import { metadataJsonIfValid } from './metadata.js';
 import { upcast } from './upcasting.js';
 
 export type TypedNewEvent<T extends EventType = EventType> = NewEvent<T, EventData<T>>;
@@ -42,7 +42,8 @@ export function createEvent<T extends EventType>(
   }
   // A frozen copy, so that its recorded canonical form stays right (the caller may reuse its object).
   const meta = Object.freeze({ ...metadata });
-  if (metadataProblem(meta) === null) validatedMetadata.set(meta, encodeMetadata(meta));
+  const metaJson = metadataJsonIfValid(meta);
+  if (metaJson !== null) validatedMetadata.set(meta, metaJson);
   return {
     eventId,
     type,

@@ -32,3 +32,35 @@ export function encodeMetadata(m: EventMetadata): string {
     '}'
   );
 }
+
+/** The parts of the last valid metadata encoded by metadataJsonIfValid(): a cycle's events share all but causationId. */
+let last: { runId: string; mode: string; cycleId: string | null; at: string; head: string; tail: string } | undefined;
+
+/**
+ * encodeMetadata(m) when metadataProblem(m) is null, else null. Consecutive events of one cycle differ
+ * only in causationId, so when runId, mode, cycleId and at are the very values last checked, only
+ * causationId is checked and encoded (test/events/metadata-memo.test.ts holds it equal to the long way).
+ */
+export function metadataJsonIfValid(m: EventMetadata): string | null {
+  const r = m as unknown as Record<string, unknown>;
+  const c = r.causationId;
+  if (
+    last !== undefined && r.runId === last.runId && r.mode === last.mode && r.cycleId === last.cycleId && r.at === last.at &&
+    (c === null || typeof c === 'string') && Object.keys(r).length === KEY_COUNT
+  ) {
+    return last.head + (c === null ? 'null' : JSON.stringify(c)) + last.tail;
+  }
+  if (metadataProblem(m) !== null) return null;
+  const json = encodeMetadata(m);
+  if (Object.keys(m).length === KEY_COUNT) {
+    last = {
+      runId: m.runId,
+      mode: m.mode,
+      cycleId: m.cycleId,
+      at: m.at,
+      head: '{"at":' + JSON.stringify(m.at) + ',"causationId":',
+      tail: ',"cycleId":' + (m.cycleId === null ? 'null' : JSON.stringify(m.cycleId)) + ',"mode":' + JSON.stringify(m.mode) + ',"runId":' + JSON.stringify(m.runId) + '}',
+    };
+  }
+  return json;
+}
