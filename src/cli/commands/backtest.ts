@@ -98,6 +98,9 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       const progress = progressBar(scan.barCount);
       try {
         logger.info({ data: opts.data, bars: scan.barCount, strategy: strategy.name, events: opts.events }, 'backtest starting');
+        if ((scan.rowsOutOfOrder ?? 0) > 0) {
+          logger.warn({ data: opts.data, rowsOutOfOrder: scan.rowsOutOfOrder }, 'rows out of time order in the data were sorted into place');
+        }
         result = await asInputErrorAsync(() =>
           runBacktest(opened.store, {
             settings: {
