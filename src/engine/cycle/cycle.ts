@@ -74,6 +74,7 @@ export interface CycleResult {
 }
 
 const MAX_REMEMBERED_ORDER_TIMES = 1000;
+const ZERO = new Decimal(0);
 
 export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInput): Promise<CycleResult> {
   const total = env.stopwatch.start();
@@ -85,6 +86,16 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   const emitter = new CycleEmitter(env.sink, ids, env.runId, env.mode, cycleId, new Date(now).toISOString());
   const full = env.eventsMode === 'full';
   let s = state;
+  // Equity at this bar's close, computed once per account value (Decimals and accounts are immutable).
+  let markedAccount: Account | null = null;
+  let marked: Decimal = ZERO;
+  const equityOf = (a: Account): Decimal => {
+    if (a !== markedAccount) {
+      marked = equityAt(a, bar.close);
+      markedAccount = a;
+    }
+    return marked;
+  };
 
   let phase = env.stopwatch.start();
   let cause: string | null = null;
@@ -95,7 +106,7 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   phaseMs.marketData = phase();
 
   phase = env.stopwatch.start();
-  const observed = env.policy.observe(s.risk, equityAt(s.account, bar.close), now);
+  const observed = env.policy.observe(s.risk, equityOf(s.account), now);
   if (observed.transition) {
     const t = observed.transition;
     emitter.emit('RiskModeChanged', { from: t.from, to: t.to, reasonCode: t.reasonCode, context: t.context }, cause);
@@ -104,11 +115,11 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
   phaseMs.risk = phase();
 
   phase = env.stopwatch.start();
-  const drafts = input.intents.propose(bar, accountView(s, bar.close));
+  const drafts = input.intents.propose(bar, accountView(s, equityOf(s.account)));
   phaseMs.strategy = phase();
 
   phase = env.stopwatch.start();
-  let cycleNotional = new Decimal(0);
+  let cycleNotional = ZERO;
   let orders = 0;
   // Venue submit latency (all attempts of one order), for the submit-latency SLO; 0 in backtests.
   let submitMsTotal = 0;
@@ -140,7 +151,7 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
           cash: s.account.cash,
           reserve: s.account.reserve,
           positions: { [env.symbol]: s.account.position },
-          equity: equityAt(s.account, bar.close),
+          equity: equityOf(s.account),
         },
         state: s.risk,
         cycleNotional,
@@ -206,7 +217,7 @@ export async function runCycle(env: CycleEnv, state: CycleState, input: CycleInp
 
   phaseMs.total = total();
   if (full) emitter.emit('CycleCompleted', { cycleSeq: input.cycleSeq, phaseMs, intents: drafts.length, orders }, cause);
-  return { state: s, intents: drafts.length, orders, equity: equityAt(s.account, bar.close) };
+  return { state: s, intents: drafts.length, orders, equity: equityOf(s.account) };
 }
 
 function rememberOrderTime(times: readonly number[], now: number, windowMs: number | null | undefined): number[] {
@@ -231,8 +242,8 @@ function snapshotData(snapshot: MarketSnapshot) {
   };
 }
 
-function accountView(s: CycleState, close: Decimal): AccountView {
-  return { position: s.account.position, equity: equityAt(s.account, close).sub(s.account.reserve), cash: s.account.cash };
+function accountView(s: CycleState, equity: Decimal): AccountView {
+  return { position: s.account.position, equity: equity.sub(s.account.reserve), cash: s.account.cash };
 }
 
 /** Records the fills the venue reports, once each (by fill id), and folds them into the account. */
