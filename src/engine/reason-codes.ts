@@ -45,6 +45,7 @@ export const REASON_CODES = {
   COMMITTED: { layer: 'RECONCILIATION', meaning: 'The venue has the order: it exists and counts' },
   FAILED: { layer: 'RECONCILIATION', meaning: 'The venue never had the order: it does not exist' },
   STILL_UNKNOWN: { layer: 'RECONCILIATION', meaning: 'The venue could not yet say; will ask again' },
+  UNKNOWN_ORDERS_RESOLVED: { layer: 'RECONCILIATION', meaning: 'Every escalated unknown order was resolved: the OBSERVE it imposed is lifted' },
   ESCALATED: { layer: 'RECONCILIATION', meaning: 'Unresolved after the bounded attempts or age: escalated, risk mode OBSERVE' },
 } as const satisfies Record<string, ReasonCodeInfo>;
 

@@ -113,7 +113,7 @@ describe('drill: reconcile lag (an order that never shows, an ack lost for sever
         live: { ...BASE.live, reconcile: { visibilityWindowMs: 6000, notFoundConfirmations: 3, maxAttempts: 3, maxAgeMs: 60_000 } },
       },
     });
-    expect(transitions(d.events)).toEqual(['NORMAL->OBSERVE ESCALATED', 'OBSERVE->NORMAL DRAWDOWN_RECOVERED']);
+    expect(transitions(d.events)).toEqual(['NORMAL->OBSERVE ESCALATED', 'OBSERVE->NORMAL UNKNOWN_ORDERS_RESOLVED']);
     const at = (pred: (e: AnyStoredEvent) => boolean) => d.events.findIndex(pred);
     const escalated = at((e) => e.type === 'UnknownOrderEscalated');
     const observe = at((e) => e.type === 'RiskModeChanged' && e.data.to === 'OBSERVE');

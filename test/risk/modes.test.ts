@@ -55,7 +55,7 @@ describe('risk modes', () => {
   it('unresolved unknown orders force OBSERVE (ESCALATED) and release it once resolved', () => {
     const { modes, transitions } = walk([1000, 1000, 1000, 1000], undefined, [0, 1, 1, 0]);
     expect(modes).toEqual(['NORMAL', 'OBSERVE', 'OBSERVE', 'NORMAL']);
-    expect(transitions.map((t) => `${t.to}:${t.reasonCode}`)).toEqual(['OBSERVE:ESCALATED', 'NORMAL:DRAWDOWN_RECOVERED']);
+    expect(transitions.map((t) => `${t.to}:${t.reasonCode}`)).toEqual(['OBSERVE:ESCALATED', 'NORMAL:UNKNOWN_ORDERS_RESOLVED']);
     expect(transitions[0]!.context['unresolvedUnknownOrders']).toBe('1');
   });
 

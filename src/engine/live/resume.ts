@@ -6,6 +6,7 @@ import { type CycleState, initialCycleState } from '../cycle/state.js';
 import type { IntentSource } from '../cycle/intent-source.js';
 import type { Bar } from '../bar.js';
 import type { RiskPolicy } from '../risk/port.js';
+import { isReasonCode } from '../reason-codes.js';
 import { Decimal } from '../values.js';
 
 /**
@@ -51,6 +52,7 @@ export function resumeRun(
   let lastVersion = -1;
   let lastBar: Bar | null = null;
   let lastMode = state.risk.mode;
+  let lastModeReason = state.risk.modeReasonCode;
   let lastAt = 0;
   /** The bar of the cycle whose decision point has not been passed yet. */
   let pending: { bar: Bar; escalated: number } | null = null;
@@ -103,6 +105,7 @@ export function resumeRun(
         break;
       case 'RiskModeChanged':
         lastMode = e.data.to;
+        if (isReasonCode(e.data.reasonCode)) lastModeReason = e.data.reasonCode;
         break;
       default:
         break;
@@ -121,7 +124,7 @@ export function resumeRun(
   state = {
     ...state,
     liveOrders,
-    risk: { ...state.risk, mode: lastMode, recentOrderTimes, unresolvedUnknownOrders: countEscalated(orders, runId) },
+    risk: { ...state.risk, mode: lastMode, ...(lastModeReason ? { modeReasonCode: lastModeReason } : {}), recentOrderTimes, unresolvedUnknownOrders: countEscalated(orders, runId) },
   };
   return { runStarted: started.data, state, orders, lastCycleSeq, lastVersion, lastBar, events: events.length };
 }

@@ -11,6 +11,7 @@ import { Decimal, ZERO } from '../values.js';
  *   any     -> OBSERVE  while unresolvedUnknownOrders > 0     (ESCALATED)
  *   OBSERVE -> REDUCE   once drawdown < reduceBelowDrawdown   (DRAWDOWN_RECOVERED)
  *   REDUCE/OBSERVE -> NORMAL once drawdown < normalBelowDrawdown (DRAWDOWN_RECOVERED)
+ *   leaving an OBSERVE entered for ESCALATED once no unknown order is left (UNKNOWN_ORDERS_RESOLVED)
  */
 
 export function drawdown(peakEquity: Decimal, equity: Decimal): Decimal {
@@ -51,5 +52,7 @@ export function modeTransition(state: RiskState, to: RiskMode, dd: Decimal, equi
     return { from, to, reasonCode: 'DRAWDOWN_BREACH', context };
   }
   context['threshold'] = str(to === 'NORMAL' ? m.normalBelowDrawdown : m.reduceBelowDrawdown);
-  return { from, to, reasonCode: 'DRAWDOWN_RECOVERED', context };
+  // Leaving a mode that escalated unknown orders imposed: it ends because they were resolved.
+  const reasonCode = state.modeReasonCode === 'ESCALATED' && state.unresolvedUnknownOrders === 0 ? 'UNKNOWN_ORDERS_RESOLVED' : 'DRAWDOWN_RECOVERED';
+  return { from, to, reasonCode, context };
 }

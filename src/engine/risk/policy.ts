@@ -25,7 +25,8 @@ export function createRiskPolicy(config: RiskConfig): RiskPolicy {
       const transition = modeTransition(rolled, to, dd, equity, peak, limits.modes);
       if (transition && cooledOff) transition.context['peakRebasedAfterMs'] = String(coolOff);
       const modeSince = transition ? now : (rolled.modeSince ?? now);
-      return { state: { ...rolled, peakEquity: peak, mode: to, modeSince }, transition };
+      const modeReasonCode = transition ? transition.reasonCode : rolled.modeReasonCode;
+      return { state: { ...rolled, peakEquity: peak, mode: to, modeSince, ...(modeReasonCode ? { modeReasonCode } : {}) }, transition };
     },
     settleRealizedPnl(realizedPnl, context) {
       // Only the moved amount matters to the caller: cash already holds the whole result.

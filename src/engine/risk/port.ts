@@ -43,6 +43,8 @@ export interface RiskState {
   recentOrderTimes: readonly number[];
   /** Unknown-outcome orders not yet resolved (execution layer); any > 0 forces OBSERVE. */
   unresolvedUnknownOrders: number;
+  /** Reason code of the transition that entered the current mode (so leaving it can say why). */
+  modeReasonCode?: ReasonCode;
   /** Engine time (epoch ms) the current mode began; set by observe() on each transition. */
   modeSince?: number;
 }
