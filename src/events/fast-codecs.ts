@@ -85,6 +85,20 @@ const marketSnapshotRecorded: FastCodec = (input) => {
   return { data: Object.freeze({ symbol, interval, bar: outBar }), json };
 };
 
+// A cycle's phaseMs has the same keys bar after bar: sort them once per key list.
+let lastKeys: readonly string[] = [];
+let lastSorted: readonly string[] = [];
+
+function sortedKeys(keys: readonly string[]): readonly string[] {
+  let same = keys.length === lastKeys.length;
+  for (let i = 0; same && i < keys.length; i++) same = keys[i] === lastKeys[i];
+  if (!same) {
+    lastKeys = keys;
+    lastSorted = [...keys].sort();
+  }
+  return lastSorted;
+}
+
 /** phaseMs: a plain object of string keys (all enumerable, no __proto__) to finite numbers >= 0. */
 function phaseRecord(v: unknown): { data: Record<string, number>; json: string } | undefined {
   if (!isPlainRecord(v)) return undefined;
@@ -96,7 +110,7 @@ function phaseRecord(v: unknown): { data: Record<string, number>; json: string }
     if (k === '__proto__' || typeof x !== 'number' || !Number.isFinite(x) || !(x >= 0)) return undefined;
     data[k] = x;
   }
-  const sorted = Object.keys(data).sort();
+  const sorted = sortedKeys(keys);
   let json = '{';
   for (let i = 0; i < sorted.length; i++) {
     const k = sorted[i]!;
