@@ -15,6 +15,7 @@ import { createStrategy } from '../../src/engine/strategies/index.js';
 import { FaultInjectingVenue } from '../../src/engine/venues/fault-injection/fault-injecting-venue.js';
 import type { FaultPlan } from '../../src/engine/venues/fault-injection/fault-plan.js';
 import { PaperVenue } from '../../src/engine/venues/simulated/paper-venue.js';
+import { paperVenueConfigFrom } from '../../src/engine/venues/simulated/paper-venue-config.js';
 import { configHash } from '../../src/replay/backtest/backtest-config.js';
 import { parseConfigText } from '../../src/cli/config-file.js';
 import { CLI, PROJECT_ROOT } from '../support.js';
@@ -62,22 +63,7 @@ export async function runDrill(o: DrillOptions): Promise<Drill> {
   const venueRandom = new SeededRandom(live.sim.seed);
   const stateText: { text: string | null } = { text: null };
   const paper = new PaperVenue(
-    {
-      symbol: config.symbol,
-      baseAsset: config.symbol,
-      quoteAsset: config.quoteAsset,
-      initialBalances: { [config.quoteAsset]: new Decimal(config.initialCash) },
-      startPrice: new Decimal(live.sim.startPrice),
-      walk: { seed: live.sim.seed, volatility: live.sim.volatility, barVolume: new Decimal(live.sim.barVolume), priceDecimals: 2 },
-      rules: {
-        slippageBps: new Decimal(config.simulation.slippageBps),
-        feeBps: new Decimal(config.simulation.feeBps),
-        participationCap: config.simulation.participationCap === null ? null : new Decimal(config.simulation.participationCap),
-        qtyStep: new Decimal(config.risk.qtyStep),
-      },
-      barIntervalMs,
-      random: venueRandom.fork('venue'),
-    },
+    paperVenueConfigFrom(config, venueRandom.fork('venue')),
     { path: '(memory)', read: () => stateText.text, write: (t) => (stateText.text = t) },
   );
   const venue = new FaultInjectingVenue(paper, o.faults);

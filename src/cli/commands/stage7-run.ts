@@ -15,6 +15,7 @@ import { createRiskPolicy } from '../../engine/risk/index.js';
 import { createStrategy } from '../../engine/strategies/index.js';
 import { StrategyConfigError } from '../../engine/strategy.js';
 import { Decimal } from '../../engine/values.js';
+import { paperVenueConfigFrom } from '../../engine/venues/simulated/paper-venue-config.js';
 import { FaultInjectingVenue } from '../../engine/venues/fault-injection/fault-injecting-venue.js';
 import { type Fault, randomFaults } from '../../engine/venues/fault-injection/fault-plan.js';
 import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
@@ -111,20 +112,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
         try {
           paper = new PaperVenue(
             {
-              symbol: config.symbol,
-              baseAsset: config.symbol,
-              quoteAsset: config.quoteAsset,
-              initialBalances: { [config.quoteAsset]: new Decimal(config.initialCash) },
-              startPrice: new Decimal(live.sim.startPrice),
-              walk: { seed: live.sim.seed, volatility: live.sim.volatility, barVolume: new Decimal(live.sim.barVolume), priceDecimals: 2 },
-              rules: {
-                slippageBps: new Decimal(config.simulation.slippageBps),
-                feeBps: new Decimal(config.simulation.feeBps),
-                participationCap: config.simulation.participationCap === null ? null : new Decimal(config.simulation.participationCap),
-                qtyStep: new Decimal(config.risk.qtyStep),
-              },
-              barIntervalMs,
-              random: venueRandom.fork('venue'),
+              ...paperVenueConfigFrom(config, venueRandom.fork('venue')),
               ackLatencyMs: live.sim.ackLatencyMs,
               ...(recorded ? { recorded: recorded.bars } : {}),
               delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -3,6 +3,7 @@ import { Decimal } from '../../values.js';
 import type { FillRules } from './fill-model.js';
 import type { Bar } from '../../bar.js';
 import { type WalkPosition, type WalkSpec, nextBar, startWalk } from './price-walk.js';
+import { viewOf } from './book.js';
 import { SimulatedVenue } from './simulated-venue.js';
 import { type PaperVenueState, decodeVenueState, encodeVenueState } from './venue-state.js';
 
@@ -124,15 +125,7 @@ export class PaperVenue implements Venue {
 
   /** Every order the venue holds, open or ended: its own book, for comparison with the log. */
   book(): VenueOrderView[] {
-    return [...this.state.sim.book.orders.values()].map((o) => ({
-      clientOrderId: o.clientOrderId,
-      venueOrderId: o.venueOrderId,
-      symbol: o.symbol,
-      side: o.side,
-      qty: o.qty,
-      filledQty: o.filled,
-      status: o.status,
-    }));
+    return [...this.state.sim.book.orders.values()].map(viewOf);
   }
 
   /** Every fill the venue made. */
