@@ -4,7 +4,7 @@ import type { NewEvent } from '../src/events/envelope.js';
 import { createEvent } from '../src/events/event-factory.js';
 import type { AppendResult, EventStore } from '../src/events/store/port.js';
 import { openEsdbStore } from '../src/events/store/esdb/index.js';
-import { EsdbStandIn } from '../src/events/store/esdb/standin/index.js';
+import { EsdbStandIn } from '../test/support/esdb-standin/index.js';
 import { SqliteEventStore } from '../src/events/store/sqlite/sqlite-event-store.js';
 import { benchDir, fmtInt, Stopwatch, type BenchModule, type BenchRow } from './support.js';
 

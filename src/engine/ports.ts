@@ -67,13 +67,19 @@ export interface VenueFill {
   time: number;
 }
 
+/**
+ * Why a submit's outcome is unknown. DUPLICATE: the venue refused the client order id as already used,
+ * which proves an order with that id exists (an earlier attempt whose answer was lost): reconcile it.
+ */
+export type UnknownOutcomeCause = 'TIMEOUT' | 'NETWORK' | 'HTTP_5XX' | 'DUPLICATE';
+
 export type SubmitOutcome =
   | { kind: 'accepted'; venueOrderId: string }
   | { kind: 'rejected'; reasonCode: ReasonCode; rawReason: string }
   /** HTTP 429: nothing was created; retry the same client order id after retryAfterMs. */
   | { kind: 'rate_limited'; retryAfterMs: number; rawReason: string }
   /** Timeout, reset, 5xx: the order may or may not exist. Never treat as a failure. */
-  | { kind: 'unknown'; cause: 'TIMEOUT' | 'NETWORK' | 'HTTP_5XX'; detail: string };
+  | { kind: 'unknown'; cause: UnknownOutcomeCause; detail: string };
 
 export type VenueOrderStatus = 'OPEN' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED';
 

@@ -128,7 +128,7 @@ export const schemas = {
   OrderOutcomeUnknown: z.object({
     clientOrderId: Id,
     attempt: z.number().int().positive(),
-    cause: z.enum(['TIMEOUT', 'NETWORK', 'HTTP_5XX']),
+    cause: z.enum(['TIMEOUT', 'NETWORK', 'HTTP_5XX', 'DUPLICATE']),
     detail: z.string(),
   }),
   OrderSubmitThrottled: z.object({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../src/events/event-factory.js';
 import { openEsdbStore } from '../../src/events/store/esdb/index.js';
-import { EsdbStandIn } from '../../src/events/store/esdb/standin/index.js';
+import { EsdbStandIn } from '../support/esdb-standin/index.js';
 import { CLI, tempDir } from '../support.js';
 
 /**

@@ -4,7 +4,7 @@ import { StoreOpenError, StoreUnavailableError } from '../../src/events/errors.j
 import { createEvent } from '../../src/events/event-factory.js';
 import { verifyChain } from '../../src/events/hash-chain.js';
 import { openEsdbStore, type EsdbEventStore } from '../../src/events/store/esdb/index.js';
-import { EsdbStandIn } from '../../src/events/store/esdb/standin/index.js';
+import { EsdbStandIn } from '../support/esdb-standin/index.js';
 
 describe('EsdbEventStore: checkpoints, read-only, opening', () => {
   let node: EsdbStandIn;

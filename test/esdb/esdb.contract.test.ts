@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
 import { openEsdbStore } from '../../src/events/store/esdb/index.js';
-import { EsdbStandIn } from '../../src/events/store/esdb/standin/index.js';
+import { EsdbStandIn } from '../support/esdb-standin/index.js';
 import { describeStoreContract } from '../store/contract.js';
 
 /**

@@ -6,7 +6,7 @@ import { createEvent } from '../../src/events/event-factory.js';
 import { verifyChain } from '../../src/events/hash-chain.js';
 import { EsdbDeadlineExceededError, openEsdbStore, type EsdbEventStore } from '../../src/events/store/esdb/index.js';
 import { CHAIN_STREAM } from '../../src/events/store/esdb/chain-records.js';
-import { EsdbStandIn, StandInLog } from '../../src/events/store/esdb/standin/index.js';
+import { EsdbStandIn, StandInLog } from '../support/esdb-standin/index.js';
 
 /** Faults the adapter must survive, staged on the stand-in (they cannot be staged on a real server in CI). */
 const cleanups: Array<() => Promise<void>> = [];

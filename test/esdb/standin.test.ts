@@ -10,7 +10,7 @@ import {
   eventTypeFilter,
   jsonEvent,
 } from '@eventstore/db-client';
-import { EsdbStandIn } from '../../src/events/store/esdb/standin/index.js';
+import { EsdbStandIn } from '../support/esdb-standin/index.js';
 
 // The stand-in must answer the real client the way a server does; these checks talk to it only
 // through @eventstore/db-client over a socket.

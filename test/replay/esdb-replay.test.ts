@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EsdbStandIn } from '../../src/events/store/esdb/standin/index.js';
+import { EsdbStandIn } from '../support/esdb-standin/index.js';
 import { CLI, tempDir } from '../support.js';
 
 /** `engine replay` and doctor's parity check on `--db esdb://` (the stand-in, a real socket): the same port, the same verdicts. */
