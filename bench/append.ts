@@ -150,9 +150,8 @@ class SnapshotGenerator {
       'MarketSnapshotRecorded',
       `${this.runId}:${cycle}:0`,
       {
-        symbol: 'BTCUSDT',
         interval: '1m',
-        bar: { openTime: at, open: open.toFixed(2), high: high.toFixed(2), low: low.toFixed(2), close: close.toFixed(2), volume: (this.next() * 50).toFixed(5) },
+        bars: [{ symbol: 'BTCUSDT', openTime: at, open: open.toFixed(2), high: high.toFixed(2), low: low.toFixed(2), close: close.toFixed(2), volume: (this.next() * 50).toFixed(5) }],
       },
       { runId: this.runId, mode: 'backtest', cycleId: `${this.runId}:c${cycle}`, causationId: null, at },
     );

@@ -16,6 +16,8 @@ export interface AccountView {
 }
 
 export interface IntentDraft {
+  /** The instrument; absent: the run's (first) instrument. */
+  symbol?: string;
   side: Side;
   qty: Decimal;
   orderType: OrderType;

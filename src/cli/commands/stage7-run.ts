@@ -21,6 +21,7 @@ import { type Fault, randomFaults } from '../../engine/venues/fault-injection/fa
 import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
 import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
 import { ProjectionRunner } from '../../projections/runner.js';
+import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
@@ -175,26 +176,32 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
             armed: opts.arm === true,
           },
           seed: resume ? (unfinished?.seed ?? seed) : seed,
-          symbol: config.symbol,
+          rules: {
+            symbol: config.symbol,
+            baseAsset: instrumentAssets(config.symbol, config.quoteAsset).base,
+            quoteAsset: config.quoteAsset,
+            qtyStep: new Decimal(config.risk.qtyStep),
+            minQty: new Decimal(0),
+            minNotional: new Decimal(config.risk.minNotional),
+            priceTick: new Decimal(config.risk.priceTick),
+          },
+          quoteAsset: config.quoteAsset,
           venue,
-          market: paper,
+          market: { next: async () => paper.tick(systemClock.now()) },
           clock: systemClock,
           stopwatch: wallStopwatch,
           sleeper: realSleeper,
-          policy: createRiskPolicy(config.risk),
+          policy: createRiskPolicy(config.risk, { executionCostBps: new Decimal(config.simulation.feeBps).plus(config.simulation.slippageBps) }),
           strategy,
-          execution: {
-            qtyStep: new Decimal(config.risk.qtyStep),
-            minNotional: new Decimal(config.risk.minNotional),
-            costBps: new Decimal(config.simulation.feeBps).add(config.simulation.slippageBps),
-          },
-          armed: resume ? unfinished?.armed === true : opts.arm === true,
+          // Arming belongs to the process: a resumed run is armed only when this process says --arm.
+          armed: opts.arm === true,
           intervalMs: live.intervalMs,
-          barIntervalMs,
           cycles: opts.cycles ?? null,
           reconcilePolicy: live.reconcile,
-          orderTimesWindowMs: config.risk.rateLimit?.windowMs ?? null,
+          rateLimitWindowMs: config.risk.rateLimit?.windowMs ?? null,
           backoff: live.backoff,
+          packageVersion: program.version() ?? '0.0.0',
+          gitCommit: gitCommit(),
           signal,
           onAppended: (e: AnyNewEvent) => metrics.observe(e, Date.now()),
           logger,

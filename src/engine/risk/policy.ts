@@ -7,9 +7,14 @@ import { allocateRealizedPnl } from './self-financing.js';
 import { drawdown, modeTransition, nextMode } from './modes.js';
 import type { RiskPolicy, RiskState } from './port.js';
 
+export interface RiskPolicyOptions {
+  /** Fees plus slippage of a fill, in basis points: buys keep at least this much headroom. */
+  executionCostBps?: Decimal.Value;
+}
+
 /** The risk policy of the engine config: pure, the same in backtest, replay and live runs. */
-export function createRiskPolicy(config: RiskConfig): RiskPolicy {
-  const limits = riskLimitsFromConfig(config);
+export function createRiskPolicy(config: RiskConfig, options: RiskPolicyOptions = {}): RiskPolicy {
+  const limits = riskLimitsFromConfig(config, options.executionCostBps ?? 0);
   return {
     decide: (order, ctx) => decideOrder(order, ctx, limits),
     observe(state, equity, now) {

@@ -22,9 +22,10 @@ export interface BacktestSettings {
   /** Max fraction of a bar's volume per order and bar; null: no cap. */
   participationCap: Decimal | null;
   initialCash: Decimal;
-  /** Venue quantity step and minimum notional (execution checks and the simulated venue). */
+  /** The simulated venue's rules: quantity step, minimum notional, limit price tick (the EXECUTION checks). */
   qtyStep: Decimal;
   minNotional: Decimal;
+  priceTick: Decimal;
   /** Zone for naive timestamps in the data. */
   tz: string;
   /** The risk policy's own effective configuration, whatever its shape. */
@@ -47,6 +48,7 @@ export function configJson(s: BacktestSettings): Json {
         participationCap: s.participationCap,
         qtyStep: s.qtyStep,
         minNotional: s.minNotional,
+        priceTick: s.priceTick,
       },
       initialCash: s.initialCash,
       tz: s.tz,

@@ -1,0 +1,74 @@
+import type { Bar } from '../../engine/bar.js';
+import type { ManualClock } from '../../engine/clocks.js';
+import { snapshotOf } from '../../engine/decider/bars.js';
+import type { Clock, MarketData, MarketSnapshot } from '../../engine/ports.js';
+import { ProcessEnded, type ParityLog } from './parity-log.js';
+import type { RecordedCursor } from './recorded-cursor.js';
+
+/**
+ * The market of a replay whose log holds its snapshots (live runs, full-mode backtests): the snapshot of
+ * the next recorded strategy cycle, or null when the log goes on with the run's close-down (or its end).
+ * Where the recorded process died before its next cycle, ProcessEnded.
+ */
+export class RecordedMarket implements MarketData {
+  constructor(
+    private readonly cursor: RecordedCursor,
+    private readonly log: ParityLog,
+  ) {}
+
+  async next(): Promise<MarketSnapshot | null> {
+    await this.cursor.prefetch();
+    if (this.log.processEndedHere()) throw new ProcessEnded(this.cursor.index);
+    const first = this.cursor.peek()!;
+    if (first.metadata.cycleId === null) return null;
+    for (const e of this.cursor.cycleAhead(first.metadata.cycleId)) {
+      if (e.type === 'MarketSnapshotRecorded') return snapshotOf(e.data);
+    }
+    return null;
+  }
+}
+
+/** The engine time of a replay whose log holds every cycle's time: that of the next recorded event. */
+export class RecordedClock implements Clock {
+  private last = 0;
+
+  constructor(private readonly cursor: RecordedCursor) {}
+
+  now(): number {
+    const next = this.cursor.peek();
+    if (next !== undefined) this.last = Date.parse(next.metadata.at);
+    return this.last;
+  }
+}
+
+/** Whether the next recorded cycle began with the kill switch engaged (CycleStarted records it). */
+export function recordedKillSwitch(cursor: RecordedCursor): () => Promise<boolean> {
+  return async () => {
+    await cursor.prefetch();
+    const next = cursor.peek();
+    return next?.type === 'CycleStarted' ? next.data.killSwitch : false;
+  };
+}
+
+/**
+ * The market of a decisions-mode backtest's replay: the dataset re-read (its hash verified against the
+ * recorded one), one bar per cycle, the clock at each bar's close as the backtest set it.
+ */
+export class DatasetMarket implements MarketData {
+  private readonly bars: AsyncIterator<Bar>;
+
+  constructor(
+    bars: AsyncIterable<Bar>,
+    private readonly o: { symbol: string; interval: string | null; intervalMs: number; clock: ManualClock; cursor: RecordedCursor },
+  ) {
+    this.bars = bars[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<MarketSnapshot | null> {
+    await this.o.cursor.prefetch();
+    const next = await this.bars.next();
+    if (next.done) return null;
+    this.o.clock.set(next.value.time + this.o.intervalMs);
+    return { interval: this.o.interval, bars: [{ symbol: this.o.symbol, bar: next.value }] };
+  }
+}
