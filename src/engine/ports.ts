@@ -13,11 +13,6 @@ export interface Clock {
   now(): number;
 }
 
-/** Identifiers. Deterministic implementations derive ids from run id and counters. */
-export interface Ids {
-  next(kind: string): string;
-}
-
 /** All randomness. Seeded implementations (seedrandom) make runs reproducible. */
 export interface Random {
   /** Uniform in [0, 1). */

@@ -58,10 +58,10 @@ describe('drill: stale data (the feed arrives a minute late for 20 cycles)', () 
       cycles: CYCLES,
       faults: NO_FAULTS,
       config: { ...BASE, risk: { ...BASE.risk, maxSnapshotAgeMs: 5000 } },
-      feed: (s, n) => (n >= LATE.from && n < LATE.to ? { ...s, bar: { ...s.bar, time: s.bar.time - 60_000 } } : s),
+      feed: (s, n) => (n >= LATE.from && n < LATE.to ? { ...s, bars: s.bars.map((b) => ({ ...b, bar: { ...b.bar, time: b.bar.time - 60_000 } })) } : s),
     });
-    // Tick n feeds cycle n + 2 (cycle 1 is the start-up reconciliation).
-    const lateCycles = new Set(Array.from({ length: LATE.to - LATE.from }, (_, i) => cycleIdFor(d.runId, LATE.from + i + 2)));
+    // Tick n feeds cycle n + 1 (a new run has no start-up reconciliation pass).
+    const lateCycles = new Set(Array.from({ length: LATE.to - LATE.from }, (_, i) => cycleIdFor(d.runId, LATE.from + i + 1)));
     const ds = decisions(d.events);
     const stale = ds.filter((x) => x.reasonCode === 'STALE_DATA');
     expect(stale.length).toBeGreaterThan(0);

@@ -18,7 +18,7 @@ describe('EsdbEventStore: checkpoints, read-only, opening', () => {
     await node.stop();
   });
 
-  const event = () => createEvent('CycleStarted', randomUUID(), { cycleSeq: 1 }, { runId: 'r', mode: 'backtest', cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' });
+  const event = () => createEvent('CycleStarted', randomUUID(), { cycleSeq: 1, killSwitch: false }, { runId: 'r', mode: 'backtest', cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' });
 
   it('keeps the newest checkpoint per projection, outside the log and its hash chain', async () => {
     const cps = store.checkpoints();

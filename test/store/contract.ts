@@ -22,7 +22,7 @@ const metadata = (runId: string, i: number): EventMetadata => ({
 });
 
 function cycleStarted(runId: string, seq: number): NewEvent {
-  return createEvent('CycleStarted', randomUUID(), { cycleSeq: seq }, metadata(runId, seq));
+  return createEvent('CycleStarted', randomUUID(), { cycleSeq: seq, killSwitch: false }, metadata(runId, seq));
 }
 
 function snapshot(runId: string, seq: number): NewEvent {
@@ -31,9 +31,8 @@ function snapshot(runId: string, seq: number): NewEvent {
     'MarketSnapshotRecorded',
     randomUUID(),
     {
-      symbol: 'BTCUSDT',
       interval: '1m',
-      bar: { openTime: metadata(runId, seq).at, open: '100.00', high: '101.5', low: '99.25', close, volume: '12.5' },
+      bars: [{ symbol: 'BTCUSDT', openTime: metadata(runId, seq).at, open: '100.00', high: '101.5', low: '99.25', close, volume: '12.5' }],
     },
     metadata(runId, seq),
   );
@@ -354,10 +353,10 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         expect(stored!.schemaVersion).toBe(1);
         expect(stored!.data).toEqual(v1);
         const typed = toTypedEvent(stored!);
-        expect(typed.schemaVersion).toBe(2);
+        expect(typed.schemaVersion).toBe(3);
         expect(typed.type).toBe('OrderFilled');
         if (typed.type !== 'OrderFilled') throw new Error('narrowing');
-        expect(typed.data).toMatchObject({ ...v1, feeAsset: 'QUOTE', liquidity: 'UNKNOWN' });
+        expect(typed.data).toMatchObject({ ...v1, feeAsset: 'QUOTE', liquidity: 'UNKNOWN', time: null });
         const bad: NewEvent = { ...event, eventId: randomUUID(), data: { ...v1, qty: '-1' } };
         await expectRejection(store.append(stream('orders'), [bad], 0), EventValidationError);
       });

@@ -9,7 +9,7 @@ import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-sto
 import { tempDir } from '../support.js';
 
 const meta = { runId: 'r', mode: 'backtest' as const, cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' };
-const cycle = (id: string, seq: number) => createEvent('CycleStarted', id, { cycleSeq: seq }, meta);
+const cycle = (id: string, seq: number) => createEvent('CycleStarted', id, { cycleSeq: seq, killSwitch: false }, meta);
 
 describe('SqliteEventStore.open refuses what is not its event log, leaving the file untouched', () => {
   let tmp: ReturnType<typeof tempDir>;

@@ -21,7 +21,7 @@ import { type Fault, randomFaults } from '../../engine/venues/fault-injection/fa
 import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
 import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
 import { ProjectionRunner } from '../../projections/runner.js';
-import { instrumentAssets } from '../../projections/fill-valuation.js';
+import { configMarketRules, executionCostBps } from '../../engine/config/market-rules.js';
 import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
@@ -176,22 +176,14 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
             armed: opts.arm === true,
           },
           seed: resume ? (unfinished?.seed ?? seed) : seed,
-          rules: {
-            symbol: config.symbol,
-            baseAsset: instrumentAssets(config.symbol, config.quoteAsset).base,
-            quoteAsset: config.quoteAsset,
-            qtyStep: new Decimal(config.risk.qtyStep),
-            minQty: new Decimal(0),
-            minNotional: new Decimal(config.risk.minNotional),
-            priceTick: new Decimal(config.risk.priceTick),
-          },
+          rules: configMarketRules(config),
           quoteAsset: config.quoteAsset,
           venue,
           market: { next: async () => paper.tick(systemClock.now()) },
           clock: systemClock,
           stopwatch: wallStopwatch,
           sleeper: realSleeper,
-          policy: createRiskPolicy(config.risk, { executionCostBps: new Decimal(config.simulation.feeBps).plus(config.simulation.slippageBps) }),
+          policy: createRiskPolicy(config.risk, { executionCostBps: executionCostBps(config) }),
           strategy,
           // Arming belongs to the process: a resumed run is armed only when this process says --arm.
           armed: opts.arm === true,

@@ -34,6 +34,7 @@ export function createRunDecider(config: DeciderConfig): RunDecider {
 }
 
 export type { DeciderConfig, Instrument, Recording } from './decider-config.js';
+
 export { recordingFor, RECORD_EVERYTHING } from './decider-config.js';
 export type { Decision, DeciderInput, VenueCommand } from './inputs.js';
 export type { RunOrder, RunState, Account, CycleContext } from './run-state.js';

@@ -3,7 +3,7 @@ import type { AnyNewEvent } from '../../events/event-factory.js';
 import type { EventStore } from '../../events/store/port.js';
 import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { SeededRandom } from '../clocks.js';
-import { createRunDecider, RECORD_EVERYTHING, type RunState } from '../decider/index.js';
+import { createRunDecider, RECORD_EVERYTHING, type RunDecider, type RunState } from '../decider/index.js';
 import type { Sleeper } from '../driver/ports.js';
 import { RunDriver } from '../driver/run-driver.js';
 import { StoreRunLog } from '../driver/store-run-log.js';
@@ -86,19 +86,7 @@ const silent: LiveLogger = { child: () => silent, info: () => {}, warn: () => {}
  */
 export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
   const log = (o.logger ?? silent).child({ runId: o.runId });
-  const symbol = o.rules.symbol;
-  const decider = createRunDecider({
-    runId: o.runId,
-    mode: 'live',
-    recording: RECORD_EVERYTHING,
-    instruments: { [symbol]: { rules: o.rules, assets: instrumentAssets(symbol, o.quoteAsset) } },
-    primarySymbol: symbol,
-    strategy: o.strategy,
-    policy: o.policy,
-    reconcile: o.reconcilePolicy,
-    maxSubmitAttempts: o.backoff.maxAttempts,
-    rateLimitWindowMs: o.rateLimitWindowMs,
-  });
+  const decider = liveDecider(o);
   const runLog = new StoreRunLog(o.store, runStream(o.runId), {
     batchSize: null,
     durableBarriers: true,
@@ -147,6 +135,23 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
     ended: outcome.ended,
     state: outcome.state,
   };
+}
+
+/** The decider of a live run with these options (what a resumed process folds the log with). */
+export function liveDecider(o: Pick<LiveRunOptions, 'runId' | 'rules' | 'quoteAsset' | 'strategy' | 'policy' | 'reconcilePolicy' | 'backoff' | 'rateLimitWindowMs'>): RunDecider {
+  const symbol = o.rules.symbol;
+  return createRunDecider({
+    runId: o.runId,
+    mode: 'live',
+    recording: RECORD_EVERYTHING,
+    instruments: { [symbol]: { rules: o.rules, assets: instrumentAssets(symbol, o.quoteAsset) } },
+    primarySymbol: symbol,
+    strategy: o.strategy,
+    policy: o.policy,
+    reconcile: o.reconcilePolicy,
+    maxSubmitAttempts: o.backoff.maxAttempts,
+    rateLimitWindowMs: o.rateLimitWindowMs,
+  });
 }
 
 function requireRunStarted(o: LiveRunOptions): EventDataInput<'RunStarted'> {

@@ -78,7 +78,7 @@ export function decideOrder(order: ProposedOrder, ctx: RiskContext, limits: Risk
   if (out) return out;
 
   // 4: can the venue express the order as requested?
-  const rules = ctx.rules;
+  const rules = ctx.rules ?? limits.configRules;
   const exec = checkPrecision(requested, rules, order.limitPrice) ?? checkMinNotional(rules, requested, order.refPrice);
   if (exec) return denied(exec);
   const limitPrice = order.limitPrice === null ? null : limitOnTick(order.side, order.limitPrice, rules);

@@ -1,5 +1,6 @@
 import type { RiskConfig } from '../config/schema.js';
 import { Decimal } from '../values.js';
+import type { MarketRules } from '../venues/market-rules.js';
 
 /** The risk configuration as the policy uses it: decimals parsed once, switched-off limits as null. */
 export interface RiskLimits {
@@ -15,6 +16,8 @@ export interface RiskLimits {
   maxSnapshotAgeMs: number | null;
   rateLimit: { maxOrders: number; windowMs: number } | null;
   allowShort: boolean;
+  /** The configuration's market rules (qtyStep, minNotional, priceTick), for orders whose context brings none. */
+  configRules: MarketRules;
   modes: {
     reduceAtDrawdown: Decimal;
     observeAtDrawdown: Decimal;
@@ -46,6 +49,15 @@ export function riskLimitsFromConfig(c: RiskConfig, executionCostBps: Decimal.Va
     maxSnapshotAgeMs: c.maxSnapshotAgeMs,
     rateLimit: c.rateLimit,
     allowShort: c.allowShort,
+    configRules: {
+      symbol: '*',
+      baseAsset: '*',
+      quoteAsset: '*',
+      qtyStep: new Decimal(c.qtyStep),
+      minQty: new Decimal(0),
+      minNotional: new Decimal(c.minNotional),
+      priceTick: new Decimal(c.priceTick),
+    },
     modes: {
       reduceAtDrawdown: new Decimal(c.modes.reduceAtDrawdown),
       observeAtDrawdown: new Decimal(c.modes.observeAtDrawdown),

@@ -61,8 +61,11 @@ export interface RiskContext {
   cycleNotional: Decimal;
   /** Live run without --arm: decide everything, send nothing. */
   dryRun: boolean;
-  /** The venue's rules for the order's instrument (step, tick, minimums): the EXECUTION checks. */
-  rules: MarketRules;
+  /**
+   * The venue's rules for the order's instrument (step, tick, minimums): what the EXECUTION checks hold
+   * the order to. Absent: the configuration's (risk.qtyStep, minNotional, priceTick).
+   */
+  rules?: MarketRules;
   /**
    * False when the run is armed but the venue adapter refuses live side effects (e.g. a real venue
    * without its arming switch): every order is DENIED NOT_ARMED. Absent = armed.

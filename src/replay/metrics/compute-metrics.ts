@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { normalizeDecimal } from '../../events/decimal-string.js';
+import { isoTime as iso } from '../../events/time.js';
 import { annualization, DAY_MS } from './annualization.js';
 import { drawdownStats } from './drawdown.js';
 import type { RoundTrip } from './round-trips.js';
@@ -179,8 +180,4 @@ function tradeFigures(trades: readonly RoundTrip[], notes: string[]): Pick<Metri
 
 function floatToDecimal(x: number): Decimal {
   return new Decimal(x.toPrecision(15));
-}
-
-function iso(t: number): string {
-  return new Date(t).toISOString();
 }

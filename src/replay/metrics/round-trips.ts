@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { normalizeDecimal } from '../../events/decimal-string.js';
+import { isoTime } from '../../events/time.js';
 import { type BookFill, closeTripAt, FLAT_BOOK, foldFill, type RoundTrip, type TradeSide } from '../../projections/position-book.js';
 
 /**
@@ -44,8 +45,8 @@ export function roundTripToJson(t: RoundTrip): RoundTripJson {
   return {
     side: t.side,
     qty: normalizeDecimal(t.qty),
-    entryTime: new Date(t.entryTime).toISOString(),
-    exitTime: new Date(t.exitTime).toISOString(),
+    entryTime: isoTime(t.entryTime),
+    exitTime: isoTime(t.exitTime),
     entryPrice: normalizeDecimal(t.entryPrice.toDecimalPlaces(12)),
     exitPrice: normalizeDecimal(t.exitPrice.toDecimalPlaces(12)),
     pnl: normalizeDecimal(t.pnl.toDecimalPlaces(12)),

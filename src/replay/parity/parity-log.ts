@@ -8,7 +8,7 @@ import type { RecordedCursor } from './recorded-cursor.js';
 export interface Divergence {
   /** Global position of the recorded event that differs (null when the log has nothing more to compare). */
   position: number | null;
-  /** Index among the recorded events (0-based). */
+  /** Index among the compared events (0-based): run lifecycle events are not compared. */
   index: number;
   recorded: EventView | null;
   rederived: EventView | null;
@@ -99,7 +99,7 @@ export class ParityLog implements RunLog {
     this.fingerprints.observe(e);
     throw new DivergenceFound({
       position: recorded?.globalPosition ?? null,
-      index: this.cursor.index,
+      index: this.compared,
       recorded: recorded ? viewOf(recorded) : null,
       rederived: viewOf(e),
       fields: recorded ? differingFields(recorded, e) : ['(not in the log)'],

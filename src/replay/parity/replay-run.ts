@@ -172,7 +172,7 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
       if (rest) {
         divergence = {
           position: rest.globalPosition,
-          index: cursor.index,
+          index: log.compared,
           recorded: { type: rest.type, cycleId: rest.metadata.cycleId, at: rest.metadata.at, data: rest.data },
           rederived: null,
           fields: ['(not re-derived)'],
