@@ -93,16 +93,16 @@ export class EmulatorServer {
       const refused = this.dialect.authenticate(r, this.book.now);
       if (refused) return this.send(res, record, refused);
     }
+    // The venue does the work; a fault "after commit" then replaces whatever it would have answered.
     const answer = route.handle(r, { book: this.book, faults });
-    const committed = answer.status >= 200 && answer.status < 300;
-    if (committed && fault?.kind === 'timeout-after-commit') return this.hold(record);
-    if (committed && fault?.kind === 'reset-after-commit') {
+    if (fault?.kind === 'timeout-after-commit') return this.hold(record);
+    if (fault?.kind === 'reset-after-commit') {
       record.answer = 'reset';
       res.socket?.destroy();
       return;
     }
-    if (committed && fault?.kind === '5xx-after-commit') return this.send(res, record, this.dialect.serverError(fault.status ?? (this.dialect.name === 'binance' ? 503 : 500)));
-    if (committed && fault?.kind === 'non-json-200') {
+    if (fault?.kind === '5xx-after-commit') return this.send(res, record, this.dialect.serverError(fault.status ?? (this.dialect.name === 'binance' ? 503 : 500)));
+    if (fault?.kind === 'non-json-200') {
       return this.send(res, record, { status: 200, body: '<html><body>upstream says OK</body></html>', headers: { 'content-type': 'text/html' } });
     }
     this.send(res, record, answer);
