@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
 import type { Bar } from '../../../src/engine/bar.js';
 import { openBarSource } from '../../../src/replay/data/index.js';
-import { PROJECT_ROOT } from '../../support.js';
 import { BinanceDialect } from './binance-dialect.js';
 import { BtcturkDialect } from './btcturk-dialect.js';
 import type { Dialect } from './http-types.js';
@@ -73,7 +74,7 @@ async function loadBars(csv: string): Promise<Bar[]> {
 
 /** Starts an emulator on 127.0.0.1 with an ephemeral port; the test closes it. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const csv = options.csv ?? path.join(PROJECT_ROOT, 'fixtures/syn-1m-binance-klines.csv');
+  const csv = options.csv ?? path.join(projectRoot(), 'fixtures/syn-1m-binance-klines.csv');
   const bars = await loadBars(csv);
   const interval = options.interval ?? '1m';
   const btcturk = options.dialect === 'btcturk';
@@ -118,6 +119,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     close: () => server.close(),
   };
+}
+
+/** The project's root from here, in the sources or compiled under dist/. */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'fixtures'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('exchange emulator: project root (package.json + fixtures/) not found');
+    dir = up;
+  }
+  return dir;
 }
 
 function decimalsOf(step: Decimal): number {
