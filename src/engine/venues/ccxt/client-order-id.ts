@@ -5,7 +5,7 @@ import type { CcxtVenueId } from './exchange-factory.js';
  * '^[a-zA-Z0-9-_]{1,36}$'" for anything else. BTCTurk documents no rule (its own default is a GUID,
  * 36 characters); we hold it to the same charset and length. Engine ids
  * (`live-<12 hex>-<cycle>-<seq>`, src/engine/ids.ts) fit both: 22 characters at cycle 12, and within
- * 36 until the cycle number has 16 digits.
+ * 36 while cycle and sequence have 17 digits together (cycle below 10^14, up to 999 orders a cycle).
  */
 export const CLIENT_ORDER_ID_RULES: Record<CcxtVenueId, { pattern: RegExp; maxLength: number; text: string }> = {
   binance: { pattern: /^[a-zA-Z0-9_-]{1,36}$/, maxLength: 36, text: '^[a-zA-Z0-9-_]{1,36}$' },
