@@ -23,6 +23,7 @@ import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { configMarketRules, executionCostBps } from '../../engine/config/market-rules.js';
 import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
+import { isAtVenue } from '../../projections/orders/order-status.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
 import type { Bar } from '../../engine/bar.js';
@@ -129,7 +130,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
         const faultRandom = venueRandom.fork(`faults/${venueHistoryLength(paper)}`);
         const venue = faults.rate === '0' || faults.kinds.length === 0 ? paper : new FaultInjectingVenue(paper, randomFaults(() => faultRandom.next(), Number(faults.rate), faults.kinds.map((k) => faultOf(k, faults))));
 
-        const leftOver = runner.query((s) => nonTerminalOrders(s.orders)).filter((x) => x.runId !== unfinished?.runId && !['ACCEPTED', 'COMMITTED', 'PARTIALLY_FILLED'].includes(x.status));
+        const leftOver = runner.query((s) => nonTerminalOrders(s.orders)).filter((x) => x.runId !== unfinished?.runId && !isAtVenue(x.status));
         if (leftOver.length > 0) {
           logger.warn({ orders: leftOver.map((x) => ({ runId: x.runId, clientOrderId: x.clientOrderId, status: x.status })) }, 'ended runs left orders unresolved: check them at the venue');
         }

@@ -2,6 +2,7 @@ import type { AnyStoredEvent } from '../../events/event-factory.js';
 import type { RunState } from '../../engine/decider/run-state.js';
 import type { OrderLookup, OrderRequest, SubmitOutcome, Venue, VenueFill, VenueOrderStatus, VenueOrderView } from '../../engine/ports.js';
 import { isReasonCode } from '../../engine/reason-codes.js';
+import { isAtVenue } from '../../projections/orders/order-status.js';
 import { Decimal } from '../../engine/values.js';
 import { ProcessEnded, type ParityLog } from './parity-log.js';
 import type { RecordedCursor } from './recorded-cursor.js';
@@ -69,7 +70,7 @@ export class ReplayVenue implements Venue {
       return { kind: 'unknown', detail: 'replay: the recorded reconciliation had no answer by client order id' };
     }
     if (first?.type === 'OrderCanceled') return { kind: 'found', order: this.view(clientOrderId, order?.venueOrderId ?? '', endedAs(events)) };
-    if (order && ['ACCEPTED', 'COMMITTED', 'PARTIALLY_FILLED'].includes(order.status)) return { kind: 'found', order: this.view(clientOrderId, order.venueOrderId ?? '', 'OPEN') };
+    if (order && isAtVenue(order.status)) return { kind: 'found', order: this.view(clientOrderId, order.venueOrderId ?? '', 'OPEN') };
     return { kind: 'unknown', detail: 'replay: nothing recorded about this order in this pass' };
   }
 
