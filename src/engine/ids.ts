@@ -45,9 +45,9 @@ export function clientOrderIdFor(runId: string, cycleSeq: number, seq: number): 
   return `${runId}-${cycleSeq}-${seq}`;
 }
 
-/** The id of the RunResumed event of the process that continues a run at cycle `cycleSeq`. */
-export function resumeEventIdFor(runId: string, cycleSeq: number): string {
-  return `${runId}:resume:${cycleSeq}`;
+/** The id of the n-th RunResumed of a run (the n-th process that took the run over). */
+export function resumeEventIdFor(runId: string, n: number): string {
+  return `${runId}:resume:${n}`;
 }
 
 export function runStartedEventId(runId: string): string {

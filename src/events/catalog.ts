@@ -216,6 +216,12 @@ export const schemas = {
     cycleSeq: z.number().int().positive(),
     /** Whether this process may send orders (`--arm`): arming is stated by every process, never inherited. */
     armed: z.boolean(),
+    /**
+     * CONTINUE: the run never ended (its process died) and goes on trading. RECONCILE: the run ended with
+     * orders whose outcome it never learned (or that may still work at the venue); this process only
+     * reconciles and closes them, then ends the run again.
+     */
+    purpose: z.enum(['CONTINUE', 'RECONCILE']),
     packageVersion: z.string(),
     gitCommit: z.string().nullable(),
   }),

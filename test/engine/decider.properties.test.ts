@@ -118,7 +118,8 @@ describe('decider properties over generated runs', () => {
         const folded = sc.d.fold(sc.events as never);
         expect(durable(folded)).toEqual(durable(sc.state));
       }),
-      RUNS,
+      // A fixed seed: the coverage check below must not depend on the draw.
+      { numRuns: 300, seed: 20261201 },
     );
     // The generated runs reach the interesting places (otherwise the property says little).
     for (const t of ['OrderFilled', 'ReserveAllocated', 'OrderSubmitThrottled', 'OrderOutcomeUnknown', 'OrderReconciled:COMMITTED', 'OrderReconciled:STILL_UNKNOWN', 'OrderRejected']) {

@@ -60,6 +60,19 @@ describe('a cycle, step by step', () => {
     expect(r.events.every((e) => e.metadata.cycleId === `${RUN}:c1` && e.metadata.at === new Date(T0 + HOUR).toISOString())).toBe(true);
   });
 
+  it('given a bar already seen, when the market shows it again, then nothing new is decided or recorded', () => {
+    const s = inCycle(scripted({ 1: [buy(10)], 2: [buy(10)] }));
+    s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });
+    s.when({ type: 'CloseCycle', phaseMs: {} });
+    s.when({ type: 'OpenCycle', at: T0 + 2 * HOUR, killSwitch: false });
+    const again = s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });
+    expect(again).toMatchObject({ events: [], commands: [] });
+    const older = s.when({ type: 'MarketObserved', snapshot: snapshot(-1, 99) });
+    expect(older.events).toEqual([]);
+    expect(s.state.strategyState).toBe(1);
+    expect(types(s.when({ type: 'MarketObserved', snapshot: snapshot(1, 101) }).events)).toContain('IntentProposed');
+  });
+
   it('when the venue accepts, then OrderAccepted, caused by the request', () => {
     const s = inCycle(scripted({ 1: [buy(10)] }));
     s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });
@@ -172,8 +185,11 @@ describe('the risk decision and the one execution check live behind decide', () 
     const given = [event('RunStarted', started(true), { seq: null, id: `${RUN}:start` })];
     const s = new Scenario(decider({ strategy: scripted({ 1: [buy(10)] }) }), given);
     expect(s.state.armed).toBe(true);
-    const resumed = s.when({ type: 'ResumeRun', at: T0, armed: false, packageVersion: 'test', gitCommit: null });
-    expect(shapes(resumed.events)).toEqual([{ type: 'RunResumed', data: { cycleSeq: 1, armed: false, packageVersion: 'test', gitCommit: null } }]);
+    const resumed = s.when({ type: 'ResumeRun', at: T0, armed: false, purpose: 'CONTINUE', packageVersion: 'test', gitCommit: null });
+    expect(shapes(resumed.events)).toEqual([{ type: 'RunResumed', data: { cycleSeq: 1, armed: false, purpose: 'CONTINUE', packageVersion: 'test', gitCommit: null } }]);
+    // Each resume has an id of its own, even when no cycle number was used in between.
+    const again = new Scenario(s.d, [...given, resumed.events[0] as never]).when({ type: 'ResumeRun', at: T0, armed: false, purpose: 'CONTINUE', packageVersion: 'test', gitCommit: null });
+    expect(again.events[0]!.eventId).not.toBe(resumed.events[0]!.eventId);
     s.when({ type: 'OpenCycle', at: T0 + HOUR, killSwitch: false });
     const r = s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });
     expect(r.events.find((e) => e.type === 'RiskDecisionMade')!.data).toMatchObject({ verdict: 'DENIED', reasonCode: 'DRY_RUN' });

@@ -40,8 +40,8 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
       case 'ResumeRun':
         b.emitOutside(
           'RunResumed',
-          resumeEventIdFor(config.runId, state.lastCycleSeq + 1),
-          { cycleSeq: state.lastCycleSeq + 1, armed: input.armed, packageVersion: input.packageVersion, gitCommit: input.gitCommit },
+          resumeEventIdFor(config.runId, state.resumes + 1),
+          { cycleSeq: state.lastCycleSeq + 1, armed: input.armed, purpose: input.purpose, packageVersion: input.packageVersion, gitCommit: input.gitCommit },
           input.at,
         );
         break;
@@ -58,7 +58,11 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
         recordFills(config, b, input.fills);
         break;
       case 'MarketObserved': {
-        const id = b.emit('MarketSnapshotRecorded', snapshotData(input.snapshot), b.cycle.cause, config.recording.snapshots);
+        // A bar already seen is not news (a live venue polled faster than its bars close): only newer bars
+        // are recorded, marked and shown to the strategy; a cycle with none decides nothing new.
+        const fresh = input.snapshot.bars.filter((x) => x.bar.time > (b.state.barTimes[x.symbol] ?? -Infinity));
+        if (fresh.length === 0) break;
+        const id = b.emit('MarketSnapshotRecorded', snapshotData({ interval: input.snapshot.interval, bars: fresh }), b.cycle.cause, config.recording.snapshots);
         if (id !== null) b.setCycle({ cause: id });
         const t = b.state.pendingTransition;
         if (t) b.emit('RiskModeChanged', { from: t.from, to: t.to, reasonCode: t.reasonCode, context: t.context }, b.cycle.cause);

@@ -29,6 +29,7 @@ export function initialRunState(config: Pick<DeciderConfig, 'runId' | 'strategy'
     account: { cash: ZERO, reserve: ZERO, otherFees: {} },
     positions: {},
     marks: {},
+    barTimes: {},
     marketTimes: {},
     risk: { mode: 'NORMAL', killSwitch: false, peakEquity: ZERO, day: '', dayStartEquity: ZERO, recentOrderTimes: [], unresolvedUnknownOrders: 0 },
     pendingTransition: null,
@@ -39,6 +40,7 @@ export function initialRunState(config: Pick<DeciderConfig, 'runId' | 'strategy'
     fillIds: ImmutableSet(),
     lastClosedTrip: null,
     lastCycleSeq: 0,
+    resumes: 0,
     cycle: null,
   };
 }
@@ -65,7 +67,7 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
         };
       }
       case 'RunResumed':
-        return { ...s, armed: e.data.armed, orders: awaitVerdictOfRequested(s) };
+        return { ...s, ended: false, armed: e.data.armed, resumes: s.resumes + 1, orders: awaitVerdictOfRequested(s) };
       case 'RunEnded':
         return { ...s, ended: true };
       case 'CycleStarted':
@@ -125,12 +127,15 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
 function observeMarket(config: DeciderConfig, s: RunState, d: EventData<'MarketSnapshotRecorded'>, at: number): RunState {
   const intervalMs = d.interval === null ? 0 : (parseInterval(d.interval) ?? 0);
   const marks = { ...s.marks };
+  const barTimes = { ...s.barTimes };
   const marketTimes = { ...s.marketTimes };
   for (const b of d.bars) {
+    const openTime = Date.parse(b.openTime);
     marks[b.symbol] = new Decimal(b.close);
-    marketTimes[b.symbol] = Date.parse(b.openTime) + intervalMs;
+    barTimes[b.symbol] = openTime;
+    marketTimes[b.symbol] = openTime + intervalMs;
   }
-  const marked: RunState = { ...s, marks, marketTimes };
+  const marked: RunState = { ...s, marks, barTimes, marketTimes };
   const equity = equityOf(marked);
   const observed = config.policy.observe(marked.risk, equity, at);
   const primary = d.bars.find((b) => b.symbol === config.primarySymbol);

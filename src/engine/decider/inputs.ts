@@ -11,7 +11,7 @@ export type DeciderInput =
   /** A new run: its RunStarted. */
   | { type: 'StartRun'; at: number; started: EventDataInput<'RunStarted'> }
   /** A process continues an unfinished run (its state is the fold of the run's events). */
-  | { type: 'ResumeRun'; at: number; armed: boolean; packageVersion: string; gitCommit: string | null }
+  | { type: 'ResumeRun'; at: number; armed: boolean; purpose: 'CONTINUE' | 'RECONCILE'; packageVersion: string; gitCommit: string | null }
   /** A strategy cycle begins. */
   | { type: 'OpenCycle'; at: number; killSwitch: boolean }
   /** A reconciliation pass begins (start-up, close-down): a cycle id of its own, no market data. */

@@ -22,6 +22,8 @@ export interface RunState {
   positions: Readonly<Record<string, PositionBook>>;
   /** The last close of each instrument the run has seen. */
   marks: Readonly<Record<string, Decimal>>;
+  /** Open time (epoch ms) of each instrument's last bar: a bar not newer than this is not news. */
+  barTimes: Readonly<Record<string, number>>;
   /** Close time (epoch ms) of each instrument's last bar: what STALE_DATA measures. */
   marketTimes: Readonly<Record<string, number>>;
   risk: RiskState;
@@ -40,6 +42,8 @@ export interface RunState {
   lastClosedTrip: { fillEventId: string; clientOrderId: string; fillId: string; trip: RoundTrip } | null;
   /** Highest cycle number any event of the run carries. */
   lastCycleSeq: number;
+  /** RunResumed events so far: the processes that took the run over after its first. */
+  resumes: number;
   /**
    * The cycle (or reconciliation pass) this process has open: its id counters and running totals. Not part
    * of the fold: a process never continues a cycle it did not open, so a resumed state has none.

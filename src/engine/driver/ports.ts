@@ -44,8 +44,11 @@ export interface RunPorts {
 
 export type RunStart =
   | { kind: 'new'; started: EventDataInput<'RunStarted'> }
-  /** A process continuing a run the log holds unfinished; it states its own arming. */
-  | { kind: 'resume'; armed: boolean; packageVersion: string; gitCommit: string | null };
+  /**
+   * A process continuing a run the log holds unfinished (CONTINUE), or reopening an ended run to reconcile
+   * and close what it left open (RECONCILE: no strategy cycle); it states its own arming.
+   */
+  | { kind: 'resume'; purpose: 'CONTINUE' | 'RECONCILE'; armed: boolean; packageVersion: string; gitCommit: string | null };
 
 export interface DriverOptions {
   start: RunStart;

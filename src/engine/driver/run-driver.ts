@@ -71,7 +71,7 @@ export class RunDriver {
     }
     this.current = this.decider.fold(await this.ports.log.readRun());
     const recovered = this.current.activeOrderIds.length;
-    this.apply({ type: 'ResumeRun', at: this.ports.clock.now(), armed: start.armed, packageVersion: start.packageVersion, gitCommit: start.gitCommit });
+    this.apply({ type: 'ResumeRun', at: this.ports.clock.now(), armed: start.armed, purpose: start.purpose, packageVersion: start.packageVersion, gitCommit: start.gitCommit });
     this.apply({ type: 'OpenPass', at: this.ports.clock.now() });
     await this.takeInFills();
     await this.reconcile();
@@ -83,7 +83,8 @@ export class RunDriver {
   // --- cycles -----------------------------------------------------------------------------------------
 
   private async cycles(): Promise<{ ended: 'COMPLETED' | 'STOPPED'; cycles: number }> {
-    const { cycles: limit, intervalMs, signal } = this.options;
+    const { intervalMs, signal } = this.options;
+    const limit = this.options.start.kind === 'resume' && this.options.start.purpose === 'RECONCILE' ? 0 : this.options.cycles;
     const { clock, sleeper } = this.ports;
     let done = 0;
     let nextAt = clock.now();

@@ -33,6 +33,8 @@ export interface LiveRunOptions {
   runId: string;
   /** Continue a run whose stream exists and has no RunEnded (after a crash); otherwise start it with `runStarted`. */
   resume: boolean;
+  /** With resume: reopen an ENDED run only to reconcile and close what it left open (no strategy cycle). */
+  reconcileOnly?: boolean;
   runStarted?: EventDataInput<'RunStarted'>;
   /** The seed of the engine's randomness (the jitter of retry waits). */
   seed: string;
@@ -112,7 +114,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
     },
     {
       start: o.resume
-        ? { kind: 'resume', armed: o.armed, packageVersion: o.packageVersion ?? '0.0.0', gitCommit: o.gitCommit ?? null }
+        ? { kind: 'resume', purpose: o.reconcileOnly ? 'RECONCILE' : 'CONTINUE', armed: o.armed, packageVersion: o.packageVersion ?? '0.0.0', gitCommit: o.gitCommit ?? null }
         : { kind: 'new', started: requireRunStarted(o) },
       cycles: o.cycles,
       intervalMs: o.intervalMs,

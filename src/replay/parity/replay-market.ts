@@ -11,6 +11,8 @@ import type { RecordedCursor } from './recorded-cursor.js';
  * Where the recorded process died before its next cycle, ProcessEnded.
  */
 export class RecordedMarket implements MarketData {
+  private last: MarketSnapshot | null = null;
+
   constructor(
     private readonly cursor: RecordedCursor,
     private readonly log: ParityLog,
@@ -22,8 +24,10 @@ export class RecordedMarket implements MarketData {
     const first = this.cursor.peek()!;
     if (first.metadata.cycleId === null) return null;
     for (const e of this.cursor.cycleAhead(first.metadata.cycleId)) {
-      if (e.type === 'MarketSnapshotRecorded') return snapshotOf(e.data);
+      if (e.type === 'MarketSnapshotRecorded') return (this.last = snapshotOf(e.data));
     }
+    // A live cycle that recorded no snapshot saw nothing new (the venue's last bar again): show it the same.
+    if (first.type === 'CycleStarted') return this.last;
     return null;
   }
 }

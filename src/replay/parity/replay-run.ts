@@ -155,16 +155,18 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
       try {
         await cursor.prefetch();
         await driver.run();
-        break;
       } catch (err) {
         if (!(err instanceof ProcessEnded)) throw err;
-        const next = cursor.peek();
-        if (next?.type !== 'RunResumed') {
+        if (cursor.peek()?.type !== 'RunResumed') {
           incomplete = true;
           break;
         }
-        start = { kind: 'resume', armed: next.data.armed, packageVersion: next.data.packageVersion, gitCommit: next.data.gitCommit };
       }
+      // A later process took the run over (after a crash, or reopened it to reconcile what it left open).
+      await cursor.prefetch();
+      const next = cursor.peek();
+      if (next?.type !== 'RunResumed') break;
+      start = { kind: 'resume', purpose: next.data.purpose, armed: next.data.armed, packageVersion: next.data.packageVersion, gitCommit: next.data.gitCommit };
     }
     if (!incomplete && divergence === null) {
       await cursor.prefetch();
