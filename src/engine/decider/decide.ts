@@ -62,7 +62,8 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
         // are recorded, marked and shown to the strategy; a cycle with none decides nothing new.
         const fresh = input.snapshot.bars.filter((x) => x.bar.time > (b.state.barTimes[x.symbol] ?? -Infinity));
         if (fresh.length === 0) break;
-        const id = b.emit('MarketSnapshotRecorded', snapshotData({ interval: input.snapshot.interval, bars: fresh }), b.cycle.cause, config.recording.snapshots);
+        const observed = fresh.length === input.snapshot.bars.length ? input.snapshot : { interval: input.snapshot.interval, bars: fresh };
+        const id = b.emit('MarketSnapshotRecorded', () => snapshotData(observed), b.cycle.cause, config.recording.snapshots, observed);
         if (id !== null) b.setCycle({ cause: id });
         const t = b.state.pendingTransition;
         if (t) b.emit('RiskModeChanged', { from: t.from, to: t.to, reasonCode: t.reasonCode, context: t.context }, b.cycle.cause);

@@ -8,6 +8,8 @@ import type { DeciderConfig } from './decider-config.js';
 import type { FoldableEvent } from './evolve.js';
 import type { CycleContext, RunState } from './run-state.js';
 import type { VenueCommand } from './inputs.js';
+import type { MarketSnapshot } from '../ports.js';
+import { attachSnapshot } from './bars.js';
 
 /**
  * One decide() call's working area: it makes events (ids from the cycle's counters, shared metadata),
@@ -51,17 +53,23 @@ export class DecisionBuilder {
    * recorded (the run's recording leaves it out): folded all the same, so the state does not depend on
    * what the log keeps. Returns the event id (null when not recorded), for causation.
    */
-  emit<T extends EventType>(type: T, data: EventDataInput<T>, causationId: string | null, recorded = true): string | null {
+  emit<T extends EventType>(type: T, data: EventDataInput<T> | (() => EventDataInput<T>), causationId: string | null, recorded = true, decoded?: MarketSnapshot): string | null {
     const cycle = this.cycle;
     const metadata: EventMetadata = { runId: this.config.runId, mode: this.config.mode, cycleId: cycle.id, causationId, at: cycle.iso };
+    // Data may come as a thunk: an event the run does not record and whose decoded form evolve reads needs none.
+    const dataOf = () => (typeof data === 'function' ? data() : data);
     if (!recorded) {
-      this.state = this.evolve(this.state, { eventId: '', type, data, metadata } as unknown as FoldableEvent);
+      const event = { eventId: '', type, data: decoded ? null : dataOf(), metadata };
+      if (decoded) attachSnapshot(event, decoded);
+      this.state = this.evolve(this.state, event as unknown as FoldableEvent);
       return null;
     }
     const n = cycle.events + 1;
     const eventId = `${this.config.runId}:${cycle.seq}:${n}`;
     this.setCycle({ events: n });
-    this.record(createEvent(type, eventId, data, metadata) as AnyNewEvent);
+    const event = createEvent(type, eventId, dataOf(), metadata) as AnyNewEvent;
+    if (decoded) attachSnapshot(event, decoded);
+    this.record(event);
     return eventId;
   }
 

@@ -9,7 +9,9 @@ import { cycleSeqOf } from '../ids.js';
 import { parseInterval } from '../interval.js';
 import { isReasonCode } from '../reason-codes.js';
 import { Decimal } from '../values.js';
-import { barOf } from './bars.js';
+import type { Bar } from '../bar.js';
+import type { MarketSnapshot } from '../ports.js';
+import { DECODED_SNAPSHOT, snapshotOf, type WithDecodedSnapshot } from './bars.js';
 import type { DeciderConfig } from './decider-config.js';
 import { accountView, equityOf } from './equity.js';
 import type { RunOrder, RunState } from './run-state.js';
@@ -73,7 +75,7 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
       case 'CycleStarted':
         return { ...s, risk: { ...s.risk, killSwitch: e.data.killSwitch }, pendingIntents: [], pendingTransition: null };
       case 'MarketSnapshotRecorded':
-        return observeMarket(config, s, e.data, Date.parse(e.metadata.at));
+        return observeMarket(config, s, (e as WithDecodedSnapshot)[DECODED_SNAPSHOT] ?? snapshotOf(e.data), Date.parse(e.metadata.at));
       case 'RiskModeChanged': {
         const reason = isReasonCode(e.data.reasonCode) ? e.data.reasonCode : undefined;
         const modeSince = s.risk.mode === e.data.to ? s.risk.modeSince : Date.parse(e.metadata.at);
@@ -124,23 +126,23 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
 }
 
 /** The market moved: marks, then the risk state observes the equity, then the strategy sees the bar. */
-function observeMarket(config: DeciderConfig, s: RunState, d: EventData<'MarketSnapshotRecorded'>, at: number): RunState {
-  const intervalMs = d.interval === null ? 0 : (parseInterval(d.interval) ?? 0);
+function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnapshot, at: number): RunState {
+  const intervalMs = snapshot.interval === null ? 0 : (parseInterval(snapshot.interval) ?? 0);
   const marks = { ...s.marks };
   const barTimes = { ...s.barTimes };
   const marketTimes = { ...s.marketTimes };
-  for (const b of d.bars) {
-    const openTime = Date.parse(b.openTime);
-    marks[b.symbol] = new Decimal(b.close);
-    barTimes[b.symbol] = openTime;
-    marketTimes[b.symbol] = openTime + intervalMs;
+  let primary: Bar | null = null;
+  for (const { symbol, bar } of snapshot.bars) {
+    marks[symbol] = bar.close;
+    barTimes[symbol] = bar.time;
+    marketTimes[symbol] = bar.time + intervalMs;
+    if (symbol === config.primarySymbol) primary = bar;
   }
   const marked: RunState = { ...s, marks, barTimes, marketTimes };
   const equity = equityOf(marked);
   const observed = config.policy.observe(marked.risk, equity, at);
-  const primary = d.bars.find((b) => b.symbol === config.primarySymbol);
-  if (!primary) return { ...marked, risk: observed.state, pendingTransition: observed.transition, pendingIntents: [] };
-  const step = config.strategy.onBar(marked.strategyState as never, barOf(primary), accountView(marked, config.primarySymbol, equity));
+  if (primary === null) return { ...marked, risk: observed.state, pendingTransition: observed.transition, pendingIntents: [] };
+  const step = config.strategy.onBar(marked.strategyState as never, primary, accountView(marked, config.primarySymbol, equity));
   return { ...marked, risk: observed.state, pendingTransition: observed.transition, strategyState: step.state, pendingIntents: step.intents };
 }
 
