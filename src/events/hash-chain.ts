@@ -187,7 +187,7 @@ async function walk(records: AsyncIterable<StoredRecord> | Iterable<StoredRecord
       if (bytes !== null && reencodedHash(r) === r.hash) {
         return fail('NON_CANONICAL', `${bytes}: its hash covers their canonical re-encoding, not the stored bytes (${r.type} ${r.eventId})`);
       }
-      return fail('HASH_MISMATCH', `stored hash does not match the event's content (${r.type} ${r.eventId})`);
+      return fail('HASH_MISMATCH', `stored hash does not match the event's content (${r.type} ${r.eventId}${bytes !== null ? `: ${bytes}` : ''})`);
     }
     if (bytes !== null) {
       nonCanonical.count++;

@@ -27,15 +27,19 @@ export const integrityCheck: DoctorCheck = {
     const damaged: Range[] = [];
     const nonCanonical: ChainVerdict['nonCanonical'] = { count: 0, first: [] };
     let checked = 0;
+    let lastHash = GENESIS_HASH;
+    // One segment per loop: from `from` (whose hash is prevHash; null past damage: that link is unknown)
+    // to the end, or to just before damage already located (`limit` rows, then `ahead` is skipped).
     let from = 0;
     let prevHash: string | null = GENESIS_HASH;
-    let lastHash = GENESIS_HASH;
+    let limit: number | undefined;
+    let ahead: Range | null = null;
     for (;;) {
       let hit: Range | null = null;
       let lastRead = from;
       const segment = async function* (): AsyncIterable<StoredRecord> {
         try {
-          for await (const r of store.readRecords({ fromPosition: from })) {
+          for await (const r of store.readRecords({ fromPosition: from, ...(limit !== undefined ? { maxCount: limit } : {}) })) {
             lastRead = r.globalPosition;
             yield r;
           }
@@ -49,14 +53,24 @@ export const integrityCheck: DoctorCheck = {
       nonCanonical.count += verdict.nonCanonical.count;
       nonCanonical.first.push(...verdict.nonCanonical.first.slice(0, 10 - nonCanonical.first.length));
       if (verdict.firstBreak) return chainBroken(verdict.firstBreak, checked, damaged);
-      if (verdict.eventsChecked > 0) lastHash = verdict.lastHash;
-      const range = hit as Range | null;
+      if (verdict.eventsChecked > 0) prevHash = lastHash = verdict.lastHash;
+      const found = hit as Range | null;
+      if (found !== null && found.first > lastRead + 1) {
+        // A failed read names no row: the rows between the last one read and the damage still need walking.
+        from = lastRead;
+        limit = found.first - 1 - lastRead;
+        ahead = found;
+        continue;
+      }
+      const range = found ?? ahead;
       if (range === null) break;
       damaged.push(range);
       if (range.last >= head || damaged.length >= MAX_RANGES) break;
       // Past the damage the walk starts again; the link across the unreadable rows cannot be checked.
       from = range.last;
       prevHash = null;
+      limit = undefined;
+      ahead = null;
     }
     if (damaged.length > 0) return unreadable(damaged, checked, head);
     if (nonCanonical.count > 0) return notCanonical(nonCanonical, checked);
