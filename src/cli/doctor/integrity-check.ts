@@ -86,7 +86,7 @@ export const integrityCheck: DoctorCheck = {
 function chainBroken(br: { kind: ChainBreakKind; detail: string; globalPosition: number }, intactEvents: number, damaged: Range[]): CheckResult {
   const firstBad = br.globalPosition;
   const what: Record<ChainBreakKind, string> = {
-    HASH_MISMATCH: `the event at position ${firstBad} was altered (its content no longer matches its hash)`,
+    HASH_MISMATCH: `the event at position ${firstBad} was altered (its content no longer matches its hash): ${br.detail}`,
     NON_CANONICAL: `the event at position ${firstBad} is stored in bytes that do not hash to its hash: ${br.detail}`,
     PREV_HASH_MISMATCH:
       `the event at position ${firstBad} does not link to the event before it: rows reordered or replaced` +
