@@ -7,6 +7,7 @@ import { SqliteEventStore, type PageCheck } from '../events/store/sqlite/sqlite-
 import { AnchoringStore } from './anchoring-store.js';
 import { logIntegrityFromEnv, type LogIntegrity } from './log-integrity.js';
 import { redactUrlPassword } from './logger.js';
+import { assertWitnessWritable } from './witness.js';
 
 /**
  * The ONE place that maps `--db` to an event store adapter (DESIGN.md "CLI contract"):
@@ -74,6 +75,7 @@ export interface OpenedSnapshot {
 export async function openStore(db: string, options: OpenStoreOptions): Promise<OpenedStore> {
   const target = parseStoreTarget(db);
   const integrity = options.integrity ?? logIntegrityFromEnv();
+  if (options.access === 'write' && integrity.witness !== null) assertWitnessWritable(integrity.witness);
   const sealed = (c: CheckpointStore): CheckpointStore => (integrity.key !== null ? new SealedCheckpointStore(c, integrity.key) : c);
   if (target.kind === 'esdb') {
     // The EventStoreDB adapter (src/events/store/esdb/) plugs in here, and only here.

@@ -1,6 +1,7 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 
 /**
  * The witness: heads of a log appended, one JSON line each, to a file kept elsewhere (another disk, a
@@ -26,6 +27,33 @@ export interface WitnessRead {
   lines: WitnessLine[];
   /** Lines that are not witness lines (1-based line numbers): a damaged or foreign file. */
   bad: number[];
+}
+
+/**
+ * Bad usage (UsageError) unless the witness can be appended to: an existing writable file, or a new
+ * one in an existing writable directory. Checked when a writing command opens its store, before anything
+ * is appended, so a run never ends with a head it could not witness.
+ */
+export function assertWitnessWritable(file: string): void {
+  try {
+    if (existsSync(file)) {
+      if (!statSync(file).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+      accessSync(file, constants.W_OK);
+    } else {
+      accessSync(path.dirname(path.resolve(file)), constants.W_OK);
+    }
+  } catch (err) {
+    throw new UsageError(`ENGINE_LOG_WITNESS=${file}: cannot append to the witness file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** Bad input (InputError) unless `file` can be read: checked before a report starts. */
+export function assertWitnessReadable(file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    throw new InputError(`${file}: cannot read the witness file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 /** The lines of a witness file about the log whose first event has hash `log`. A missing file is bad input. */

@@ -1,13 +1,12 @@
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical.js';
-import { computeHash } from '../../src/events/hash-chain.js';
 import { storedBytesProblem } from '../../src/events/stored-bytes.js';
 import { buildFixtureLog } from '../cli/fixture-log.js';
 import { runCliAsync } from '../cli/run-cli.js';
 import { tempDir } from '../support.js';
+import { rechainFrom, withRaw } from './tamper.js';
 
 /**
  * Issue 13 item 9: the chain must cover the bytes a reader of the database sees. A row whose stored
@@ -34,33 +33,6 @@ async function integrityOf(db: string): Promise<{ code: number | null; check: Do
   return { code: r.code, check: (JSON.parse(r.stdout) as DoctorJson).checks.find((c) => c.name === 'integrity')! };
 }
 
-/** The attacker's tools: the raw driver, triggers dropped. */
-function withRaw<T>(db: string, fn: (raw: Database.Database) => T): T {
-  const raw = new Database(db);
-  try {
-    for (const t of raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").all() as Array<{ name: string }>) raw.exec(`DROP TRIGGER "${t.name}"`);
-    return fn(raw);
-  } finally {
-    raw.close();
-  }
-}
-
-type Row = { position: number; stream: string; stream_version: number; event_id: string; type: string; schema_version: number; data: string; metadata: string; prev_hash: string; hash: string };
-
-/** Store other bytes at `position`, then recompute its hash and every later link over the bytes as stored. */
-function restoreWithRechain(db: string, position: number, edit: (row: Row) => Partial<Pick<Row, 'data' | 'metadata'>>): void {
-  withRaw(db, (raw) => {
-    const rows = raw.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position').all(position) as Row[];
-    let prevHash = rows[0]!.prev_hash;
-    for (const [i, row] of rows.entries()) {
-      const r = i === 0 ? { ...row, ...edit(row) } : row;
-      const hash = computeHash({ stream: r.stream, streamVersion: r.stream_version, eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, prevHash, dataJson: r.data, metadataJson: r.metadata });
-      raw.prepare('UPDATE events SET data = ?, metadata = ?, prev_hash = ?, hash = ? WHERE position = ?').run(r.data, r.metadata, prevHash, hash, r.position);
-      prevHash = hash;
-    }
-  });
-}
-
 describe('engine doctor checks the stored bytes, not a re-encoding of them', () => {
   it('a repeated key that JSON.parse and SQLite read differently is caught, though its hash still matches a re-encoding', async () => {
     const db = await fixture();
@@ -84,7 +56,7 @@ describe('engine doctor checks the stored bytes, not a re-encoding of them', () 
 
   it('metadata rewritten with other key order and whitespace, hashed as stored, is named as non-canonical (the chain itself links)', async () => {
     const db = await fixture();
-    restoreWithRechain(db, 5, (row) => ({ metadata: JSON.stringify(JSON.parse(row.metadata), Object.keys(JSON.parse(row.metadata) as object).reverse(), 1) }));
+    rechainFrom(db, 5, (row) => ({ metadata: JSON.stringify(JSON.parse(row.metadata), Object.keys(JSON.parse(row.metadata) as object).reverse(), 1) }));
     const { code, check } = await integrityOf(db);
     expect(code).toBe(1);
     expect(check.figures).toMatchObject({ firstBadPosition: 5, kind: 'NON_CANONICAL', nonCanonicalRows: 1, positions: '5' });
@@ -93,7 +65,7 @@ describe('engine doctor checks the stored bytes, not a re-encoding of them', () 
 
   it('a decimal stored out of its normal form ("0.020" for 0.02) is named, at the current schema version', async () => {
     const db = await fixture();
-    restoreWithRechain(db, 10, (row) => {
+    rechainFrom(db, 10, (row) => {
       expect(row.type).toBe('RiskDecisionMade');
       expect(row.data).toContain('"approvedQty":"0.02"');
       return { data: row.data.replace('"approvedQty":"0.02"', '"approvedQty":"0.020"') };

@@ -6,6 +6,7 @@ import { resolveEngineConfig } from '../config-file.js';
 import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
+import { assertWitnessReadable } from '../witness.js';
 import { formatTable } from '../output.js';
 import { jsonOption, type RegisterCommand } from '../program.js';
 
@@ -30,8 +31,10 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
         ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
       });
       const opened = await openStore(global.db, { access: 'read' });
+      const witness = opts.witness ?? opened.integrity.witness;
       let report: DoctorReport;
       try {
+        if (witness !== null) assertWitnessReadable(witness);
         if (opts.run !== undefined && !(await hasRun(opened.store, opts.run))) {
           throw new InputError(`--run ${opts.run}: no such run in ${opened.target.display} (engine runs lists them)`);
         }
@@ -40,7 +43,7 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
           logger,
           config,
           ...(opts.config !== undefined ? { profile: `${profile} profile of ${opts.config}` } : {}),
-          witness: opts.witness ?? opened.integrity.witness,
+          witness,
         });
       } finally {
         await opened.close();
