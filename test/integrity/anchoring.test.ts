@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headSignatureValid } from '../../src/events/anchor.js';
 import type { EventMetadata } from '../../src/events/envelope.js';
+import type { EventDataInput } from '../../src/events/catalog.js';
 import { createEvent } from '../../src/events/event-factory.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
 import { openStore } from '../../src/cli/open-store.js';
@@ -50,6 +51,19 @@ beforeAll(async () => {
   ]);
   expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
 });
+
+/**
+ * Someone with the file moves one event's time (a field no check re-derives on its own), then
+ * recomputes its hash and every later link: the chain verifies again.
+ */
+function rewriteTimeAndRechain(db: string): void {
+  const middle = Math.floor(headOf(db).position / 2);
+  rechainFrom(db, middle, (row) => {
+    const moved = row.metadata.replace(/"at":"\d{4}/, '"at":"1999');
+    expect(moved).not.toBe(row.metadata);
+    return { metadata: moved };
+  });
+}
 
 function copy(from: string): string {
   const db = path.join(tmp.dir, `copy-${++seq}.db`);
@@ -105,10 +119,9 @@ describe('tampering the doctor now sees', () => {
     }
   });
 
-  it('a latency rewritten and the chain rehashed after it: integrity passes, the signed head does not', async () => {
+  it("an event's time rewritten and the chain rehashed after it: integrity passes, the signed head does not", async () => {
     const db = copy(keyed);
-    const cycle = withRaw(db, (raw) => (raw.prepare("SELECT position FROM events WHERE type = 'CycleCompleted' ORDER BY position LIMIT 1 OFFSET 10").get() as { position: number }).position);
-    rechainFrom(db, cycle, (row) => ({ data: row.data.replace(/"total":[0-9.e+-]+/, '"total":98765') }));
+    rewriteTimeAndRechain(db);
     const d = await doctor(db, { ENGINE_LOG_KEY: KEY });
     expect(d.code, d.stderr).toBe(1);
     expect(d.checks.find((c) => c.name === 'integrity')!.status).toBe('PASS');
@@ -118,8 +131,7 @@ describe('tampering the doctor now sees', () => {
 
   it('the rewrite with the signed head rewritten too: the key shows the forgery; without it the head is unverifiable (not a failure)', async () => {
     const db = copy(keyed);
-    const cycle = withRaw(db, (raw) => (raw.prepare("SELECT position FROM events WHERE type = 'CycleCompleted' ORDER BY position LIMIT 1 OFFSET 10").get() as { position: number }).position);
-    rechainFrom(db, cycle, (row) => ({ data: row.data.replace(/"total":[0-9.e+-]+/, '"total":98765') }));
+    rewriteTimeAndRechain(db);
     const head = headOf(db);
     withRaw(db, (raw) => raw.prepare('UPDATE anchors SET hash = ? WHERE position = ?').run(head.hash, head.position));
     const keyedView = await doctor(db, { ENGINE_LOG_KEY: KEY });
@@ -184,7 +196,8 @@ describe('a witness file kept elsewhere', () => {
 
 describe('the anchoring store (open-store.ts) on a real file', () => {
   const meta = (i: number): EventMetadata => ({ runId: 'r', mode: 'backtest', cycleId: null, causationId: null, at: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() });
-  const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => createEvent('CycleStarted', `e${from + i}`, { cycleSeq: from + i }, meta(from + i)));
+  // killSwitch: the field CycleStarted gains in the core being rewritten on main; ignored where it is not known yet.
+  const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => createEvent('CycleStarted', `e${from + i}`, { cycleSeq: from + i, killSwitch: false } as EventDataInput<'CycleStarted'>, meta(from + i)));
 
   it('signs the head every N appended events and at close, and only when something was appended', async () => {
     const db = path.join(tmp.dir, 'every.db');

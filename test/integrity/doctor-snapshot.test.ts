@@ -11,6 +11,7 @@ import { createLogger } from '../../src/cli/logger.js';
 import { Output } from '../../src/cli/output.js';
 import { createCli } from '../../src/cli/program.js';
 import type { EventMetadata } from '../../src/events/envelope.js';
+import type { EventDataInput } from '../../src/events/catalog.js';
 import { createEvent } from '../../src/events/event-factory.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
 import { runCliAsync } from '../cli/run-cli.js';
@@ -53,7 +54,7 @@ function writerCheck(db: string): DoctorCheck {
           mode: 'backtest', strategy: 'sma-cross', params: {}, symbol: 'GHOST', venue: 'sim', seed: '1', config: {}, configHash: '0'.repeat(64),
           data: null, eventsMode: 'full', initialCash: '1', quoteAsset: 'USDT', packageVersion: '0', gitCommit: null, armed: false,
         }, meta(0));
-        await store.append('run-ghost', [started, ...Array.from({ length: 999 }, (_, i) => createEvent('CycleStarted', `ghost:${i}`, { cycleSeq: i }, meta(i + 1)))], 'no_stream');
+        await store.append('run-ghost', [started, ...Array.from({ length: 999 }, (_, i) => createEvent('CycleStarted', `ghost:${i}`, { cycleSeq: i, killSwitch: false } as EventDataInput<'CycleStarted'>, meta(i + 1)))], 'no_stream');
       } finally {
         await store.close();
       }
@@ -111,7 +112,7 @@ describe('engine doctor reads one snapshot', () => {
       const store = SqliteEventStore.open(process.argv[1]);
       let v = 'no_stream';
       for (let b = 0; ; b++) {
-        const batch = Array.from({ length: 200 }, (_, i) => createEvent('CycleStarted', 'w' + b + ':' + i, { cycleSeq: b * 200 + i }, { runId: 'writer', mode: 'live', cycleId: null, causationId: null, at: '2030-01-01T00:00:00.000Z' }));
+        const batch = Array.from({ length: 200 }, (_, i) => createEvent('CycleStarted', 'w' + b + ':' + i, { cycleSeq: b * 200 + i, killSwitch: false }, { runId: 'writer', mode: 'live', cycleId: null, causationId: null, at: '2030-01-01T00:00:00.000Z' }));
         v = (await store.append('writer', batch, v)).nextExpectedVersion;
         if (b === 0) process.stdout.write('writing\\n');
         await new Promise((r) => setTimeout(r, 2));
