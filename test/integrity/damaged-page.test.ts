@@ -16,7 +16,7 @@ import { damagePage, eventsLeaves, type EventsLeaf } from './damage.js';
 const tmp = tempDir('engine-damaged-page-');
 afterAll(() => tmp.cleanup());
 
-const BT = ['backtest', '--data', 'synthetic:bars=1500,interval=1h,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--param', 'fast=3', '--param', 'slow=9', '--seed', '3', '--json'];
+const BT = ['backtest', '--data', 'synthetic:bars=6000,interval=1h,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--param', 'fast=3', '--param', 'slow=9', '--seed', '3', '--json'];
 let pristine: string;
 let runId: string;
 let events: number;
@@ -32,6 +32,8 @@ beforeAll(async () => {
   raw.close();
   leaves = eventsLeaves(pristine);
   expect(leaves.length).toBeGreaterThan(100);
+  // Reads go 5000 rows at a time: the log must be longer than one read, for damage past the first.
+  expect(leaves.at(-1)!.last).toBeGreaterThan(6000);
 });
 
 function damagedCopy(name: string, leaf: EventsLeaf): string {
@@ -52,7 +54,8 @@ describe('a log with one damaged page in the middle of its events table', () => 
   let db: string;
   let leaf: EventsLeaf;
   beforeAll(() => {
-    leaf = leaves[Math.floor(leaves.length / 2)]!;
+    // Within the first read of 5000 rows, past its first quarter.
+    leaf = leaves.find((l) => l.first > 2000)!;
     db = damagedCopy('middle.db', leaf);
   });
 
