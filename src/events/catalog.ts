@@ -61,6 +61,8 @@ export const schemas = {
     configHash: z.string().regex(/^[0-9a-f]{64}$/),
     /** For backtests: the dataset; for live runs: null (snapshots are recorded one by one). */
     data: DataReference.nullable(),
+    /** A backtest of several instruments: the datasets of the others (`data` is the first's). Absent: one instrument. */
+    moreData: z.array(DataReference).optional(),
     eventsMode: z.enum(['full', 'decisions']),
     initialCash: NonNegativeDecimalString,
     quoteAsset: z.string(),

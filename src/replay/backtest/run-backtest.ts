@@ -16,7 +16,7 @@ import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { type RoundTrip } from '../../projections/position-book.js';
 import type { BarSource, DataScan } from '../data/bar-source.js';
 import { computeMetrics, roundTrips, type Metrics } from '../metrics/index.js';
-import { type BacktestSettings, type EventsMode, backtestRunId, configHash, configJson } from './backtest-config.js';
+import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
 import { EquityCurveBuilder } from './equity-curve.js';
 import { EmptyDataError } from './errors.js';
@@ -25,11 +25,14 @@ import { type FillRecord, ResultsCollector } from './results-collector.js';
 
 export interface BacktestRequest {
   settings: BacktestSettings;
+  /** The first instrument's data (settings.symbol). */
   source: BarSource;
   /** How RunStarted names the data for a replay (e.g. an absolute path); default: the source's spec. */
   dataSource?: string;
   /** The source's scan, when the caller already validated the data (before opening the store). */
   scan?: DataScan;
+  /** The data of the run's other instruments (settings.moreSymbols, in that order). */
+  more?: ReadonlyArray<InstrumentData>;
   strategy: Strategy;
   policy: RiskPolicy;
   /** The policy's rate-limit window (null: no rate limit). */
@@ -42,6 +45,13 @@ export interface BacktestRequest {
   batchSize?: number;
   /** Called now and then with bars done so far. */
   onProgress?: (barsDone: number, barCount: number) => void;
+}
+
+export interface InstrumentData {
+  symbol: string;
+  source: BarSource;
+  dataSource?: string;
+  scan?: DataScan;
 }
 
 export interface EquityCurve {
@@ -96,9 +106,16 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const { settings } = req;
   const scan = req.scan ?? (await req.source.scan());
   if (scan.barCount === 0 || scan.firstBarTime === null) throw new EmptyDataError(req.source.spec);
-  const config = configJson(settings);
+  const more: Array<Required<Pick<InstrumentData, 'symbol' | 'source' | 'scan'>> & { reference: string }> = [];
+  for (const m of req.more ?? []) {
+    const s = m.scan ?? (await m.source.scan());
+    if (s.barCount === 0 || s.firstBarTime === null) throw new EmptyDataError(m.source.spec);
+    more.push({ symbol: m.symbol, source: m.source, scan: s, reference: m.dataSource ?? m.source.spec });
+  }
+  const config = configJson({ ...settings, moreSymbols: more.map((m) => m.symbol) });
   const hashOfConfig = configHash(config);
-  const runId = backtestRunId(hashOfConfig, scan.hash, settings.seed, req.eventsMode);
+  const dataHash = combinedDataHash([{ symbol: settings.symbol, hash: scan.hash }, ...more.map((m) => ({ symbol: m.symbol, hash: m.scan.hash }))]);
+  const runId = backtestRunId(hashOfConfig, dataHash, settings.seed, req.eventsMode);
   const stream = runStream(runId);
   const intervalMs = scan.intervalMs ?? 0;
 
@@ -114,6 +131,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const venue = new SimulatedVenue({
     symbol: settings.symbol,
     baseAsset: settings.symbol,
+    more: more.map((m) => ({ symbol: m.symbol, baseAsset: m.symbol })),
     quoteAsset: QUOTE,
     initialBalances: { [QUOTE]: settings.initialCash },
     timing: settings.fill,
@@ -121,17 +139,15 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     intervalMs,
     random: random.fork('venue'),
   });
-  const assets = instrumentAssets(settings.symbol, settings.quoteAsset);
+  const instrument = (symbol: string) => {
+    const assets = instrumentAssets(symbol, settings.quoteAsset);
+    return { rules: { symbol, baseAsset: assets.base, quoteAsset: assets.quote, qtyStep: settings.qtyStep, minQty: new Decimal(0), minNotional: settings.minNotional, priceTick: settings.priceTick }, assets };
+  };
   const decider = createRunDecider({
     runId,
     mode: 'backtest',
     recording: recordingFor('backtest', req.eventsMode),
-    instruments: {
-      [settings.symbol]: {
-        rules: { symbol: settings.symbol, baseAsset: assets.base, quoteAsset: assets.quote, qtyStep: settings.qtyStep, minQty: new Decimal(0), minNotional: settings.minNotional, priceTick: settings.priceTick },
-        assets,
-      },
-    },
+    instruments: Object.fromEntries([settings.symbol, ...more.map((m) => m.symbol)].map((s) => [s, instrument(s)])),
     primarySymbol: settings.symbol,
     strategy: req.strategy,
     policy: req.policy,
@@ -140,7 +156,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     rateLimitWindowMs: req.rateLimitWindowMs,
   });
 
-  const market = new BacktestMarket(req.source, { symbol: settings.symbol, interval: scan.interval, intervalMs, clock, venue });
+  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue });
   const curve = new EquityCurveBuilder();
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
@@ -159,15 +175,8 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
           seed: settings.seed,
           config,
           configHash: hashOfConfig,
-          data: {
-            source: req.dataSource ?? req.source.spec,
-            hash: scan.hash,
-            symbol: settings.symbol,
-            interval: scan.interval,
-            firstBarTime: isoTime(scan.firstBarTime),
-            lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
-            barCount: scan.barCount,
-          },
+          data: dataReference(settings.symbol, req.dataSource ?? req.source.spec, scan),
+          ...(more.length > 0 ? { moreData: more.map((m) => dataReference(m.symbol, m.reference, m.scan)) } : {}),
           eventsMode: req.eventsMode,
           initialCash: settings.initialCash.toFixed(),
           quoteAsset: settings.quoteAsset,
@@ -235,6 +244,18 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     denials: results.denials,
     reductions: results.reductions,
     rejections: results.rejections,
+  };
+}
+
+function dataReference(symbol: string, source: string, scan: DataScan) {
+  return {
+    source,
+    hash: scan.hash,
+    symbol,
+    interval: scan.interval,
+    firstBarTime: scan.firstBarTime === null ? null : isoTime(scan.firstBarTime),
+    lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
+    barCount: scan.barCount,
   };
 }
 

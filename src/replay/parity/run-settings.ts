@@ -15,8 +15,12 @@ import { instrumentAssets } from '../../projections/fill-valuation.js';
  */
 export interface ReplaySettings {
   strategy: { name: string; params: Record<string, string> };
+  /** The first instrument. */
   symbol: string;
+  /** Every instrument, the first one first. */
+  instruments: string[];
   quoteAsset: string;
+  /** The first instrument's rules; the others share its step, tick and minimums. */
   rules: MarketRules;
   /** Fees plus slippage in basis points: the buy headroom of the risk policy. */
   executionCostBps: Decimal;
@@ -55,6 +59,7 @@ function backtestSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplayS
   return {
     strategy: { name: c.strategy?.name ?? s.strategy, params: { ...(c.strategy?.params ?? s.params) } },
     symbol: s.symbol,
+    instruments: [s.symbol, ...(s.moreData ?? []).map((d) => d.symbol)],
     quoteAsset: s.quoteAsset,
     rules: rulesOf(s.symbol, s.quoteAsset, v.qtyStep, v.minNotional, v.priceTick ?? recordedRisk.priceTick),
     executionCostBps: new Decimal(v.feeBps).add(v.slippageBps),
@@ -76,6 +81,7 @@ function liveSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplaySetti
   return {
     strategy: { name: s.strategy, params: { ...s.params } },
     symbol: s.symbol,
+    instruments: [s.symbol],
     quoteAsset: s.quoteAsset,
     rules: venueRules
       ? { ...rulesOf(s.symbol, s.quoteAsset, venueRules.qtyStep ?? c.risk.qtyStep, venueRules.minNotional ?? c.risk.minNotional, venueRules.priceTick ?? c.risk.priceTick), minQty: new Decimal(venueRules.minQty ?? '0') }
