@@ -67,3 +67,18 @@ export function onFirstInstrument<S>(step: (state: S, bar: Bar, account: Account
 export class StrategyConfigError extends Error {
   override readonly name = 'StrategyConfigError';
 }
+
+/**
+ * A strategy that failed while the run was going (it threw, or returned something that is not intents): the
+ * run ends ERROR with this recorded. `where` is the strategy file's line when it can be told.
+ */
+export class StrategyRuntimeError extends Error {
+  override readonly name = 'StrategyRuntimeError';
+  constructor(
+    readonly strategy: string,
+    readonly where: string,
+    detail: string,
+  ) {
+    super(`strategy "${strategy}" (${where}): ${detail}`);
+  }
+}

@@ -63,6 +63,8 @@ export const schemas = {
     data: DataReference.nullable(),
     /** A backtest of several instruments: the datasets of the others (`data` is the first's). Absent: one instrument. */
     moreData: z.array(DataReference).optional(),
+    /** A strategy written by the user: its file (absolute path) and the sha256 of its text. Absent: a built-in. */
+    strategySource: z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
     eventsMode: z.enum(['full', 'decisions']),
     initialCash: NonNegativeDecimalString,
     quoteAsset: z.string(),

@@ -18,6 +18,8 @@ export interface BacktestSettings {
   strategy: string;
   /** Effective strategy parameters (defaults filled in). */
   params: Readonly<Record<string, string>>;
+  /** A strategy file's sha256 (its text): part of what decides the run. Absent: a built-in strategy. */
+  strategySha256?: string;
   seed: string;
   fill: FillTiming;
   feeBps: Decimal;
@@ -42,7 +44,7 @@ export function configJson(s: BacktestSettings): Json {
       symbol: s.symbol,
       ...(s.moreSymbols && s.moreSymbols.length > 0 ? { moreSymbols: [...s.moreSymbols] } : {}),
       quoteAsset: s.quoteAsset,
-      strategy: { name: s.strategy, params: s.params },
+      strategy: { name: s.strategy, params: s.params, ...(s.strategySha256 !== undefined ? { sha256: s.strategySha256 } : {}) },
       seed: s.seed,
       venue: {
         kind: 'simulated',

@@ -34,6 +34,8 @@ export interface BacktestRequest {
   /** The data of the run's other instruments (settings.moreSymbols, in that order). */
   more?: ReadonlyArray<InstrumentData>;
   strategy: Strategy;
+  /** A strategy file (recorded in RunStarted so a replay can find it and check it did not change). */
+  strategySource?: { path: string; sha256: string };
   policy: RiskPolicy;
   /** The policy's rate-limit window (null: no rate limit). */
   rateLimitWindowMs: number | null;
@@ -112,7 +114,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     if (s.barCount === 0 || s.firstBarTime === null) throw new EmptyDataError(m.source.spec);
     more.push({ symbol: m.symbol, source: m.source, scan: s, reference: m.dataSource ?? m.source.spec });
   }
-  const config = configJson({ ...settings, moreSymbols: more.map((m) => m.symbol) });
+  const config = configJson({ ...settings, moreSymbols: more.map((m) => m.symbol), ...(req.strategySource ? { strategySha256: req.strategySource.sha256 } : {}) });
   const hashOfConfig = configHash(config);
   const dataHash = combinedDataHash([{ symbol: settings.symbol, hash: scan.hash }, ...more.map((m) => ({ symbol: m.symbol, hash: m.scan.hash }))]);
   const runId = backtestRunId(hashOfConfig, dataHash, settings.seed, req.eventsMode);
@@ -177,6 +179,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
           configHash: hashOfConfig,
           data: dataReference(settings.symbol, req.dataSource ?? req.source.spec, scan),
           ...(more.length > 0 ? { moreData: more.map((m) => dataReference(m.symbol, m.reference, m.scan)) } : {}),
+          ...(req.strategySource ? { strategySource: req.strategySource } : {}),
           eventsMode: req.eventsMode,
           initialCash: settings.initialCash.toFixed(),
           quoteAsset: settings.quoteAsset,

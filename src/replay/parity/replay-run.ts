@@ -11,6 +11,7 @@ import { createRiskPolicy } from '../../engine/risk/index.js';
 import { createStrategy } from '../../engine/strategies/index.js';
 import type { Strategy } from '../../engine/strategy.js';
 import { instrumentAssets } from '../../projections/fill-valuation.js';
+import { openStrategy } from '../strategy-file/index.js';
 import { configHash } from '../backtest/backtest-config.js';
 import { DataError, openBarSource } from '../data/index.js';
 import { type Divergence, DivergenceFound, ParityLog, ProcessEnded } from './parity-log.js';
@@ -30,6 +31,8 @@ export interface ReplayOptions {
   riskSource?: string;
   /** Decisions-mode backtests: read the dataset from here instead of the recorded source. */
   dataPath?: string;
+  /** A run of a user's strategy file: read it from here instead of the recorded path (its sha256 must match). */
+  strategyPath?: string;
   strategyFor?: StrategyFactory;
 }
 
@@ -85,8 +88,13 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   } catch (err) {
     throw new ReplayInputError(`run ${runId}: ${(err as Error).message}`);
   }
-  const strategyFor: StrategyFactory = options.strategyFor ?? ((name, params) => createStrategy(name, params));
+  let strategyFor: StrategyFactory;
   try {
+    if (options.strategyFor) strategyFor = options.strategyFor;
+    else if (settings.strategy.file) {
+      const opened = await openStrategy(options.strategyPath ?? settings.strategy.file.path, settings.strategy.params, settings.strategy.file.sha256);
+      strategyFor = (_name, params) => opened.withParams(params);
+    } else strategyFor = (name, params) => createStrategy(name, params);
     strategyFor(settings.strategy.name, settings.strategy.params);
   } catch (err) {
     throw new ReplayInputError(`run ${runId}: cannot rebuild its strategy: ${(err as Error).message}`);

@@ -14,7 +14,8 @@ import { instrumentAssets } from '../../projections/fill-valuation.js';
  * risk section (`engine replay --config f --profile p`).
  */
 export interface ReplaySettings {
-  strategy: { name: string; params: Record<string, string> };
+  /** The strategy; `file` when the run's was a user's strategy file. */
+  strategy: { name: string; params: Record<string, string>; file?: { path: string; sha256: string } };
   /** The first instrument. */
   symbol: string;
   /** Every instrument, the first one first. */
@@ -57,7 +58,7 @@ function backtestSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplayS
   }
   const recordedRisk = parseRisk(c.risk);
   return {
-    strategy: { name: c.strategy?.name ?? s.strategy, params: { ...(c.strategy?.params ?? s.params) } },
+    strategy: { name: c.strategy?.name ?? s.strategy, params: { ...(c.strategy?.params ?? s.params) }, ...(s.strategySource ? { file: s.strategySource } : {}) },
     symbol: s.symbol,
     instruments: [s.symbol, ...(s.moreData ?? []).map((d) => d.symbol)],
     quoteAsset: s.quoteAsset,
@@ -79,7 +80,7 @@ function liveSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplaySetti
   const c: EngineConfig = parsed.data;
   const venueRules = (market as { rules?: Record<string, string> } | undefined)?.rules;
   return {
-    strategy: { name: s.strategy, params: { ...s.params } },
+    strategy: { name: s.strategy, params: { ...s.params }, ...(s.strategySource ? { file: s.strategySource } : {}) },
     symbol: s.symbol,
     instruments: [s.symbol],
     quoteAsset: s.quoteAsset,
