@@ -233,6 +233,8 @@ export const schemas = {
     reason: z.enum(['COMPLETED', 'STOPPED', 'ERROR']),
     cycles: z.number().int().nonnegative(),
     detail: z.string().nullable(),
+    /** A backtest's summary figures (its metrics), so a sweep can rank a finished run without running it again. */
+    summary: z.record(z.string(), JsonValue).optional(),
   }),
 } as const;
 

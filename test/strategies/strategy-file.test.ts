@@ -8,6 +8,7 @@ import { marketOf, StrategyConfigError } from '../../src/engine/strategy.js';
 import { MemoryEventStore } from '../../src/events/store/memory/memory-event-store.js';
 import { toTypedEvent } from '../../src/events/event-factory.js';
 import { runBacktest } from '../../src/replay/backtest/run-backtest.js';
+import { RunFailedError } from '../../src/replay/backtest/errors.js';
 import { openBarSource } from '../../src/replay/data/index.js';
 import { replayRun } from '../../src/replay/parity/replay-run.js';
 import { openStrategy } from '../../src/replay/strategy-file/index.js';
@@ -48,10 +49,9 @@ export default defineStrategy({
 });
 `;
 
-async function backtest(strategyPath: string, params: Record<string, string> = {}) {
+async function backtest(strategyPath: string, params: Record<string, string> = {}, store = new MemoryEventStore()) {
   const opened = await openStrategy(strategyPath, params);
   const config = defaultEngineConfig();
-  const store = new MemoryEventStore();
   const result = await runBacktest(store, {
     settings: {
       symbol: 'SYN', quoteAsset: 'USD', strategy: opened.strategy.name, params: opened.strategy.params, seed: '1', fill: 'next-open',
@@ -101,9 +101,11 @@ describe('strategies written by users, in TypeScript, without a build step', () 
     const text = MOMENTUM.replace('const bar = market.bar;', 'const bar = market.bar;\n    if (market.time >= Date.UTC(2024, 0, 3)) Date.now();');
     const clock = file('clock.ts', text);
     const line = text.split('\n').findIndex((l) => l.includes('Date.now()')) + 1;
-    const { store, result } = await backtest(clock);
+    const store = new MemoryEventStore();
+    const failed = await backtest(clock, {}, store).catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(RunFailedError);
     const events = [];
-    for await (const e of store.readStream(result.stream)) events.push(toTypedEvent(e));
+    for await (const e of store.readStream(`run-${(failed as RunFailedError).runId}`)) events.push(toTypedEvent(e));
     const end = events.at(-1)!;
     expect(end.type).toBe('RunEnded');
     expect(end.type === 'RunEnded' && [end.data.reason, end.data.detail]).toEqual(['ERROR', expect.stringMatching(new RegExp(`strategy "momentum" \\(clock\\.ts:${line}\\): onBar threw: Date\\.now\\(\\): a strategy may not read the wall clock`))]);

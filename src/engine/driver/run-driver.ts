@@ -71,7 +71,8 @@ export class RunDriver {
       return { state: this.current, ended: 'ERROR', failure: err.message, cycles: this.cyclesDone, recoveredOrders };
     }
     await this.closeDown(this.options.closeDown.flatten);
-    this.apply({ type: 'EndRun', at: this.ports.clock.now(), reason: done.ended, detail: this.endDetail(done.ended) });
+    const summary = this.options.summarize?.(this.current);
+    this.apply({ type: 'EndRun', at: this.ports.clock.now(), reason: done.ended, detail: this.endDetail(done.ended), ...(summary ? { summary } : {}) });
     await this.ports.log.flush();
     return { state: this.current, ended: done.ended, cycles: done.cycles, recoveredOrders };
   }

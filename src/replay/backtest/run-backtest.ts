@@ -19,7 +19,7 @@ import { computeMetrics, roundTrips, type Metrics } from '../metrics/index.js';
 import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
 import { EquityCurveBuilder } from './equity-curve.js';
-import { EmptyDataError } from './errors.js';
+import { EmptyDataError, RunFailedError } from './errors.js';
 import { RunFingerprints } from './fingerprints.js';
 import { type FillRecord, ResultsCollector } from './results-collector.js';
 
@@ -160,6 +160,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
 
   const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue });
   const curve = new EquityCurveBuilder();
+  let summary: { trades: RoundTrip[]; equity: EquityCurve; metrics: Metrics } | null = null;
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
   const driver: RunDriver = new RunDriver(
@@ -192,6 +193,26 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
       intervalMs: 0,
       closeDown: { drain: false, flatten: true, cancelReason: 'END_OF_DATA' },
       backoff: { baseMs: 0, capMs: 0, maxAttempts: 1 },
+      // The run's figures, recorded in its RunEnded (a sweep ranks finished runs from them).
+      summarize: (s) => {
+        const finalEquity = equityOf(s);
+        // The curve's last point is the same close, now net of the close-out's costs.
+        if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
+        const trades = tradesOf(results.fills, driver.closedOutAtEnd ? cycleIdFor(runId, s.lastCycleSeq) : null);
+        const equity: EquityCurve = curve.curve();
+        const metrics = computeMetrics({
+          equityCurve: equity.values,
+          times: equity.times,
+          intervalMs: scan.intervalMs,
+          trades,
+          fees: Object.values(s.positions).reduce((sum, p) => sum.plus(p.fees), new Decimal(0)),
+          initialEquity: settings.initialCash,
+          finalEquity,
+          barsInMarket,
+        });
+        summary = { trades, equity, metrics };
+        return metrics as unknown as Record<string, unknown>;
+      },
       onCycle: ({ done }) => {
         const s = driver.state;
         curve.push(market.lastBarTime, equityOf(s).toNumber());
@@ -201,26 +222,12 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     },
   );
   const outcome = await driver.run();
+  if (outcome.ended === 'ERROR') throw new RunFailedError(runId, outcome.failure ?? 'the strategy failed');
   if (curve.length === 0) throw new EmptyDataError(req.source.spec);
   const state = outcome.state;
   const finalEquity = equityOf(state);
-  // The curve's last point is the same close, now net of the close-out's costs.
-  if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
   req.onProgress?.(scan.barCount, scan.barCount);
-
-  const finalPass = cycleIdFor(runId, state.lastCycleSeq);
-  const trades = tradesOf(results.fills, driver.closedOutAtEnd ? finalPass : null);
-  const equity: EquityCurve = curve.curve();
-  const metrics = computeMetrics({
-    equityCurve: equity.values,
-    times: equity.times,
-    intervalMs: scan.intervalMs,
-    trades,
-    fees: Object.values(state.positions).reduce((sum, p) => sum.plus(p.fees), new Decimal(0)),
-    initialEquity: settings.initialCash,
-    finalEquity,
-    barsInMarket,
-  });
+  const { trades, equity, metrics } = summary!;
   const prints = fingerprints.digest();
   const counts = log.counts();
   return {
