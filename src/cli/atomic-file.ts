@@ -16,7 +16,9 @@ export class WriteFailedError extends Error {
     readonly file: string,
     /** The system's error code (ENOSPC, EACCES, ...), when there is one. */
     readonly code: string | undefined,
-    detail: string,
+    readonly detail: string,
+    /** The command had appended to the log before this write failed (so it is not "bad input, nothing appended"). */
+    readonly afterAppend = false,
   ) {
     super(`cannot write ${file}: ${detail}`);
   }

@@ -75,9 +75,12 @@ export function describeError(err: unknown): ErrorReport {
   if (err instanceof ExpectedVersionConflictError || err instanceof IdempotencyConflictError) {
     return report(ExitCode.USAGE, err.message);
   }
-  // A file the command writes (a report): the path is the user's to fix (2); a full disk or failing
-  // device is the system's (74). Either way the write left nothing half-written.
-  if (err instanceof WriteFailedError) return report(err.isResourceFailure ? ExitCode.IO_ERROR : ExitCode.USAGE, err.message);
+  // A file the command writes (a report): a bad path found before anything was appended is the
+  // user's to fix (2); a full disk or failing device, or any failure after the log was appended to,
+  // is an I/O error (74). Either way the write left nothing half-written.
+  if (err instanceof WriteFailedError) {
+    return report(err.isResourceFailure || err.afterAppend ? ExitCode.IO_ERROR : ExitCode.USAGE, err.message);
+  }
   if (err instanceof StoreUnavailableError) return { exitCode: ExitCode.INTERNAL, line: oneLine(err.message), unexpected: true };
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { exitCode: ExitCode.INTERNAL, line: `internal error: ${oneLine(message)}`, unexpected: true };

@@ -30,6 +30,8 @@ export const positiveFraction = () => decimal((d) => d.gt(0) && d.lte(1), 'must 
 export const nonNegativeInt = () => z.number().int('must be a whole number').nonnegative('must be >= 0');
 export const positiveInt = () => z.number().int('must be a whole number').positive('must be > 0');
 export const nonNegativeNumber = () => z.number().nonnegative('must be >= 0');
+/** A rate in basis points: 0 to 10000 (100%); beyond it a fee or slippage takes more than the whole notional. */
+export const basisPoints = () => z.number().nonnegative('must be >= 0').max(10_000, 'must be at most 10000 basis points (100%)');
 
 export const ianaTimeZone = () =>
   z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as "UTC" or "America/New_York"');
