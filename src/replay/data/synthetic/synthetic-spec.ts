@@ -102,11 +102,6 @@ export function isSyntheticSpec(spec: string): boolean {
 /** Parses and validates a synthetic spec; every problem is a DataError naming the key. */
 export function parseSyntheticSpec(spec: string, options: { tz: string; symbol?: string }): SyntheticSpec {
   const body = spec === 'synthetic' ? '' : spec.slice('synthetic:'.length);
-  // An empty spec is most often a shell variable that expanded to nothing: say so rather than run
-  // 10,000 default bars the user never asked for.
-  if (body.trim() === '') {
-    throw new DataError(spec === '' ? 'synthetic:' : spec, null, null, `empty synthetic spec: state at least one key, e.g. synthetic:bars=10000,interval=1h,seed=1 (keys: ${KEYS.join(', ')})`);
-  }
   const given: Record<string, string> = {};
   for (const part of body.split(',')) {
     if (part.trim() === '') continue;
@@ -115,6 +110,11 @@ export function parseSyntheticSpec(spec: string, options: { tz: string; symbol?:
     const key = part.slice(0, eq).trim();
     if (Object.hasOwn(given, key)) throw new DataError(spec, null, key, 'given twice');
     given[key] = part.slice(eq + 1).trim();
+  }
+  // An empty spec is most often a shell variable that expanded to nothing: say so rather than run
+  // 10,000 default bars the user never asked for.
+  if (Object.keys(given).length === 0) {
+    throw new DataError(spec === '' ? 'synthetic:' : spec, null, null, `empty synthetic spec: state at least one key, e.g. synthetic:bars=10000,interval=1h,seed=1 (keys: ${KEYS.join(', ')})`);
   }
   if (given['symbol'] !== undefined && options.symbol !== undefined && given['symbol'] !== options.symbol) {
     throw new DataError(spec, null, 'symbol', `the data is ${quote(given['symbol'])} but --symbol says ${quote(options.symbol)}: give one symbol (or leave symbol= out of the spec)`);
