@@ -7,7 +7,8 @@ import { normalizeDecimal } from '../../events/decimal-string.js';
  * Field builders for the engine configuration. Amounts are written in the file as JSON strings
  * ("1000.50") or plain numbers (1000.5); either way they come out as a normalised decimal string so
  * the effective config hashes the same however it was spelled, and money never passes through a float
- * in the engine (a JSON number is read by its shortest decimal spelling, which is what the user wrote).
+ * in the engine. A JSON number is read by its shortest decimal spelling; a file whose number would not
+ * come out as written (12345678901234567890123) is refused before it gets here (strict-json.ts).
  */
 
 const DECIMAL_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
