@@ -108,7 +108,8 @@ describe('what an error quotes from the file', () => {
   it('any value: control bytes escaped, at most 200 characters, one line', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', minLength: 1, maxLength: 3000 }), async (junk) => {
-        const value = `x${junk.replace(/[,"\r\n]/g, '')}`;
+        // No NUL (a file with one is refused as binary: tested above) and nothing that ends the field.
+        const value = `x${junk.replace(/[,"\r\n\u0000]/g, '')}`;
         const p = file('junk.csv', `${HEADER}2024-01-01,1,2,0.5,1,10\n2024-01-02,${value},2,0.5,1,10\n`);
         const err = await scanError(p);
         expect(err.message).toMatch(/junk\.csv:3: field "open": not a number: "/);
