@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -115,4 +115,31 @@ function unlinkQuietly(file: string): void {
   } catch {
     // never created, or already gone
   }
+}
+
+/**
+ * A small state file read whole and replaced whole (the paper venue's `<db>.venue.json`): the shape
+ * of `VenueStateFile`, so `atomicTextFile(path)` can stand where `atomicStateFile(path)` stands. A
+ * write that fails (disk full) throws WriteFailedError (exit 74) and leaves the previous state and no
+ * temporary file; a path that is not a regular file is refused on read instead of waited on.
+ */
+export function atomicTextFile(file: string): { readonly path: string; read(): string | null; write(text: string): void } {
+  const resolved = path.resolve(file);
+  return {
+    path: resolved,
+    read() {
+      let st;
+      try {
+        st = statSync(resolved);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw toWriteFailed(file, err);
+      }
+      if (!st.isFile()) throw new WriteFailedError(file, undefined, 'not a regular file');
+      return readFileSync(resolved, 'utf8');
+    },
+    write(text: string) {
+      writeFileAtomic(resolved, text);
+    },
+  };
 }

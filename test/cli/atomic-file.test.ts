@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/cli/atomic-file.js';
+import { atomicTextFile, WriteFailedError, writeFileAtomic } from '../../src/cli/atomic-file.js';
+import { describeError } from '../../src/cli/errors.js';
 import { PROJECT_ROOT, tempDir } from '../support.js';
 
 const tmp = tempDir('engine-atomic-file-');
@@ -42,5 +43,21 @@ describe('writeFileAtomic', () => {
     expect(out.message).toMatch(/report\.html: file too large for this system or its limits \(EFBIG\)$/);
     expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).toBe('the old report');
     expect(readdirSync(dir)).toEqual(['report.html']);
+  });
+
+  it('atomicTextFile: null before the first write, the text after; a folder at its path is refused, not read', () => {
+    const state = atomicTextFile(path.join(tmp.dir, 'venue.json'));
+    expect(state.read()).toBeNull();
+    state.write('{"v":1}');
+    expect(state.read()).toBe('{"v":1}');
+    const folder = path.join(tmp.dir, 'a-folder.json');
+    mkdirSync(folder);
+    expect(() => atomicTextFile(folder).read()).toThrow(WriteFailedError);
+  });
+
+  it('a refused write maps to exit 74 when the system ran out of room, 2 when the path is wrong', () => {
+    expect(describeError(new WriteFailedError('r.html', 'ENOSPC', 'no space left on the device (ENOSPC)')).exitCode).toBe(74);
+    expect(describeError(new WriteFailedError('r.html', 'EACCES', 'permission denied (EACCES)')).exitCode).toBe(2);
+    expect(describeError(new WriteFailedError('r.html', 'EACCES', 'permission denied (EACCES)', true)).exitCode).toBe(74);
   });
 });
