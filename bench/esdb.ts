@@ -105,7 +105,7 @@ function events(prefix: string, n: number): NewEvent[] {
     return createEvent(
       'MarketSnapshotRecorded',
       `${prefix}:${i}`,
-      { symbol: 'BTCUSDT', interval: '1m', bar: { openTime: at, open: '43000.00', high: '43100.5', low: '42900.25', close, volume: '12.5' } },
+      { interval: '1m', bars: [{ symbol: 'BTCUSDT', openTime: at, open: '43000.00', high: '43100.5', low: '42900.25', close, volume: '12.5' }] },
       { runId: 'bench-esdb', mode: 'backtest', cycleId: `${prefix}:${i}`, causationId: null, at },
     );
   });

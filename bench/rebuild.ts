@@ -278,8 +278,8 @@ class BacktestGenerator {
       openTime: this.at(), open: open.toFixed(2), close: close.toFixed(2),
       high: (Math.max(open, close) * 1.0005).toFixed(2), low: (Math.min(open, close) * 0.9995).toFixed(2), volume: (this.rnd() * 50).toFixed(5),
     };
-    out.push(this.make('CycleStarted', { cycleSeq: c }));
-    out.push(this.make('MarketSnapshotRecorded', { symbol: 'BTCUSDT', interval: '1m', bar }));
+    out.push(this.make('CycleStarted', { cycleSeq: c, killSwitch: false }));
+    out.push(this.make('MarketSnapshotRecorded', { interval: '1m', bars: [{ symbol: 'BTCUSDT', ...bar }] }));
     let orders = 0;
     if (c % 4 === 3 && room >= 12) {
       const side = this.held > 0 && this.rnd() < 0.5 ? 'SELL' : 'BUY';
@@ -297,7 +297,7 @@ class BacktestGenerator {
         out.push(this.make('OrderSubmitRequested', { clientOrderId, intentId, symbol: 'BTCUSDT', side, orderType: 'MARKET', qty: q, limitPrice: null, attempt: 1 }));
         if (this.rnd() < 0.05) {
           out.push(this.make('OrderOutcomeUnknown', { clientOrderId, attempt: 1, cause: 'TIMEOUT', detail: 'no answer within 5000 ms' }));
-          out.push(this.make('OrderReconciled', { clientOrderId, outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: `v${this.orderSeq}`, attempt: 1 }));
+          out.push(this.make('OrderReconciled', { clientOrderId, outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: `v${this.orderSeq}`, attempt: 1, notFoundStreak: 0 }));
         } else {
           out.push(this.make('OrderAccepted', { clientOrderId, venueOrderId: `v${this.orderSeq}` }));
         }
@@ -309,7 +309,7 @@ class BacktestGenerator {
           const notional = (cents / 100) * close;
           out.push(this.make('OrderFilled', {
             clientOrderId, venueOrderId: `v${this.orderSeq}`, fillId: `${this.runId}:f${++this.fillSeq}`, symbol: 'BTCUSDT', side,
-            qty: fq, price: close.toFixed(2), fee: (notional * 0.001).toFixed(6), feeAsset: 'QUOTE', liquidity: 'TAKER',
+            qty: fq, price: close.toFixed(2), fee: (notional * 0.001).toFixed(6), feeAsset: 'QUOTE', liquidity: 'TAKER', time: this.at(),
           }));
         }
         this.held = side === 'BUY' ? this.held + qty : 0;

@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Clock, Stopwatch } from '../engine/ports.js';
-import type { Sleeper } from '../engine/live/live-run.js';
+import type { Sleeper } from '../engine/driver/ports.js';
 import type { VenueStateFile } from '../engine/venues/simulated/paper-venue.js';
 
 /**
@@ -22,15 +22,15 @@ export const wallStopwatch: Stopwatch = {
 /** setTimeout, resolved early (never rejected) when the run is asked to stop. */
 export const realSleeper: Sleeper = {
   sleep(ms, signal) {
-    if (signal.aborted || ms <= 0) return Promise.resolve();
+    if (signal?.aborted || ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
+      signal?.addEventListener('abort', done, { once: true });
     });
   },
 };

@@ -1,5 +1,8 @@
 import type { Writable } from 'node:stream';
 
+/** Characters of a JSON array held back before the first write (see Output.jsonArray). */
+export const JSON_ARRAY_BUFFER = 1 << 20;
+
 /**
  * Results go to stdout (logs and errors go to stderr). Writes respect back-pressure, so
  * `engine events ls | head` or a slow pipe never makes the process buffer the whole log.
@@ -25,15 +28,32 @@ export class Output {
     return this.write(JSON.stringify(value) + '\n');
   }
 
-  /** Write a JSON array element by element, so a large result is never held in memory as one string. */
+  /**
+   * Write a JSON array element by element, so a large result is never held in memory as one string.
+   * What is printed is always one complete document: up to JSON_ARRAY_BUFFER characters are held back
+   * before the first write (a source that fails early, or any small result, prints nothing or all), and a
+   * source that fails after printing began gets its array closed before the error goes on to stderr and
+   * the exit code.
+   */
   async jsonArray<T>(items: AsyncIterable<T> | Iterable<T>, map: (item: T) => unknown = (x) => x): Promise<number> {
     let n = 0;
-    await this.write('[');
-    for await (const item of items as AsyncIterable<T>) {
-      await this.write((n === 0 ? '\n  ' : ',\n  ') + JSON.stringify(map(item)));
-      n++;
+    let pending = '';
+    let started = false;
+    try {
+      for await (const item of items as AsyncIterable<T>) {
+        pending += (n === 0 ? '\n  ' : ',\n  ') + JSON.stringify(map(item));
+        n++;
+        if (pending.length >= JSON_ARRAY_BUFFER) {
+          await this.write((started ? '' : '[') + pending);
+          started = true;
+          pending = '';
+        }
+      }
+    } catch (err) {
+      if (started) await this.write(pending + '\n]\n');
+      throw err;
     }
-    await this.write(n === 0 ? ']\n' : '\n]\n');
+    await this.write((started ? '' : '[') + pending + (n === 0 ? ']\n' : '\n]\n'));
     return n;
   }
 

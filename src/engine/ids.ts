@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../events/canonical.js';
-import type { Ids } from './ports.js';
 
 /**
  * Deterministic identifiers. Nothing here reads the clock or randomness: the same run id and the
@@ -18,8 +17,16 @@ export function runStream(runId: string): string {
   return `run-${runId}`;
 }
 
+/** The correlation id of one cycle (or pass) of a run: `${runId}:c${seq}`. */
 export function cycleIdFor(runId: string, cycleSeq: number): string {
   return `${runId}:c${cycleSeq}`;
+}
+
+/** `${runId}:c${n}` -> n; null for any other cycle id (another run's, or none). */
+export function cycleSeqOf(runId: string, cycleId: string | null): number | null {
+  if (cycleId === null || !cycleId.startsWith(`${runId}:c`)) return null;
+  const n = Number(cycleId.slice(runId.length + 2));
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
 export function eventIdFor(runId: string, cycleSeq: number, n: number): string {
@@ -38,13 +45,20 @@ export function clientOrderIdFor(runId: string, cycleSeq: number, seq: number): 
   return `${runId}-${cycleSeq}-${seq}`;
 }
 
-/** Ids port: `${prefix}:${kind}${n}` with one counter per kind. */
-export class CountingIds implements Ids {
-  private readonly counters = new Map<string, number>();
-  constructor(private readonly prefix: string) {}
-  next(kind: string): string {
-    const n = (this.counters.get(kind) ?? 0) + 1;
-    this.counters.set(kind, n);
-    return `${this.prefix}:${kind}${n}`;
-  }
+/** The id of the n-th RunResumed of a run (the n-th process that took the run over). */
+export function resumeEventIdFor(runId: string, n: number): string {
+  return `${runId}:resume:${n}`;
+}
+
+export function runStartedEventId(runId: string): string {
+  return `${runId}:start`;
+}
+
+export function runEndedEventId(runId: string): string {
+  return `${runId}:end`;
+}
+
+/** The client order id prefix shared by every order of a run (what tells a run's orders apart at a venue). */
+export function clientOrderIdPrefix(runId: string): string {
+  return `${runId}-`;
 }

@@ -13,11 +13,6 @@ export interface Clock {
   now(): number;
 }
 
-/** Identifiers. Deterministic implementations derive ids from run id and counters. */
-export interface Ids {
-  next(kind: string): string;
-}
-
 /** All randomness. Seeded implementations (seedrandom) make runs reproducible. */
 export interface Random {
   /** Uniform in [0, 1). */
@@ -29,14 +24,15 @@ export interface Stopwatch {
   start(): () => number;
 }
 
+/** What the market showed at one time: one bar per instrument that has one (a missing one is a gap). */
 export interface MarketSnapshot {
-  symbol: string;
+  /** Bar length, e.g. "1h"; null when unknown. */
   interval: string | null;
-  bar: Bar;
+  bars: ReadonlyArray<{ symbol: string; bar: Bar }>;
 }
 
 export interface MarketData {
-  /** The next snapshot, or null when the source is exhausted. */
+  /** The next snapshot, or null when there is none (end of data, or nothing new yet). */
   next(): Promise<MarketSnapshot | null>;
 }
 
@@ -55,7 +51,8 @@ export interface OrderRequest {
 export interface VenueFill {
   fillId: string;
   clientOrderId: string;
-  venueOrderId: string;
+  /** null when the venue's report does not say (or a log recorded none). */
+  venueOrderId: string | null;
   symbol: string;
   side: Side;
   qty: Decimal;

@@ -34,6 +34,7 @@ export const REASON_CODES = {
   MIN_NOTIONAL: { layer: 'EXECUTION', meaning: "Order notional below the venue's minimum" },
   PRECISION: { layer: 'EXECUTION', meaning: "Quantity or price rounds to nothing at the venue's precision" },
   INSUFFICIENT_BALANCE: { layer: 'EXECUTION', meaning: 'Not enough cash or asset to cover the order' },
+  UNKNOWN_INSTRUMENT: { layer: 'EXECUTION', meaning: 'The intent names an instrument the run does not trade' },
   // VENUE: the venue's refusals, mapped; raw text is kept beside the code
   VENUE_INSUFFICIENT_BALANCE: { layer: 'VENUE', meaning: 'Venue rejected: insufficient balance' },
   VENUE_INVALID_ORDER: { layer: 'VENUE', meaning: 'Venue rejected: invalid order parameters (size, price, precision)' },

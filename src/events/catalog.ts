@@ -33,6 +33,9 @@ export const BarSchema = z.object({
   volume: NonNegativeDecimalString,
 });
 
+/** One instrument's bar in a market snapshot. */
+export const SnapshotBar = BarSchema.extend({ symbol: Symbol });
+
 export const DataReference = z.object({
   /** What was read: a file path, `synthetic:...` spec, or `venue:<name>`. */
   source: z.string(),
@@ -58,6 +61,10 @@ export const schemas = {
     configHash: z.string().regex(/^[0-9a-f]{64}$/),
     /** For backtests: the dataset; for live runs: null (snapshots are recorded one by one). */
     data: DataReference.nullable(),
+    /** A backtest of several instruments: the datasets of the others (`data` is the first's). Absent: one instrument. */
+    moreData: z.array(DataReference).optional(),
+    /** A strategy written by the user: its file (absolute path) and the sha256 of its text. Absent: a built-in. */
+    strategySource: z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
     eventsMode: z.enum(['full', 'decisions']),
     initialCash: NonNegativeDecimalString,
     quoteAsset: z.string(),
@@ -67,11 +74,17 @@ export const schemas = {
   }),
   CycleStarted: z.object({
     cycleSeq: z.number().int().nonnegative(),
+    /** Whether the kill switch was engaged when the cycle began (read from its control stream). (v2) */
+    killSwitch: z.boolean(),
   }),
   MarketSnapshotRecorded: z.object({
-    symbol: Symbol,
+    /** Bar length of every bar, e.g. "1h" or "1000ms"; null when unknown. */
     interval: z.string().nullable(),
-    bar: BarSchema,
+    /** One bar per instrument that has one at this time (a missing instrument is a gap). (v2: a list) */
+    bars: z
+      .array(SnapshotBar)
+      .min(1)
+      .refine((bars) => new Set(bars.map((b) => b.symbol)).size === bars.length, 'one bar per symbol'),
   }),
   IntentProposed: z.object({
     intentId: Id,
@@ -152,6 +165,8 @@ export const schemas = {
     feeAsset: z.string(),
     /** (v2) */
     liquidity: z.enum(['MAKER', 'TAKER', 'UNKNOWN']),
+    /** When the venue filled it: the time its price existed. null for fills recorded before v3. (v3) */
+    time: Iso.nullable(),
   }),
   OrderCanceled: z.object({
     clientOrderId: Id,
@@ -164,6 +179,8 @@ export const schemas = {
     via: z.enum(['CLIENT_ORDER_ID', 'OPEN_ORDERS', 'FILLS', 'NONE']),
     venueOrderId: Id.nullable(),
     attempt: z.number().int().positive(),
+    /** Consecutive clean "not found" answers so far (0 after any other answer). (v2) */
+    notFoundStreak: z.number().int().nonnegative(),
   }),
   UnknownOrderEscalated: z.object({
     clientOrderId: Id,
@@ -198,6 +215,20 @@ export const schemas = {
     intents: z.number().int().nonnegative(),
     orders: z.number().int().nonnegative(),
   }),
+  RunResumed: z.object({
+    /** The cycle number the resuming process starts at (its start-up reconciliation pass). */
+    cycleSeq: z.number().int().positive(),
+    /** Whether this process may send orders (`--arm`): arming is stated by every process, never inherited. */
+    armed: z.boolean(),
+    /**
+     * CONTINUE: the run never ended (its process died) and goes on trading. RECONCILE: the run ended with
+     * orders whose outcome it never learned (or that may still work at the venue); this process only
+     * reconciles and closes them, then ends the run again.
+     */
+    purpose: z.enum(['CONTINUE', 'RECONCILE']),
+    packageVersion: z.string(),
+    gitCommit: z.string().nullable(),
+  }),
   RunEnded: z.object({
     reason: z.enum(['COMPLETED', 'STOPPED', 'ERROR']),
     cycles: z.number().int().nonnegative(),
@@ -217,7 +248,10 @@ export type EventData<T extends EventType> = z.output<(typeof schemas)[T]>;
 export const CURRENT_SCHEMA_VERSION: Record<EventType, number> = Object.fromEntries(
   EVENT_TYPES.map((t) => [t, 1]),
 ) as Record<EventType, number>;
-CURRENT_SCHEMA_VERSION.OrderFilled = 2;
+CURRENT_SCHEMA_VERSION.OrderFilled = 3;
+CURRENT_SCHEMA_VERSION.CycleStarted = 2;
+CURRENT_SCHEMA_VERSION.MarketSnapshotRecorded = 2;
+CURRENT_SCHEMA_VERSION.OrderReconciled = 2;
 
 export function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(schemas, type);
@@ -225,24 +259,25 @@ export function isEventType(type: string): type is EventType {
 
 export const DESCRIPTIONS: Record<EventType, string> = {
   RunStarted: 'A run began: mode, strategy, parameters, full config and its hash, seed, data reference, versions',
-  CycleStarted: 'A cycle began (one bar in a backtest, one poll in a live run)',
-  MarketSnapshotRecorded: 'The market data the cycle saw (one OHLCV bar)',
+  CycleStarted: 'A live cycle began (one poll), with the kill switch as it stood (v2); backtests do not record it',
+  MarketSnapshotRecorded: 'The market data the cycle saw: one OHLCV bar per instrument (v2)',
   IntentProposed: 'The strategy wants to trade, with its rationale and indicator values',
   RiskDecisionMade: 'Risk policy verdict on an intent: APPROVED / REDUCED / DENIED, reason code, compared values',
   OrderSubmitRequested: 'We are about to call the venue with this client order id (recorded before the call)',
   OrderAccepted: 'The venue acknowledged the order',
   OrderRejected: 'The venue refused the order (reason code plus the raw venue text)',
-  OrderDenied: 'We refused to send an order (policy or execution checks)',
+  OrderDenied: 'We refused to send an order after an approval (engines before 0.2; today a refusal is a RiskDecisionMade DENIED whose layer says who refused)',
   OrderOutcomeUnknown: 'The submit call ended without a definite answer (timeout, network, 5xx): the order may exist',
   OrderSubmitThrottled: 'The venue answered 429 (nothing created); the same client order id is retried after Retry-After',
-  OrderFilled: 'A fill: id, quantity, price, fee (v2 adds fee asset and liquidity)',
+  OrderFilled: 'A fill: id, quantity, price, fee (v2 adds fee asset and liquidity, v3 the venue\'s fill time)',
   OrderCanceled: 'The order was canceled',
-  OrderReconciled: 'An unknown outcome was resolved by asking the venue: COMMITTED or FAILED',
+  OrderReconciled: 'An unknown outcome was looked for at the venue: COMMITTED, FAILED or STILL_UNKNOWN (v2 adds the not-found streak)',
   UnknownOrderEscalated: 'An unknown order stayed unresolved too long: escalated, risk mode to OBSERVE',
   RiskModeChanged: 'Risk mode moved between NORMAL, REDUCE and OBSERVE, with the reason',
   KillSwitchEngaged: 'No new exposure from the next cycle on',
   KillSwitchReleased: 'The kill switch was released',
   ReserveAllocated: 'Part of realized profit moved into the reserve that is never traded',
-  CycleCompleted: 'A cycle ended, with phase timings and counts',
+  CycleCompleted: 'A live cycle ended, with phase timings and counts; backtests do not record it',
+  RunResumed: 'A process continued an unfinished run (after a crash): where it starts and whether it is armed',
   RunEnded: 'A run ended: completed, stopped by signal, or failed',
 };

@@ -38,7 +38,7 @@ export class IdempotencyConflictError extends Error {
 
 /** The --db target is not a usable event store (not a database, wrong schema, unreachable). */
 export class StoreOpenError extends Error {
-  override readonly name = 'StoreOpenError';
+  override readonly name: string = 'StoreOpenError';
   constructor(
     readonly target: string,
     readonly detail: string,
@@ -52,5 +52,33 @@ export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
   constructor(detail: string, options?: { cause?: unknown }) {
     super(`event store unavailable: ${detail}`, options);
+  }
+}
+
+/**
+ * The database file is damaged: a page cannot be read (SQLite's "database disk image is malformed"),
+ * or its page check failed. Bad input like any unusable --db (exit 2), never an internal error; nothing
+ * is appended to a damaged log. `where` names what was being read when the damage showed, if known.
+ */
+export class StoreDamagedError extends StoreOpenError {
+  override readonly name = 'StoreDamagedError';
+  constructor(target: string, detail: string, readonly where: string | null = null) {
+    super(target, detail);
+    this.message = `event store ${target} is damaged${where ? ` (${where})` : ''}: ${detail}; \`engine doctor --db ${target}\` names the damaged range`;
+  }
+}
+
+/**
+ * A projection checkpoint that must not be trusted: it names no point of this chain (its position and
+ * hash do not match the stored event), or its seal does not verify under the log key. Only a cache:
+ * whoever meets one warns and rebuilds the projections from the log.
+ */
+export class UntrustedCheckpointError extends Error {
+  override readonly name = 'UntrustedCheckpointError';
+  constructor(
+    readonly checkpointName: string,
+    readonly detail: string,
+  ) {
+    super(`checkpoint "${checkpointName}" is not trusted: ${detail}`);
   }
 }

@@ -1,4 +1,4 @@
-import { schemas } from './catalog.js';
+import { SnapshotBar } from './catalog.js';
 
 /**
  * Hand-written validators + canonical encoders for the per-bar event types of a full-mode backtest
@@ -27,9 +27,9 @@ function zodPattern(schema: unknown): RegExp | undefined {
   return pattern instanceof RegExp ? new RegExp(pattern.source, pattern.flags.replace('g', '')) : undefined;
 }
 
-const snapshotShape = schemas.MarketSnapshotRecorded.shape;
-const ISO_PATTERN = zodPattern(snapshotShape.bar.shape.openTime);
-const SYMBOL_PATTERN = zodPattern(snapshotShape.symbol);
+const barShape = SnapshotBar.shape;
+const ISO_PATTERN = zodPattern(barShape.openTime);
+const SYMBOL_PATTERN = zodPattern(barShape.symbol);
 
 /**
  * A decimal string already in normalizeDecimal()'s normal form and > 0: plain notation, no sign,
@@ -63,26 +63,41 @@ function nonNegative(v: unknown): v is string {
 
 const cycleStarted: FastCodec = (input) => {
   if (!isPlainRecord(input)) return undefined;
-  const cycleSeq = input.cycleSeq;
-  if (!isNonNegativeInt(cycleSeq)) return undefined;
-  return { data: Object.freeze({ cycleSeq }), json: '{"cycleSeq":' + num(cycleSeq) + '}' };
+  const { cycleSeq, killSwitch } = input;
+  if (!isNonNegativeInt(cycleSeq) || typeof killSwitch !== 'boolean') return undefined;
+  return { data: Object.freeze({ cycleSeq, killSwitch }), json: '{"cycleSeq":' + num(cycleSeq) + ',"killSwitch":' + String(killSwitch) + '}' };
 };
 
-const marketSnapshotRecorded: FastCodec = (input) => {
-  if (ISO_PATTERN === undefined || SYMBOL_PATTERN === undefined || !isPlainRecord(input)) return undefined;
-  const { symbol, interval, bar } = input;
+/** One bar of a snapshot: its frozen copy and canonical JSON, or undefined. */
+function snapshotBar(bar: unknown): { data: object; json: string; symbol: string } | undefined {
+  if (ISO_PATTERN === undefined || SYMBOL_PATTERN === undefined || !isPlainRecord(bar)) return undefined;
+  const { symbol, openTime, open, high, low, close, volume } = bar;
   if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) return undefined;
-  if (interval !== null && typeof interval !== 'string') return undefined;
-  if (!isPlainRecord(bar)) return undefined;
-  const { openTime, open, high, low, close, volume } = bar;
   if (typeof openTime !== 'string' || !ISO_PATTERN.test(openTime)) return undefined;
   if (!positive(open) || !positive(high) || !positive(low) || !positive(close) || !nonNegative(volume)) return undefined;
-  const outBar = Object.freeze({ openTime, open, high, low, close, volume });
   const json =
-    '{"bar":{"close":"' + close + '","high":"' + high + '","low":"' + low + '","open":"' + open +
-    '","openTime":' + JSON.stringify(openTime) + ',"volume":"' + volume + '"},"interval":' +
-    (interval === null ? 'null' : JSON.stringify(interval)) + ',"symbol":' + JSON.stringify(symbol) + '}';
-  return { data: Object.freeze({ symbol, interval, bar: outBar }), json };
+    '{"close":"' + close + '","high":"' + high + '","low":"' + low + '","open":"' + open +
+    '","openTime":' + JSON.stringify(openTime) + ',"symbol":' + JSON.stringify(symbol) + ',"volume":"' + volume + '"}';
+  return { data: Object.freeze({ openTime, open, high, low, close, volume, symbol }), json, symbol };
+}
+
+const marketSnapshotRecorded: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const { interval, bars } = input;
+  if (interval !== null && typeof interval !== 'string') return undefined;
+  if (!Array.isArray(bars) || bars.length === 0 || Object.getPrototypeOf(bars) !== Array.prototype) return undefined;
+  const out: object[] = [];
+  const symbols = new Set<string>();
+  let json = '{"bars":[';
+  for (let i = 0; i < bars.length; i++) {
+    const b = snapshotBar(bars[i]);
+    if (b === undefined || symbols.has(b.symbol)) return undefined;
+    symbols.add(b.symbol);
+    out.push(b.data);
+    json += (i === 0 ? '' : ',') + b.json;
+  }
+  json += '],"interval":' + (interval === null ? 'null' : JSON.stringify(interval)) + '}';
+  return { data: Object.freeze({ interval, bars: Object.freeze(out) }), json };
 };
 
 // A cycle's phaseMs has the same keys bar after bar: sort them once per key list.

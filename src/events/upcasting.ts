@@ -12,6 +12,20 @@ export const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {
   OrderFilled: {
     // v1 had no fee asset (it was always the quote asset) and no liquidity flag.
     1: (data) => ({ ...data, feeAsset: 'QUOTE', liquidity: 'UNKNOWN' }),
+    // v2 recorded no fill time: readers fall back to the event's engine time.
+    2: (data) => ({ ...data, time: null }),
+  },
+  CycleStarted: {
+    // v1 did not record the kill switch (it lived only in its control stream).
+    1: (data) => ({ ...data, killSwitch: false }),
+  },
+  MarketSnapshotRecorded: {
+    // v1 held one instrument's bar.
+    1: ({ symbol, interval, bar }) => ({ interval, bars: [{ ...(bar as Record<string, unknown>), symbol }] }),
+  },
+  OrderReconciled: {
+    // v1 did not record the not-found streak.
+    1: (data) => ({ ...data, notFoundStreak: 0 }),
   },
 };
 

@@ -1,15 +1,18 @@
 import { Decimal } from 'decimal.js';
 import type { AnyStoredEvent } from '../events/event-factory.js';
-import { applyFill, averageCost, fillAmounts } from './fill-math.js';
+import { fillAmounts } from './fill-amounts.js';
+import { instrumentAssets, valueFill } from './fill-valuation.js';
+import { averageCost, foldFill } from './position-book.js';
 
 /**
  * The positions projection: per run and symbol, the signed quantity (short is negative), its cost basis,
  * gross realized PnL (average-cost method; long, short and flips through zero) and fees, built from
  * OrderFilled events deduplicated by fill id within the run.
  *
- * Fees charged in the run's quote asset ("QUOTE" or RunStarted.quoteAsset) are summed in `fees`; a fee in
- * any other asset is kept per asset in `otherFees` and does not change the quantity (the venue's balance
- * in that asset is its own business).
+ * Fills are folded by the one fill fold (./position-book.ts) after their fee is valued (./fill-valuation.ts):
+ * a fee in the quote asset ("QUOTE" or RunStarted.quoteAsset) is summed in `fees`; a fee in the base asset
+ * changes the quantity the venue delivered and is valued at the fill price; a fee in any other asset is
+ * kept per asset in `otherFees`.
  */
 
 export interface Position {
@@ -91,14 +94,15 @@ export function evolvePositions(state: PositionsState, e: AnyStoredEvent): Posit
     run.symbols.set(d.symbol, p);
   }
   const { qty, price, fee } = fillAmounts(d);
-  const fx = applyFill(p, d.side, qty, price);
-  p.qty = fx.qty;
-  p.costBasis = fx.costBasis;
-  p.realizedPnl = p.realizedPnl.plus(fx.realized);
+  const valued = valueFill({ side: d.side, qty, price, fee, feeAsset: d.feeAsset, time: 0 }, instrumentAssets(d.symbol, run.quoteAsset ?? 'QUOTE'));
+  const step = foldFill({ qty: p.qty, costBasis: p.costBasis, realizedPnl: p.realizedPnl, fees: p.fees, openTrip: null }, valued.fill);
+  p.qty = step.book.qty;
+  p.costBasis = step.book.costBasis;
+  p.realizedPnl = step.book.realizedPnl;
+  p.fees = step.book.fees;
   if (d.side === 'BUY') p.boughtQty = p.boughtQty.plus(qty);
   else p.soldQty = p.soldQty.plus(qty);
-  if (isQuoteFee(d.feeAsset, run.quoteAsset)) p.fees = p.fees.plus(fee);
-  else p.otherFees.set(d.feeAsset, (p.otherFees.get(d.feeAsset) ?? ZERO).plus(fee));
+  if (valued.otherFee) p.otherFees.set(valued.otherFee.asset, (p.otherFees.get(valued.otherFee.asset) ?? ZERO).plus(valued.otherFee.amount));
   p.fills++;
   p.lastFillPrice = price;
   return state;
@@ -146,7 +150,4 @@ export function listPositions(state: PositionsState, runId: string): PositionVie
   return [...run.symbols.values()].map((p) => view(runId, p)).sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 }
 
-/** Unrealized PnL at a mark price: qty x mark - costBasis. */
-export function unrealizedPnl(p: Pick<Position, 'qty' | 'costBasis'>, mark: Decimal.Value): Decimal {
-  return p.qty.times(mark).minus(p.costBasis);
-}
+export { unrealizedPnl } from './position-book.js';

@@ -16,6 +16,7 @@ export interface RunSummary {
   startedAt: string | null;
   endedAt: string | null;
   endReason: string | null;
+  /** Cycles (and reconciliation passes) the run went through. */
   cycles: number;
   events: number;
   eventsByType: Map<string, number>;
@@ -68,12 +69,19 @@ export function evolveRunIndex(state: RunIndexState, e: AnyStoredEvent): RunInde
       r.armed = e.data.armed;
       r.startedAt = e.metadata.at;
       break;
+    case 'RunResumed':
+      // Arming belongs to the process: the one now running the run says it.
+      r.armed = e.data.armed;
+      break;
     case 'CycleCompleted':
       r.cycles++;
       break;
     case 'RunEnded':
+      // A run reopened only to reconcile (RunResumed RECONCILE) ends again: the last end is the one shown.
       r.endedAt = e.metadata.at;
       r.endReason = e.data.reason;
+      // Backtests record no CycleCompleted: the run's own count of its cycles.
+      r.cycles = Math.max(r.cycles, e.data.cycles);
       break;
     default:
       break;

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../events/envelope.js';
-import { EventValidationError } from '../events/errors.js';
+import { EventValidationError, UntrustedCheckpointError } from '../events/errors.js';
+import { GENESIS_HASH } from '../events/hash-chain.js';
 import type { Checkpoint, CheckpointStore, EventStore } from '../events/store/port.js';
 import { type DecodeMode, decoderFor } from './decode.js';
 import { CheckpointFormatError, EventOrderError, IllegalOrderTransitionError, LedgerImbalanceError } from './errors.js';
@@ -28,7 +29,7 @@ export interface RunnerResult {
   checkpointsSaved: number;
 }
 
-export type CheckpointStatus = 'OK' | 'MISSING' | 'CORRUPT' | 'MISMATCH' | 'REBUILD_FAILED';
+export type CheckpointStatus = 'OK' | 'MISSING' | 'UNTRUSTED' | 'CORRUPT' | 'MISMATCH' | 'REBUILD_FAILED';
 
 export interface CheckpointVerdict {
   name: string;
@@ -56,6 +57,8 @@ export const DEFAULT_CHECKPOINT_EVERY = 100_000;
  */
 export class ProjectionRunner {
   private state: ProjectionState = initialProjectionState();
+  /** The chain hash of the event at state.position: what a checkpoint of this state names. */
+  private hash = GENESIS_HASH;
   private sinceCheckpoint = 0;
   private readonly store: EventStore;
   private readonly checkpoints: CheckpointStore | null;
@@ -80,6 +83,7 @@ export class ProjectionRunner {
   /** Forget everything and fold the whole log from position 0. */
   async rebuild(): Promise<RunnerResult> {
     this.state = initialProjectionState();
+    this.hash = GENESIS_HASH;
     this.sinceCheckpoint = 0;
     return this.foldFromStore('empty', true);
   }
@@ -87,12 +91,19 @@ export class ProjectionRunner {
   /**
    * Bring the state up to the head of the log: resume from the saved checkpoint when the runner has
    * folded nothing yet (from empty when there is none), else from where it is.
+   *
+   * A checkpoint is only a cache, and only trusted once it names a point of this chain: the event
+   * stored at its position must have its hash (and a sealing store must vouch for it). Otherwise
+   * catchUp throws UntrustedCheckpointError (CheckpointFormatError for one that cannot be read back)
+   * without touching the state: the caller warns and calls rebuild().
    */
   async catchUp(): Promise<RunnerResult> {
     let startedFrom: RunnerResult['startedFrom'] = 'memory';
     if (this.state.position === 0 && this.state.events === 0) {
       const cp = this.checkpoints ? await this.checkpoints.load(this.name) : null;
       if (cp) {
+        const untrusted = await this.chainMismatch(cp);
+        if (untrusted !== null) throw new UntrustedCheckpointError(cp.name, untrusted);
         this.restore(cp);
         startedFrom = 'checkpoint';
       } else {
@@ -102,19 +113,35 @@ export class ProjectionRunner {
     return this.foldFromStore(startedFrom, true);
   }
 
-  /** Replace the state with a checkpoint's (checked against its fingerprint first). */
+  /**
+   * Replace the state with a checkpoint's (checked against its fingerprint first). It does not read
+   * the log: catchUp() checks the checkpoint against the chain before it restores one.
+   */
   restore(cp: Checkpoint): void {
     if (sha256Hex(cp.state) !== cp.fingerprint) throw new CheckpointFormatError(cp.name, 'saved state does not match its fingerprint');
     const state = deserializeProjectionState(cp.state, cp.name);
     if (state.position !== cp.position) throw new CheckpointFormatError(cp.name, `state is at position ${state.position}, checkpoint says ${cp.position}`);
     this.state = state;
+    this.hash = cp.hash;
     this.sinceCheckpoint = 0;
+  }
+
+  /** Why the checkpoint does not name a point of this chain, or null when the event at its position has its hash. */
+  private async chainMismatch(cp: Checkpoint): Promise<string | null> {
+    if (!Number.isSafeInteger(cp.position) || cp.position < 0) return `position ${String(cp.position)} is not a log position`;
+    if (cp.position === 0) return cp.hash === GENESIS_HASH ? null : 'at position 0 its hash must be the genesis hash';
+    for await (const e of this.store.readAll({ fromPosition: cp.position - 1, maxCount: 1 })) {
+      if (e.globalPosition !== cp.position) break;
+      return e.hash === cp.hash ? null : `the event at position ${cp.position} has hash ${e.hash.slice(0, 16)}…, the checkpoint names ${cp.hash.slice(0, 16) || '(none)'}… (the log was rewritten, or the checkpoint forged)`;
+    }
+    return `the log has no event at checkpoint position ${cp.position} (the log was cut short, or the checkpoint belongs to another log)`;
   }
 
   /** Fold one stored event (a live subscription's handler), saving a checkpoint when one is due. */
   async handle(raw: StoredEvent): Promise<void> {
     if (raw.globalPosition <= this.state.position) return; // already folded (a subscription may overlap a catch-up)
     this.state = evolve(this.state, this.decode(raw));
+    this.hash = raw.hash;
     this.sinceCheckpoint++;
     if (this.every > 0 && this.sinceCheckpoint >= this.every) await this.saveCheckpoint();
   }
@@ -122,7 +149,7 @@ export class ProjectionRunner {
   async saveCheckpoint(): Promise<Checkpoint | null> {
     if (!this.checkpoints) return null;
     const text = serializeProjectionState(this.state);
-    const cp: Checkpoint = { name: this.name, position: this.state.position, fingerprint: sha256Hex(text), state: text };
+    const cp: Checkpoint = { name: this.name, position: this.state.position, hash: this.hash, fingerprint: sha256Hex(text), state: text };
     await this.checkpoints.save(cp);
     this.sinceCheckpoint = 0;
     return cp;
@@ -148,9 +175,17 @@ export class ProjectionRunner {
    */
   async verifyCheckpoint(): Promise<CheckpointVerdict> {
     const base = { name: this.name, position: null, expected: null, actual: null };
-    const cp = this.checkpoints ? await this.checkpoints.load(this.name) : null;
+    let cp: Checkpoint | null;
+    try {
+      cp = this.checkpoints ? await this.checkpoints.load(this.name) : null;
+    } catch (err) {
+      if (err instanceof UntrustedCheckpointError) return { ...base, status: 'UNTRUSTED', ok: false, detail: err.detail };
+      throw err;
+    }
     if (!cp) return { ...base, status: 'MISSING', ok: true, detail: 'no checkpoint saved' };
     const known = { ...base, position: cp.position, expected: cp.fingerprint };
+    const offChain = await this.chainMismatch(cp);
+    if (offChain !== null) return { ...known, status: 'UNTRUSTED', ok: false, detail: offChain };
     if (sha256Hex(cp.state) !== cp.fingerprint) {
       return { ...known, status: 'CORRUPT', ok: false, detail: 'saved state does not hash to the saved fingerprint' };
     }
@@ -188,6 +223,7 @@ export class ProjectionRunner {
     let saved = 0;
     for await (const raw of this.store.readAll({ fromPosition })) {
       this.state = evolve(this.state, this.decode(raw));
+      this.hash = raw.hash;
       applied++;
       this.sinceCheckpoint++;
       if (this.checkpoints && this.every > 0 && this.sinceCheckpoint >= this.every) {

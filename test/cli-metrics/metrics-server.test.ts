@@ -15,7 +15,7 @@ describe('metrics server (real HTTP on 127.0.0.1)', () => {
     m.observe(createEvent('CycleCompleted', 'e1', { cycleSeq: 0, phaseMs: { strategy: 3, submit: 40 }, intents: 1, orders: 1 }, meta), 1000);
     m.observe(createEvent('OrderOutcomeUnknown', 'e2', { clientOrderId: 'o1', attempt: 1, cause: 'TIMEOUT', detail: 't' }, meta), 1000);
     m.observe(createEvent('OrderOutcomeUnknown', 'e3', { clientOrderId: 'o2', attempt: 1, cause: 'TIMEOUT', detail: 't' }, meta), 1000);
-    m.observe(createEvent('OrderReconciled', 'e4', { clientOrderId: 'o1', outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: 'v', attempt: 1 }, meta), 1000);
+    m.observe(createEvent('OrderReconciled', 'e4', { clientOrderId: 'o1', outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: 'v', attempt: 1, notFoundStreak: 0 }, meta), 1000);
     m.observe(createEvent('RiskModeChanged', 'e5', { from: 'NORMAL', to: 'OBSERVE', reasonCode: 'ESCALATED', context: {} }, meta), 1000);
     const srv = await startMetricsServer(m, () => ({ ok: true, detail: { runId: 'r' } }), 0);
     close = srv.close;

@@ -72,7 +72,7 @@ describe('engine events show', () => {
     expect(e.data.liquidity).toBe('UNKNOWN');
     expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
     const text = ok(['events', 'show', '13']);
-    expect(text).toMatch(/schema +v1 as stored, data upcast on read to v2/);
+    expect(text).toMatch(/schema +v1 as stored, data upcast on read to v3/);
     expect(text).toContain('"liquidity": "UNKNOWN"');
   });
 

@@ -38,10 +38,10 @@ export async function buildFixtureLog(dbPath: string): Promise<void> {
       const intentId = `${RUN_ID}:i${cycle}`;
       const clientOrderId = `${RUN_ID}-c${cycle}-1`;
       const batch: NewEvent[] = [
-        createEvent('CycleStarted', id(), { cycleSeq: cycle }, m),
+        createEvent('CycleStarted', id(), { cycleSeq: cycle, killSwitch: false }, m),
         createEvent('MarketSnapshotRecorded', id(), {
-          symbol: 'BTCUSDT', interval: '1m',
-          bar: { openTime: m.at, open: '42000', high: '42100.5', low: '41900', close: '42050', volume: '12.5' },
+          interval: '1m',
+          bars: [{ symbol: 'BTCUSDT', openTime: m.at, open: '42000', high: '42100.5', low: '41900', close: '42050', volume: '12.5' }],
         }, m),
         createEvent('IntentProposed', id(), {
           intentId, strategy: 'sma-cross', symbol: 'BTCUSDT', side: 'BUY', orderType: 'MARKET', qty: '0.5', limitPrice: null,
@@ -69,13 +69,13 @@ export async function buildFixtureLog(dbPath: string): Promise<void> {
           // Stored at schemaVersion 1 (no feeAsset/liquidity): readers upcast it.
           { ...createEvent('OrderFilled', id(), {
             clientOrderId, venueOrderId: 'v-1', fillId: 'f-1', symbol: 'BTCUSDT', side: 'BUY', qty: '0.01', price: '42050', fee: '0.42',
-            feeAsset: 'QUOTE', liquidity: 'UNKNOWN',
+            feeAsset: 'QUOTE', liquidity: 'UNKNOWN', time: null,
           }, m), schemaVersion: 1, data: {
             clientOrderId, venueOrderId: 'v-1', fillId: 'f-1', symbol: 'BTCUSDT', side: 'BUY', qty: '0.01', price: '42050', fee: '0.42',
           } },
           createEvent('OrderFilled', id(), {
             clientOrderId, venueOrderId: 'v-1', fillId: 'f-2', symbol: 'BTCUSDT', side: 'BUY', qty: '0.01', price: '42051', fee: '0.42',
-            feeAsset: 'USDT', liquidity: 'TAKER',
+            feeAsset: 'USDT', liquidity: 'TAKER', time: m.at,
           }, m),
           createEvent('CycleCompleted', id(), { cycleSeq: cycle, phaseMs: { strategy: 0 }, intents: 1, orders: 1 }, m),
         );

@@ -47,14 +47,16 @@ describe('engine doctor on an unreadable row', () => {
   it('names its position (exit 1)', () => {
     const r = runCli(['doctor', '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(1);
-    const integrity = (JSON.parse(r.stdout) as { checks: Array<{ name: string; status: string; figures: Record<string, unknown> }> }).checks[0]!;
-    expect(integrity).toMatchObject({ name: 'integrity', status: 'FAIL', figures: { firstBadPosition: 7, kind: 'UNREADABLE' } });
+    const integrity = (JSON.parse(r.stdout) as { checks: Array<{ name: string; status: string; figures: Record<string, unknown>; detail: string }> }).checks.find((c) => c.name === 'integrity')!;
+    // Its stored bytes no longer hash to its hash (they are not even JSON).
+    expect(integrity).toMatchObject({ name: 'integrity', status: 'FAIL', figures: { firstBadPosition: 7, kind: 'HASH_MISMATCH' } });
+    expect(integrity.detail).toContain('data is not JSON');
   });
 
   it('with --run the integrity check still covers the whole log', () => {
     const r = runCli(['doctor', '--db', db, '--run', RUN_ID]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('chain broken at position 7 (UNREADABLE)');
+    expect(r.stdout).toContain('chain broken at position 7 (HASH_MISMATCH)');
   });
 });
 

@@ -86,7 +86,9 @@ describe('engine doctor', () => {
     expect(d.code).toBe(0);
     expect(d.json.ok).toBe(true);
     expect(d.json.checks.map((c) => [c.name, c.status])).toEqual([
+      ['storage', 'PASS'],
       ['integrity', 'PASS'],
+      ['anchor', 'SKIP'],
       ['projections', 'SKIP'],
       ['parity', 'PASS'],
       ['slo', 'PASS'],

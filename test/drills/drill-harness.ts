@@ -10,6 +10,7 @@ import { ManualClock, SeededRandom, zeroStopwatch } from '../../src/engine/clock
 import { runStream } from '../../src/engine/ids.js';
 import { type LiveRunResult, runLive } from '../../src/engine/live/live-run.js';
 import type { MarketSnapshot } from '../../src/engine/ports.js';
+import { configMarketRules, executionCostBps } from '../../src/engine/config/market-rules.js';
 import { createRiskPolicy } from '../../src/engine/risk/index.js';
 import { createStrategy } from '../../src/engine/strategies/index.js';
 import { FaultInjectingVenue } from '../../src/engine/venues/fault-injection/fault-injecting-venue.js';
@@ -58,7 +59,6 @@ export async function runDrill(o: DrillOptions): Promise<Drill> {
   const db = path.join(o.dir, `${o.name}.db`);
   const store = SqliteEventStore.open(db, { create: true });
   const live = config.live;
-  const barIntervalMs = live.barIntervalMs ?? live.intervalMs;
   const clock = new ManualClock(START);
   const venueRandom = new SeededRandom(live.sim.seed);
   const stateText: { text: string | null } = { text: null };
@@ -69,7 +69,7 @@ export async function runDrill(o: DrillOptions): Promise<Drill> {
   const venue = new FaultInjectingVenue(paper, o.faults);
   const strategy = createStrategy(config.strategy.name, config.strategy.params);
   let n = 0;
-  const market = { tick: (now: number) => (o.feed ? o.feed(paper.tick(now), n++) : paper.tick(now)) };
+  const market = { next: async () => (o.feed ? o.feed(paper.tick(clock.now()), n++) : paper.tick(clock.now())) };
   const recorded = JSON.parse(canonicalJson({ ...config, venue: 'sim', profile: PROFILE })) as never;
   const runId = `drill-${o.name}`;
   try {
@@ -95,7 +95,8 @@ export async function runDrill(o: DrillOptions): Promise<Drill> {
         armed: true,
       },
       seed: `seed-${o.name}`,
-      symbol: config.symbol,
+      rules: configMarketRules(config),
+      quoteAsset: config.quoteAsset,
       venue,
       market,
       clock,
@@ -106,18 +107,13 @@ export async function runDrill(o: DrillOptions): Promise<Drill> {
           await o.between?.(store, clock.now());
         },
       },
-      policy: createRiskPolicy(config.risk),
+      policy: createRiskPolicy(config.risk, { executionCostBps: executionCostBps(config) }),
       strategy,
-      execution: {
-        qtyStep: new Decimal(config.risk.qtyStep),
-        minNotional: new Decimal(config.risk.minNotional),
-        costBps: new Decimal(config.simulation.feeBps).add(config.simulation.slippageBps),
-      },
       armed: true,
       intervalMs: live.intervalMs,
-      barIntervalMs,
       cycles: o.cycles,
       reconcilePolicy: live.reconcile,
+      rateLimitWindowMs: config.risk.rateLimit?.windowMs ?? null,
       backoff: live.backoff,
       signal: new AbortController().signal,
     });

@@ -50,18 +50,26 @@ async function expectDoctorFailsOnlySlo(d: Drill, breached: string[]): Promise<v
   for (const name of breached) expect(byName.slo!.detail).toContain(name);
 }
 
-describe('drill: stale data (the feed arrives a minute late for 20 cycles)', () => {
+describe('drill: stale data (the feed stalls, then runs 6 s behind for the rest of 20 cycles)', () => {
   const LATE = { from: 10, to: 30 };
+  /** Within the window the feed falls behind by one more bar each cycle, up to STALL bars (1 s each). */
+  const STALL = 6;
   it('denies every decision on a late snapshot (STALE_DATA), no mode change, staleDataRate breached', async () => {
     const d = await drill({
       name: 'stale',
       cycles: CYCLES,
       faults: NO_FAULTS,
       config: { ...BASE, risk: { ...BASE.risk, maxSnapshotAgeMs: 5000 } },
-      feed: (s, n) => (n >= LATE.from && n < LATE.to ? { ...s, bar: { ...s.bar, time: s.bar.time - 60_000 } } : s),
+      // Falling behind, the feed first repeats the last bar (not news: nothing is decided), then delivers new
+      // bars 6 s old: each is news, and each decision on it is refused STALE_DATA (limit 5 s).
+      feed: (s, n) => {
+        if (n < LATE.from || n >= LATE.to) return s;
+        const lag = Math.min(n - LATE.from + 1, STALL) * 1000;
+        return { ...s, bars: s.bars.map((b) => ({ ...b, bar: { ...b.bar, time: b.bar.time - lag } })) };
+      },
     });
-    // Tick n feeds cycle n + 2 (cycle 1 is the start-up reconciliation).
-    const lateCycles = new Set(Array.from({ length: LATE.to - LATE.from }, (_, i) => cycleIdFor(d.runId, LATE.from + i + 2)));
+    // Tick n feeds cycle n + 1 (a new run has no start-up reconciliation pass).
+    const lateCycles = new Set(Array.from({ length: LATE.to - LATE.from }, (_, i) => cycleIdFor(d.runId, LATE.from + i + 1)));
     const ds = decisions(d.events);
     const stale = ds.filter((x) => x.reasonCode === 'STALE_DATA');
     expect(stale.length).toBeGreaterThan(0);

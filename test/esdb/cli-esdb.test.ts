@@ -77,7 +77,7 @@ describe('engine CLI on --db esdb:// (stand-in)', () => {
       await waitFor(() => lines().length >= 1, 'the last event');
       const writer = await openEsdbStore(node.connectionString);
       const id = `tail-${Date.now()}`;
-      await writer.append('run-tail', [createEvent('CycleStarted', id, { cycleSeq: 1 }, { runId: 'tail', mode: 'live', cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' })], 'no_stream');
+      await writer.append('run-tail', [createEvent('CycleStarted', id, { cycleSeq: 1, killSwitch: false }, { runId: 'tail', mode: 'live', cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' })], 'no_stream');
       await writer.close();
       await waitFor(() => stdout.includes(id), 'the new event');
     } finally {
@@ -89,8 +89,8 @@ describe('engine CLI on --db esdb:// (stand-in)', () => {
     // Tamper with a stored event's data inside the stand-in (what an operator with server access could do).
     const victim = node.log.all.find((r) => r.type === 'MarketSnapshotRecorded');
     expect(victim).toBeDefined();
-    const data = JSON.parse(Buffer.from(victim!.data).toString('utf8')) as { bar: { close: string } };
-    data.bar.close = '999999';
+    const data = JSON.parse(Buffer.from(victim!.data).toString('utf8')) as { bars: Array<{ close: string }> };
+    data.bars[0]!.close = '999999';
     victim!.data = Buffer.from(JSON.stringify(data));
     const doctor = await cli(['doctor', '--db', node.connectionString], tmp.dir);
     expect(doctor.code).toBe(1);

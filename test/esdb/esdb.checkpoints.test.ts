@@ -18,16 +18,16 @@ describe('EsdbEventStore: checkpoints, read-only, opening', () => {
     await node.stop();
   });
 
-  const event = () => createEvent('CycleStarted', randomUUID(), { cycleSeq: 1 }, { runId: 'r', mode: 'backtest', cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' });
+  const event = () => createEvent('CycleStarted', randomUUID(), { cycleSeq: 1, killSwitch: false }, { runId: 'r', mode: 'backtest', cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' });
 
   it('keeps the newest checkpoint per projection, outside the log and its hash chain', async () => {
     const cps = store.checkpoints();
     expect(await cps.load('positions')).toBeNull();
     await store.append('run-1', [event()], 'no_stream');
-    await cps.save({ name: 'positions', position: 5, fingerprint: 'f1', state: '{"a":1}' });
-    await cps.save({ name: 'positions', position: 9, fingerprint: 'f2', state: '{"a":2}' });
-    await cps.save({ name: 'ledger', position: 7, fingerprint: 'g', state: '{}' });
-    expect(await cps.load('positions')).toEqual({ name: 'positions', position: 9, fingerprint: 'f2', state: '{"a":2}' });
+    await cps.save({ name: 'positions', position: 5, hash: 'h5', fingerprint: 'f1', state: '{"a":1}' });
+    await cps.save({ name: 'positions', position: 9, hash: 'h9', fingerprint: 'f2', state: '{"a":2}', seal: 's9' });
+    await cps.save({ name: 'ledger', position: 7, hash: 'h7', fingerprint: 'g', state: '{}' });
+    expect(await cps.load('positions')).toEqual({ name: 'positions', position: 9, hash: 'h9', fingerprint: 'f2', state: '{"a":2}', seal: 's9' });
     expect((await cps.load('ledger'))?.position).toBe(7);
     await store.append('run-1', [event()], 0);
     const verdict = await verifyChain(store.readAll(), { contiguousPositions: false });
@@ -38,7 +38,7 @@ describe('EsdbEventStore: checkpoints, read-only, opening', () => {
     const ro = await openEsdbStore(node.connectionString, { readonly: true });
     try {
       await expect(ro.append('run-2', [event()], 'any')).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(ro.checkpoints().save({ name: 'x', position: 1, fingerprint: 'f', state: '{}' })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(ro.checkpoints().save({ name: 'x', position: 1, hash: 'h', fingerprint: 'f', state: '{}' })).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(await ro.streamVersion('run-1')).toBe(1);
       expect(await ro.listStreams('run-')).toEqual(['run-1']);
     } finally {
@@ -51,7 +51,7 @@ describe('EsdbEventStore: checkpoints, read-only, opening', () => {
     await s.append('run-3', Array.from({ length: 5 }, event), 'no_stream');
     for await (const e of s.readStream('run-3')) if (e.streamVersion === 1) break;
     for await (const e of s.readAll()) if (e) break;
-    await s.checkpoints().save({ name: 'early', position: 1, fingerprint: 'f', state: '{}' });
+    await s.checkpoints().save({ name: 'early', position: 1, hash: 'h', fingerprint: 'f', state: '{}' });
     expect(await s.checkpoints().load('early')).not.toBeNull();
     const started = Date.now();
     await s.close();

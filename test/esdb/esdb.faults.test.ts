@@ -28,7 +28,7 @@ async function open(target: string, options: Parameters<typeof openEsdbStore>[1]
 
 function batch(n: number, runId = 'run-f'): NewEvent[] {
   return Array.from({ length: n }, (_, i) =>
-    createEvent('CycleStarted', randomUUID(), { cycleSeq: i }, { runId, mode: 'backtest', cycleId: `c-${i}`, causationId: null, at: '2024-01-01T00:00:00.000Z' }),
+    createEvent('CycleStarted', randomUUID(), { cycleSeq: i, killSwitch: false }, { runId, mode: 'backtest', cycleId: `c-${i}`, causationId: null, at: '2024-01-01T00:00:00.000Z' }),
   );
 }
 

@@ -25,7 +25,7 @@ describe('event catalog', () => {
     expect(e.schemaVersion).toBe(1);
     const fill = {
       clientOrderId: 'c', venueOrderId: null, fillId: 'f1', symbol: 'BTCUSD', side: 'BUY' as const,
-      qty: '1.2500', price: '100.10', fee: '0.0', feeAsset: 'QUOTE', liquidity: 'TAKER' as const,
+      qty: '1.2500', price: '100.10', fee: '0.0', feeAsset: 'QUOTE', liquidity: 'TAKER' as const, time: '2024-01-01T00:00:00.000Z',
     };
     const f = createEvent('OrderFilled', 'e2', fill, meta);
     expect(f.data.qty).toBe('1.25');
@@ -38,21 +38,34 @@ describe('event catalog', () => {
 describe('schema upcasting', () => {
   const v1 = { clientOrderId: 'c', venueOrderId: null, fillId: 'f1', symbol: 'BTCUSD', side: 'SELL', qty: '2', price: '10', fee: '0.01' };
 
-  it('reads an OrderFilled v1 as v2 without touching the stored data', () => {
-    expect(CURRENT_SCHEMA_VERSION.OrderFilled).toBe(2);
+  it('reads an OrderFilled v1 as v3 without touching the stored data', () => {
+    expect(CURRENT_SCHEMA_VERSION.OrderFilled).toBe(3);
     const stored: StoredEvent = {
       globalPosition: 1, stream: 's', streamVersion: 0, eventId: 'e', type: 'OrderFilled', schemaVersion: 1,
       data: structuredClone(v1), metadata: meta, prevHash: '0'.repeat(64), hash: 'x',
     };
     const typed = toTypedEvent(stored);
-    expect(typed.schemaVersion).toBe(2);
-    expect(typed.data).toMatchObject({ ...v1, feeAsset: 'QUOTE', liquidity: 'UNKNOWN' });
+    expect(typed.schemaVersion).toBe(3);
+    expect(typed.data).toMatchObject({ ...v1, feeAsset: 'QUOTE', liquidity: 'UNKNOWN', time: null });
     expect(stored.data).toEqual(v1);
   });
 
   it('refuses a version newer than the engine and an unknown type', () => {
-    expect(parseEventData('OrderFilled', 3, v1).ok).toBe(false);
+    expect(parseEventData('OrderFilled', 4, v1).ok).toBe(false);
     expect(parseEventData('OrderExploded', 1, {}).ok).toBe(false);
+  });
+
+  it('reads the v1 shapes of the other evolved types at their current version', () => {
+    const lift = (type: string, v: number, data: unknown) => {
+      const r = parseEventData(type, v, data);
+      if (!r.ok) throw new Error(r.error);
+      return r.value;
+    };
+    expect(lift('CycleStarted', 1, { cycleSeq: 3 })).toEqual({ cycleSeq: 3, killSwitch: false });
+    const bar = { openTime: '2024-01-01T00:00:00.000Z', open: '1', high: '2', low: '0.5', close: '1.5', volume: '10' };
+    expect(lift('MarketSnapshotRecorded', 1, { symbol: 'SPY', interval: '1d', bar })).toEqual({ interval: '1d', bars: [{ ...bar, symbol: 'SPY' }] });
+    const reconciled = { clientOrderId: 'c', outcome: 'STILL_UNKNOWN', reasonCode: 'STILL_UNKNOWN', via: 'NONE', venueOrderId: null, attempt: 2 };
+    expect(lift('OrderReconciled', 1, reconciled)).toEqual({ ...reconciled, notFoundStreak: 0 });
   });
 
   it('still validates after upcasting', () => {

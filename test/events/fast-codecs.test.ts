@@ -80,23 +80,45 @@ const count = fc.oneof(
   { weight: 1, arbitrary: fc.anything() },
 );
 
-const snapshotValid = fc.record({
+const barValid = fc.record({
   symbol: fc.stringMatching(/^[A-Za-z0-9._:/-]{1,40}$/),
-  interval: fc.option(fc.string(), { nil: null }),
-  bar: fc.record({ openTime: isoValid, open: normalPositive, high: normalPositive, low: normalPositive, close: normalPositive, volume: fc.oneof(normalPositive, fc.constant('0')) }),
+  openTime: isoValid,
+  open: normalPositive,
+  high: normalPositive,
+  low: normalPositive,
+  close: normalPositive,
+  volume: fc.oneof(normalPositive, fc.constant('0')),
 });
+
+const snapshotValid = fc.record({
+  interval: fc.option(fc.string(), { nil: null }),
+  bars: fc.uniqueArray(barValid, { minLength: 1, maxLength: 3, selector: (b) => b.symbol }),
+});
+
+const barAny = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: maybeExtra(
+      fc.record(
+        { symbol: symbolSpelling, openTime: isoSpelling, open: decimalValue, high: decimalValue, low: decimalValue, close: decimalValue, volume: decimalValue },
+        { requiredKeys: ['symbol', 'openTime', 'open', 'high', 'low', 'close'] },
+      ),
+    ),
+  },
+  { weight: 1, arbitrary: fc.anything() },
+);
 
 const snapshotAny = maybeExtra(
   fc.record(
     {
-      symbol: symbolSpelling,
       interval: fc.oneof(fc.constant(null), fc.string(), fc.anything()),
-      bar: fc.oneof(
-        { weight: 8, arbitrary: maybeExtra(fc.record({ openTime: isoSpelling, open: decimalValue, high: decimalValue, low: decimalValue, close: decimalValue, volume: decimalValue }, { requiredKeys: ['openTime', 'open', 'high', 'low', 'close'] })) },
+      bars: fc.oneof(
+        { weight: 8, arbitrary: fc.array(barAny, { maxLength: 3 }) },
+        { weight: 1, arbitrary: barValid.map((b) => [b, { ...b }]) },
         { weight: 1, arbitrary: fc.anything() },
       ),
     },
-    { requiredKeys: ['symbol', 'bar'] },
+    { requiredKeys: ['bars'] },
   ),
 );
 
@@ -122,8 +144,9 @@ describe('fast codecs of the per-bar events (property: equivalent to zod + canon
   });
 
   it('CycleStarted: accepts every valid value; agrees with zod on anything', () => {
-    fc.assert(fc.property(maybeExtra(fc.record({ cycleSeq: fc.nat() })), (v) => { expect(agrees('CycleStarted', v)).toBe(true); }), RUNS);
-    fc.assert(fc.property(fc.oneof(maybeExtra(fc.record({ cycleSeq: count }, { requiredKeys: [] })), fc.anything()), (v) => {
+    fc.assert(fc.property(maybeExtra(fc.record({ cycleSeq: fc.nat(), killSwitch: fc.boolean() })), (v) => { expect(agrees('CycleStarted', v)).toBe(true); }), RUNS);
+    const flag = fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.anything() });
+    fc.assert(fc.property(fc.oneof(maybeExtra(fc.record({ cycleSeq: count, killSwitch: flag }, { requiredKeys: [] })), fc.anything()), (v) => {
       agrees('CycleStarted', v);
       createEventMatchesZod('CycleStarted', v);
     }), RUNS);
@@ -146,7 +169,7 @@ describe('fast codecs of the per-bar events (property: equivalent to zod + canon
     const field = fc.constantFrom('open', 'high', 'low', 'close', 'volume', 'openTime', 'symbol', 'interval');
     let declined = 0;
     fc.assert(fc.property(snapshotValid, field, fc.oneof(decimalSpelling, isoSpelling, symbolSpelling, fc.anything()), (v, f, x) => {
-      const input = f === 'symbol' || f === 'interval' ? { ...v, [f]: x } : { ...v, bar: { ...v.bar, [f]: x } };
+      const input = f === 'interval' ? { ...v, interval: x } : { ...v, bars: [{ ...v.bars[0]!, [f]: x }, ...v.bars.slice(1)] };
       if (!agrees('MarketSnapshotRecorded', input)) declined++;
       createEventMatchesZod('MarketSnapshotRecorded', input);
     }), { numRuns: 2000 });
@@ -154,10 +177,16 @@ describe('fast codecs of the per-bar events (property: equivalent to zod + canon
   });
 
   it('MarketSnapshotRecorded: non-normal decimal spellings go to zod and come out normalised', () => {
-    const v = { symbol: 'SYN', interval: '1m', bar: { openTime: '2024-01-01T00:00:00.000Z', open: '1.50', high: '2', low: '1', close: '1.5e0', volume: '0.0' } };
+    const v = { interval: '1m', bars: [{ symbol: 'SYN', openTime: '2024-01-01T00:00:00.000Z', open: '1.50', high: '2', low: '1', close: '1.5e0', volume: '0.0' }] };
     expect(fastEncode('MarketSnapshotRecorded', v)).toBeUndefined();
     const e = createEvent('MarketSnapshotRecorded', 'e1', v, META);
-    expect(e.data.bar).toEqual({ openTime: '2024-01-01T00:00:00.000Z', open: '1.5', high: '2', low: '1', close: '1.5', volume: '0' });
+    expect(e.data.bars).toEqual([{ symbol: 'SYN', openTime: '2024-01-01T00:00:00.000Z', open: '1.5', high: '2', low: '1', close: '1.5', volume: '0' }]);
+  });
+
+  it('MarketSnapshotRecorded: two bars of one symbol are refused by both paths', () => {
+    const bar = { symbol: 'SYN', openTime: '2024-01-01T00:00:00.000Z', open: '1', high: '2', low: '1', close: '1.5', volume: '0' };
+    expect(fastEncode('MarketSnapshotRecorded', { interval: null, bars: [bar, bar] })).toBeUndefined();
+    expect(() => createEvent('MarketSnapshotRecorded', 'e1', { interval: null, bars: [bar, bar] }, META)).toThrow(/one bar per symbol/);
   });
 
   it('CycleCompleted: accepts every valid value; agrees with zod on anything', () => {

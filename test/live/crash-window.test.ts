@@ -18,7 +18,8 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const ORDER = 'live-test-2-1';
+// The first order of the first cycle (a new run starts at cycle 1).
+const ORDER = 'live-test-1-1';
 
 /** The store, except that the first append holding an event of `type` throws (the process "dies" there). */
 function dyingAt(inner: EventStore, type: string): EventStore {

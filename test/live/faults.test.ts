@@ -20,7 +20,8 @@ afterEach(async () => {
   tmp.cleanup();
 });
 
-const ORDER = 'live-test-2-1';
+// The first order of the first cycle (a new run starts at cycle 1).
+const ORDER = 'live-test-1-1';
 
 function types(events: Awaited<ReturnType<typeof runEvents>>, id = ORDER): string[] {
   return events.filter((e) => 'clientOrderId' in e.data && (e.data as { clientOrderId: unknown }).clientOrderId === id).map((e) => (e.type === 'OrderReconciled' ? `${e.type}:${e.data.outcome}:${e.data.via}` : e.type));

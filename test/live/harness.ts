@@ -7,7 +7,7 @@ import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-sto
 import { ManualClock, SeededRandom, zeroStopwatch } from '../../src/engine/clocks.js';
 import { defaultEngineConfig } from '../../src/engine/config/schema.js';
 import { runStream } from '../../src/engine/ids.js';
-import { type LiveRunResult, runLive } from '../../src/engine/live/live-run.js';
+import { type LiveRunOptions, type LiveRunResult, runLive } from '../../src/engine/live/live-run.js';
 import type { MarketSnapshot } from '../../src/engine/ports.js';
 import { DEFAULT_RECONCILE_POLICY, type ReconcilePolicy } from '../../src/engine/reconciliation/decide.js';
 import { createRiskPolicy } from '../../src/engine/risk/index.js';
@@ -105,16 +105,21 @@ export interface RunOptions {
 }
 
 export async function run(w: World, o: RunOptions): Promise<LiveRunResult> {
+  return runLive(liveOptions(w, o));
+}
+
+/** The options the harness runs the live loop with. */
+export function liveOptions(w: World, o: RunOptions): LiveRunOptions {
   const config = defaultEngineConfig();
   const runId = o.runId ?? 'live-test';
   let ticks = 0;
   const market = {
-    tick(now: number): MarketSnapshot {
+    async next(): Promise<MarketSnapshot> {
       o.beforeTick?.(ticks++);
-      return w.paper.tick(now);
+      return w.paper.tick(w.clock.now());
     },
   };
-  return runLive({
+  return {
     store: w.store,
     runId,
     resume: o.resume ?? false,
@@ -136,23 +141,23 @@ export async function run(w: World, o: RunOptions): Promise<LiveRunResult> {
       armed: o.armed ?? true,
     },
     seed: '7',
-    symbol: SYMBOL,
+    rules: { symbol: SYMBOL, baseAsset: SYMBOL, quoteAsset: QUOTE, qtyStep: new Decimal('0.0001'), minQty: new Decimal(0), minNotional: new Decimal(10), priceTick: new Decimal('0.01') },
+    quoteAsset: QUOTE,
     venue: w.venue,
     market,
     clock: w.clock,
     stopwatch: zeroStopwatch,
     sleeper: { sleep: async (ms) => w.clock.set(w.clock.now() + ms) },
-    policy: createRiskPolicy(config.risk),
+    policy: createRiskPolicy(config.risk, { executionCostBps: 10 }),
     strategy: o.strategy,
-    execution: { qtyStep: new Decimal('0.0001'), minNotional: new Decimal(10), costBps: new Decimal(10) },
     armed: o.armed ?? true,
     intervalMs: 1000,
-    barIntervalMs: 1000,
     cycles: o.cycles,
+    rateLimitWindowMs: config.risk.rateLimit?.windowMs ?? null,
     reconcilePolicy: { ...DEFAULT_RECONCILE_POLICY, visibilityWindowMs: 2_500, notFoundConfirmations: 3, maxAttempts: 6, maxAgeMs: 60_000, ...o.reconcile },
     backoff: { baseMs: 100, capMs: 2_000, maxAttempts: 4 },
     signal: o.signal ?? new AbortController().signal,
-  });
+  };
 }
 
 export async function runEvents(store: EventStore, runId = 'live-test'): Promise<AnyStoredEvent[]> {

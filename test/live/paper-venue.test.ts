@@ -29,7 +29,7 @@ async function play(venue: PaperVenue, steps: Step[], t0: number, ids: { n: numb
   for (const s of steps) {
     if (s.kind === 'tick') {
       const snap = venue.tick((t += 1000));
-      out.push(['bar', snap.bar.time, snap.bar.close.toFixed()]);
+      out.push(['bar', snap.bars[0]!.bar.time, snap.bars[0]!.bar.close.toFixed()]);
     } else if (s.kind === 'cancel') {
       out.push(['cancel', (await venue.cancel(`o-${s.n % Math.max(1, ids.n)}`)).kind]);
     } else {

@@ -88,7 +88,7 @@ describe('engine stage7-run --venue sim', () => {
     expect(JSON.parse(readFileSync(`${db}.venue.json`, 'utf8')).received).toEqual([]);
     const completed = events.filter((e) => e.type === 'CycleCompleted');
     expect(completed.length).toBe(25);
-    expect(completed[0]?.type === 'CycleCompleted' && Object.keys(completed[0].data.phaseMs).sort()).toEqual(['execution', 'marketData', 'reconcile', 'risk', 'strategy', 'total']);
+    expect(completed[0]?.type === 'CycleCompleted' && Object.keys(completed[0].data.phaseMs).sort()).toEqual(['decide', 'execution', 'marketData', 'reconcile', 'total']);
     expect(events.at(-1)?.type).toBe('RunEnded');
   });
 
@@ -143,7 +143,7 @@ describe('engine stage7-run --venue sim', () => {
     const events = await log();
     const started = events.find((e) => e.type === 'RunStarted');
     expect(started?.type === 'RunStarted' && (started.data.config as { live: { intervalMs: number } }).live.intervalMs).toBe(10);
-    const closes = events.filter((e) => e.type === 'MarketSnapshotRecorded').map((e) => (e.type === 'MarketSnapshotRecorded' ? e.data.bar.close : ''));
+    const closes = events.filter((e) => e.type === 'MarketSnapshotRecorded').map((e) => (e.type === 'MarketSnapshotRecorded' ? e.data.bars[0]!.close : ''));
     const fileCloses = readFileSync(csv, 'utf8').trim().split('\n').slice(1, 6).map((l) => l.split(',')[4]!);
     expect(closes.map(Number)).toEqual(fileCloses.map(Number));
   });
@@ -160,7 +160,7 @@ describe('engine stage7-run --venue sim', () => {
     expect(jsonLines(r.stderr).some((l) => String(l.msg).includes('resuming with the recorded one'))).toBe(true);
     const events = await log();
     expect(events.filter((e) => e.type === 'RunStarted')).toHaveLength(1);
-    const symbols = new Set(events.filter((e) => e.type === 'MarketSnapshotRecorded').map((e) => e.type === 'MarketSnapshotRecorded' && e.data.symbol));
+    const symbols = new Set(events.filter((e) => e.type === 'MarketSnapshotRecorded').map((e) => e.type === 'MarketSnapshotRecorded' && e.data.bars[0]!.symbol));
     expect([...symbols]).toEqual(['SYN']);
     expect(new Set(events.map((e) => e.metadata.runId)).size).toBe(1);
   });

@@ -41,10 +41,10 @@ describe('computeMetrics, hand-checked example', () => {
     expect(m.sortino).toBeCloseTo(16.6295883857, 8);
     expect(m.volatility).toBeCloseTo(2.5822757692, 8);
   });
-  it('drawdown: 110 -> 99 is 10%, one bar under water', () => {
+  it('drawdown: 110 -> 99 is 10%, one bar under water, two days from the peak (Mon) to the recovery (Wed)', () => {
     expect(m.maxDrawdown).toBeCloseTo(0.1, 12);
     expect(m.maxDrawdownDurationBars).toBe(1);
-    expect(m.maxDrawdownDurationMs).toBe(DAY_MS);
+    expect(m.maxDrawdownDurationMs).toBe(2 * DAY_MS);
     expect(m.maxDrawdownPeakTime).toBe(new Date(MONDAY).toISOString());
     expect(m.maxDrawdownTroughTime).toBe(new Date(MONDAY + DAY_MS).toISOString());
   });
@@ -118,5 +118,30 @@ describe('computeMetrics properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('drawdown duration is calendar time, whatever the spacing of the bars', () => {
+  const metrics = (equityCurve: number[], times: number[]) =>
+    computeMetrics({ equityCurve, times, intervalMs: DAY_MS, trades: [], fees: '0', initialEquity: equityCurve[0]!, finalEquity: String(equityCurve.at(-1)), barsInMarket: 0 });
+
+  it('a drawdown across a long gap lasts from its peak to its recovery, not bars x interval', () => {
+    // Peak on day 0, under water on days 1 and 40 (a gap of 39 days in the data), recovered on day 41.
+    const m = metrics([100, 90, 95, 101], [0, 1, 40, 41].map((d) => MONDAY + d * DAY_MS));
+    expect(m.maxDrawdownDurationBars).toBe(2);
+    expect(m.maxDrawdownDurationMs).toBe(41 * DAY_MS);
+  });
+
+  it('a drawdown never recovered lasts until the last bar', () => {
+    const m = metrics([100, 120, 110, 111, 115], [0, 10, 100, 200, 339].map((d) => MONDAY + d * DAY_MS));
+    expect(m.maxDrawdownPeakTime).toBe(new Date(MONDAY + 10 * DAY_MS).toISOString());
+    expect(m.maxDrawdownDurationMs).toBe(329 * DAY_MS);
+  });
+
+  it('the longest drawdown is the longest in time, not in bars', () => {
+    // Three bars under water within two days, then one bar under water across thirty days.
+    const m = metrics([100, 99, 98, 97, 101, 90, 102], [0, 0.5, 1, 1.5, 2, 3, 33].map((d) => MONDAY + d * DAY_MS));
+    expect(m.maxDrawdownDurationMs).toBe(31 * DAY_MS);
+    expect(m.maxDrawdownDurationBars).toBe(1);
   });
 });

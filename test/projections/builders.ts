@@ -68,6 +68,7 @@ export const fill = (
     fee: o.fee ?? '0',
     feeAsset: o.feeAsset ?? 'QUOTE',
     liquidity: 'TAKER',
+    time: null,
   }) as const;
 
 export const runStarted = (o: { initialCash?: string; symbol?: string; quoteAsset?: string; strategy?: string } = {}) =>

@@ -24,7 +24,7 @@ describe('trusted decoding', () => {
     const stored = [];
     for await (const e of store.readAll()) stored.push(e);
     const typed = decodeTrusted(stored[2]!);
-    expect(typed.schemaVersion).toBe(2);
+    expect(typed.schemaVersion).toBe(3);
     expect(typed.data).toMatchObject({ feeAsset: 'QUOTE', liquidity: 'UNKNOWN' });
     expect(typed).toEqual(toTypedEvent(stored[2]!));
 

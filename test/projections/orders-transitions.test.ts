@@ -38,7 +38,7 @@ const PATHS: Record<string, (l: Log) => void> = {
   },
   COMMITTED: (l) => {
     PATHS.UNKNOWN!(l);
-    l.add('OrderReconciled', { clientOrderId: C, outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: 'v-1', attempt: 1 });
+    l.add('OrderReconciled', { clientOrderId: C, outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: 'v-1', attempt: 1, notFoundStreak: 0 });
   },
   PARTIALLY_FILLED: (l) => {
     PATHS.ACCEPTED!(l);
@@ -58,7 +58,7 @@ const PATHS: Record<string, (l: Log) => void> = {
   },
   FAILED: (l) => {
     PATHS.UNKNOWN!(l);
-    l.add('OrderReconciled', { clientOrderId: C, outcome: 'FAILED', reasonCode: 'FAILED', via: 'NONE', venueOrderId: null, attempt: 1 });
+    l.add('OrderReconciled', { clientOrderId: C, outcome: 'FAILED', reasonCode: 'FAILED', via: 'NONE', venueOrderId: null, attempt: 1, notFoundStreak: 0 });
   },
 };
 
@@ -83,7 +83,7 @@ function probe(l: Log, kind: OrderEventKind, attempts: number): AnyStoredEvent {
     case 'OrderReconciled:FAILED':
     case 'OrderReconciled:STILL_UNKNOWN': {
       const outcome = kind.split(':')[1] as 'COMMITTED' | 'FAILED' | 'STILL_UNKNOWN';
-      return l.add('OrderReconciled', { clientOrderId: C, outcome, reasonCode: outcome, via: 'CLIENT_ORDER_ID', venueOrderId: null, attempt: 2 });
+      return l.add('OrderReconciled', { clientOrderId: C, outcome, reasonCode: outcome, via: 'CLIENT_ORDER_ID', venueOrderId: null, attempt: 2, notFoundStreak: 0 });
     }
     case 'UnknownOrderEscalated':
       return l.add('UnknownOrderEscalated', { clientOrderId: C, attempts: 3, ageMs: 1000, reasonCode: 'ESCALATED' });

@@ -127,7 +127,7 @@ describe('projection runner', () => {
     await runner.rebuild();
     const state = runner.snapshot();
     const text = serializeProjectionState(state);
-    expect(() => runner.restore({ name: 'p', position: state.position, fingerprint: '0'.repeat(64), state: text })).toThrow(CheckpointFormatError);
+    expect(() => runner.restore({ name: 'p', position: state.position, hash: '', fingerprint: '0'.repeat(64), state: text })).toThrow(CheckpointFormatError);
     expect(() => deserializeProjectionState(text.replace(/"qty":"[^"]+"/, '"qty":7'))).toThrow(/qty: expected a decimal string/);
   });
 

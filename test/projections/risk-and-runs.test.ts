@@ -30,7 +30,7 @@ describe('run index', () => {
     const log = new EventLog();
     log.add('RunStarted', runStarted({ strategy: 'donchian', symbol: 'ETHUSDT' }), 'r1');
     log.add('KillSwitchEngaged', { reason: 'x', by: 'cli' }, 'cli-1');
-    log.add('CycleStarted', { cycleSeq: 0 }, 'r1');
+    log.add('CycleStarted', { cycleSeq: 0, killSwitch: false }, 'r1');
     log.add('CycleCompleted', { cycleSeq: 0, phaseMs: {}, intents: 0, orders: 0 }, 'r1');
     log.add('RunEnded', { reason: 'STOPPED', cycles: 1, detail: 'SIGTERM' }, 'r1');
     let s = initialRunIndexState();

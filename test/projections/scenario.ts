@@ -63,7 +63,7 @@ export function buildScenario(steps: Step[]): Scenario {
     const runId = runs.length === 0 || s.op < 5 ? startRun() : runs[s.a % runs.length]!;
     const open = orders.filter((o) => !['FILLED', 'REJECTED', 'FAILED'].includes(o.status));
     if (s.op < 25) {
-      emit('MarketSnapshotRecorded', { symbol: 'BTCUSDT', interval: '1h', bar: { openTime: '2024-01-01T00:00:00.000Z', open: '100', high: '101', low: '99', close: String(100 + (s.b % 5)), volume: '12.5' } }, runId);
+      emit('MarketSnapshotRecorded', { interval: '1h', bars: [{ symbol: 'BTCUSDT', openTime: '2024-01-01T00:00:00.000Z', open: '100', high: '101', low: '99', close: String(100 + (s.b % 5)), volume: '12.5' }] }, runId);
     } else if (s.op < 40 || open.length === 0) {
       const o: ModelOrder = { runId, id: `c${++orderSeq}`, side: s.b % 2 ? 'BUY' : 'SELL', qty: 1 + (s.c % 9), filled: 0, attempts: 1, status: 'REQUESTED', fills: [] };
       orders.push(o);
@@ -100,10 +100,10 @@ export function buildScenario(steps: Step[]): Scenario {
             emit('OrderSubmitRequested', submit(c, { qty: String(o.qty), side: o.side, attempt: o.attempts }), r);
             o.status = 'REQUESTED';
           } else if (k === 1) {
-            emit('OrderReconciled', { clientOrderId: c, outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: `v-${c}`, attempt: 1 }, r);
+            emit('OrderReconciled', { clientOrderId: c, outcome: 'COMMITTED', reasonCode: 'COMMITTED', via: 'CLIENT_ORDER_ID', venueOrderId: `v-${c}`, attempt: 1, notFoundStreak: 0 }, r);
             o.status = 'COMMITTED';
           } else if (k === 2) {
-            emit('OrderReconciled', { clientOrderId: c, outcome: 'FAILED', reasonCode: 'FAILED', via: 'NONE', venueOrderId: null, attempt: 1 }, r);
+            emit('OrderReconciled', { clientOrderId: c, outcome: 'FAILED', reasonCode: 'FAILED', via: 'NONE', venueOrderId: null, attempt: 1, notFoundStreak: 0 }, r);
             o.status = 'FAILED';
           } else if (k === 3) {
             emit('UnknownOrderEscalated', { clientOrderId: c, attempts: 3, ageMs: 60000, reasonCode: 'ESCALATED' }, r);

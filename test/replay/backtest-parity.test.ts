@@ -102,7 +102,7 @@ describe('engine replay of backtests', () => {
     const intents = new Map<string, string>();
     const buys: Array<{ position: number; notional: Decimal }> = [];
     for (const e of run) {
-      if (e.type === 'MarketSnapshotRecorded') close = new Decimal((e.data.bar as { close: string }).close);
+      if (e.type === 'MarketSnapshotRecorded') close = new Decimal((e.data.bars as Array<{ close: string }>)[0]!.close);
       if (e.type === 'IntentProposed') intents.set(e.data.intentId as string, e.data.side as string);
       if (e.type === 'RiskDecisionMade' && intents.get(e.data.intentId as string) === 'BUY') {
         buys.push({ position: e.globalPosition, notional: new Decimal(e.data.requestedQty as string).mul(close) });

@@ -15,6 +15,13 @@ describe('venue rejection mapper', () => {
     [400, 'Market is closed.', 'VENUE_MARKET_CLOSED'],
     [400, 'Trading is halted for this symbol', 'VENUE_MARKET_CLOSED'],
     [null, 'computer says no', 'VENUE_UNKNOWN_REJECTION'],
+    // BTCTurk's documented submit errors
+    [400, '{"data":null,"success":false,"message":"BALANCE_NOT_ENOUGH","code":1055}', 'VENUE_INSUFFICIENT_BALANCE'],
+    [400, '{"success":false,"message":"FAILED_ORDER_WITH_OPEN_ORDERS","code":1126}', 'VENUE_INSUFFICIENT_BALANCE'],
+    [400, '{"success":false,"message":"FAILED_MIN_TOTAL_AMOUNT","code":1126}', 'VENUE_INVALID_ORDER'],
+    [400, '{"success":false,"message":"FAILED_ORDER_PARAMETER","code":1000}', 'VENUE_INVALID_ORDER'],
+    [400, '{"success":false,"message":"ORDER_MAX_PRICE_EXCEEDED","code":1000}', 'VENUE_INVALID_ORDER'],
+    [400, '{"success":false,"message":"FAILED_MARKET_ORDER","code":1000}', 'VENUE_MARKET_CLOSED'],
   ];
   for (const [status, text, code] of cases) {
     it(`${status ?? '-'} "${text}" -> ${code}, raw text kept verbatim`, () => {

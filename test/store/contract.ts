@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventMetadata, NewEvent, StoredEvent } from '../../src/events/envelope.js';
+import { canonicalJson } from '../../src/events/canonical.js';
 import {
   EventValidationError,
   ExpectedVersionConflictError,
   IdempotencyConflictError,
+  StoreUnavailableError,
 } from '../../src/events/errors.js';
 import { createEvent, toTypedEvent } from '../../src/events/event-factory.js';
-import { verifyChain } from '../../src/events/hash-chain.js';
+import { computeHash, verifyChain, verifyRecords } from '../../src/events/hash-chain.js';
 import type { EventStore } from '../../src/events/store/port.js';
 
 export type StoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
@@ -22,7 +24,7 @@ const metadata = (runId: string, i: number): EventMetadata => ({
 });
 
 function cycleStarted(runId: string, seq: number): NewEvent {
-  return createEvent('CycleStarted', randomUUID(), { cycleSeq: seq }, metadata(runId, seq));
+  return createEvent('CycleStarted', randomUUID(), { cycleSeq: seq, killSwitch: false }, metadata(runId, seq));
 }
 
 function snapshot(runId: string, seq: number): NewEvent {
@@ -31,9 +33,8 @@ function snapshot(runId: string, seq: number): NewEvent {
     'MarketSnapshotRecorded',
     randomUUID(),
     {
-      symbol: 'BTCUSDT',
       interval: '1m',
-      bar: { openTime: metadata(runId, seq).at, open: '100.00', high: '101.5', low: '99.25', close, volume: '12.5' },
+      bars: [{ symbol: 'BTCUSDT', openTime: metadata(runId, seq).at, open: '100.00', high: '101.5', low: '99.25', close, volume: '12.5' }],
     },
     metadata(runId, seq),
   );
@@ -285,6 +286,80 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       });
     });
 
+    describe('stored bytes', () => {
+      it('readRecords gives each event as stored: the canonical bytes that were hashed, byte for byte', async () => {
+        const start = await store.head();
+        // Keys in a non-sorted order, a decimal spelled two ways, an old schema version stored as given.
+        const v1 = { qty: '0.50', clientOrderId: 'c-1', venueOrderId: null, fillId: 'f-1', symbol: 'BTCUSDT', side: 'BUY', price: '42000.10', fee: '0.2' };
+        const old: NewEvent = { eventId: randomUUID(), type: 'OrderFilled', schemaVersion: 1, data: v1, metadata: metadata(tag, 3) };
+        const fresh: NewEvent = { eventId: randomUUID(), type: 'CycleStarted', schemaVersion: 1, data: { cycleSeq: 4 }, metadata: { at: metadata(tag, 4).at, runId: tag, mode: 'backtest', causationId: null, cycleId: 'c' } as EventMetadata };
+        await store.append(stream('a'), [...mixed(tag, 3), old, fresh], 'no_stream');
+        const records = (await collect(store.readRecords({ fromPosition: start.position }))).filter((r) => r.stream.startsWith(tag));
+        const events = (await collect(store.readAll({ fromPosition: start.position }))).filter((e) => e.stream.startsWith(tag));
+        expect(records.map((r) => r.globalPosition)).toEqual(events.map((e) => e.globalPosition));
+        for (const [i, r] of records.entries()) {
+          const e = events[i]!;
+          expect(r.dataJson).toBe(canonicalJson(e.data));
+          expect(r.metadataJson).toBe(canonicalJson(e.metadata));
+          expect(JSON.parse(r.dataJson)).toEqual(e.data);
+          expect(computeHash(r)).toBe(e.hash);
+          expect([r.hash, r.prevHash, r.eventId, r.type, r.schemaVersion, r.stream, r.streamVersion]).toEqual([e.hash, e.prevHash, e.eventId, e.type, e.schemaVersion, e.stream, e.streamVersion]);
+        }
+        // The old-version event keeps its own spelling; the validated one is stored in normal form.
+        expect(JSON.parse(records[3]!.dataJson)).toEqual(v1);
+        const verdict = await verifyRecords(store.readRecords({ fromPosition: start.position }), {
+          start: { prevHash: start.hash, position: start.position },
+          contiguousPositions: store.kind !== 'esdb',
+        });
+        expect(verdict).toMatchObject({ ok: true, firstBreak: null, nonCanonical: { count: 0 } });
+        expect(verdict.lastHash).toBe((await store.head()).hash);
+      });
+    });
+
+    describe('snapshot', () => {
+      it('sees exactly the log as it was when taken, whatever is appended after', async () => {
+        await store.append(stream('a'), mixed(tag, 4), 'no_stream');
+        await store.append(stream('b'), mixed(tag, 2, 4), 'no_stream');
+        const head = await store.head();
+        const before = await ours(0);
+        const snap = await store.snapshot();
+        try {
+          expect(snap.at).toEqual(head);
+          const later = mixed(tag, 3, 6);
+          await store.append(stream('a'), later, 3);
+          await store.append(stream('c'), mixed(tag, 2, 9), 'no_stream');
+          expect((await store.head()).position).toBeGreaterThan(head.position);
+
+          expect(await snap.head()).toEqual(head);
+          const seen = (await collect(snap.readAll())).filter((e) => e.stream.startsWith(tag));
+          expect(seen.map((e) => e.eventId)).toEqual(before.map((e) => e.eventId));
+          const records = (await collect(snap.readRecords())).filter((r) => r.stream.startsWith(tag));
+          expect(records.map((r) => r.eventId)).toEqual(before.map((e) => e.eventId));
+          expect((await collect(snap.readStream(stream('a')))).map((e) => e.streamVersion)).toEqual([0, 1, 2, 3]);
+          expect(await snap.streamVersion(stream('a'))).toBe(3);
+          expect(await snap.streamVersion(stream('c'))).toBe('no_stream');
+          expect(await snap.listStreams(`${tag}-`)).toEqual([stream('a'), stream('b')]);
+          expect(await collect(snap.readAll({ fromPosition: head.position }))).toEqual([]);
+          await expect(snap.append(stream('a'), mixed(tag, 1, 20), 'any')).rejects.toBeInstanceOf(StoreUnavailableError);
+          expect(await snap.snapshot()).toBe(snap);
+
+          // A subscription on the snapshot delivers what it holds, and nothing appended later.
+          const delivered: string[] = [];
+          let caughtUp = false;
+          const sub = snap.subscribeAll((e) => void (e.stream.startsWith(tag) && delivered.push(e.eventId)), { pollIntervalMs: 10, onCaughtUp: () => (caughtUp = true) });
+          await waitFor(() => caughtUp, 'catch-up of the snapshot');
+          await store.append(stream('b'), mixed(tag, 1, 30), 1);
+          await new Promise((r) => setTimeout(r, 60));
+          await sub.stop();
+          expect(delivered).toEqual(before.map((e) => e.eventId));
+        } finally {
+          await snap.close();
+        }
+        // Closing the snapshot leaves the store open, and the store sees everything.
+        expect((await ours(0)).length).toBe(before.length + 3 + 2 + 1);
+      });
+    });
+
     describe('catch-up subscription', () => {
       it('delivers stored events, then new ones, in order, exactly once', async () => {
         const start = (await store.head()).position;
@@ -354,10 +429,10 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         expect(stored!.schemaVersion).toBe(1);
         expect(stored!.data).toEqual(v1);
         const typed = toTypedEvent(stored!);
-        expect(typed.schemaVersion).toBe(2);
+        expect(typed.schemaVersion).toBe(3);
         expect(typed.type).toBe('OrderFilled');
         if (typed.type !== 'OrderFilled') throw new Error('narrowing');
-        expect(typed.data).toMatchObject({ ...v1, feeAsset: 'QUOTE', liquidity: 'UNKNOWN' });
+        expect(typed.data).toMatchObject({ ...v1, feeAsset: 'QUOTE', liquidity: 'UNKNOWN', time: null });
         const bad: NewEvent = { ...event, eventId: randomUUID(), data: { ...v1, qty: '-1' } };
         await expectRejection(store.append(stream('orders'), [bad], 0), EventValidationError);
       });

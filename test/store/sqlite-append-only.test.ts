@@ -14,7 +14,7 @@ describe('the SQLite log is append-only in the database itself', () => {
     file = path.join(tmp.dir, 'events.db');
     const store = SqliteEventStore.open(file);
     const meta = { runId: 'r', mode: 'backtest' as const, cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' };
-    await store.append('s', [0, 1, 2].map((i) => createEvent('CycleStarted', `e${i}`, { cycleSeq: i }, meta)), 'no_stream');
+    await store.append('s', [0, 1, 2].map((i) => createEvent('CycleStarted', `e${i}`, { cycleSeq: i, killSwitch: false }, meta)), 'no_stream');
     await store.close();
   });
   afterEach(() => tmp.cleanup());

@@ -9,7 +9,7 @@ import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-sto
 import { tempDir } from '../support.js';
 
 const meta = { runId: 'r', mode: 'backtest' as const, cycleId: null, causationId: null, at: '2024-01-01T00:00:00.000Z' };
-const cycle = (id: string, seq: number) => createEvent('CycleStarted', id, { cycleSeq: seq }, meta);
+const cycle = (id: string, seq: number) => createEvent('CycleStarted', id, { cycleSeq: seq, killSwitch: false }, meta);
 
 describe('SqliteEventStore.open refuses what is not its event log, leaving the file untouched', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -122,15 +122,31 @@ describe('SqliteEventStore lifecycle', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
-  it('keeps projection checkpoints in a mutable table beside the log', async () => {
+  it('keeps projection checkpoints beside the log: each names a point of the chain, and rows are never edited', async () => {
     const file = path.join(tmp.dir, 'events.db');
     const s = SqliteEventStore.open(file);
+    await s.append('s', [cycle('a', 0), cycle('b', 1), cycle('c', 2)], 'no_stream');
+    const events = [];
+    for await (const e of s.readAll()) events.push(e);
     const cps = s.checkpoints();
     expect(await cps.load('positions')).toBeNull();
-    await cps.save({ name: 'positions', position: 3, fingerprint: 'f1', state: '{}' });
-    await cps.save({ name: 'positions', position: 9, fingerprint: 'f2', state: '{"a":1}' });
-    expect(await cps.load('positions')).toEqual({ name: 'positions', position: 9, fingerprint: 'f2', state: '{"a":1}' });
+    await cps.save({ name: 'positions', position: 1, hash: events[0]!.hash, fingerprint: 'f1', state: '{}' });
+    await cps.save({ name: 'positions', position: 3, hash: events[2]!.hash, fingerprint: 'f2', state: '{"a":1}', seal: 'x' });
+    expect(await cps.load('positions')).toEqual({ name: 'positions', position: 3, hash: events[2]!.hash, fingerprint: 'f2', state: '{"a":1}', seal: 'x' });
+    await cps.save({ name: 'empty', position: 0, hash: '0'.repeat(64), fingerprint: 'f0', state: '{}' });
+    // A checkpoint naming a position the log does not hold, or another hash there, is refused by the file itself.
+    await expect(cps.save({ name: 'positions', position: 3, hash: events[1]!.hash, fingerprint: 'f3', state: '{}' })).rejects.toThrow(/no event of this chain/);
+    await expect(cps.save({ name: 'positions', position: 4, hash: events[2]!.hash, fingerprint: 'f3', state: '{}' })).rejects.toThrow(/no event of this chain/);
+    expect((await cps.load('positions'))?.fingerprint).toBe('f2');
     await s.close();
+    const raw = new Database(file);
+    try {
+      expect(() => raw.prepare("UPDATE projection_checkpoints SET state = '{}'").run()).toThrow(/immutable/);
+      // Only the newest checkpoint of each projection is kept.
+      expect(raw.prepare("SELECT count(*) AS n FROM projection_checkpoints WHERE name = 'positions'").get()).toEqual({ n: 1 });
+    } finally {
+      raw.close();
+    }
   });
 
   it('a closed store refuses calls', async () => {

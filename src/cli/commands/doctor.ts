@@ -1,14 +1,19 @@
-import { doctorPassed, type CheckResult, type Figure } from '../doctor/check.js';
+import { doctorPassed, type Figure } from '../doctor/check.js';
 import { DOCTOR_CHECKS } from '../doctor/checks.js';
+import { runDoctor, type DoctorReport } from '../doctor/run-doctor.js';
 import type { EventStore } from '../../events/store/port.js';
 import { resolveEngineConfig } from '../config-file.js';
 import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
+import { assertWitnessReadable } from '../witness.js';
 import { formatTable } from '../output.js';
 import { jsonOption, type RegisterCommand } from '../program.js';
 
-/** `engine doctor`: a table of checks, each PASS/FAIL with figures; exit 1 when any check fails. */
+/**
+ * `engine doctor`: a table of checks, each PASS/FAIL with figures, over one snapshot of the log; exit 1
+ * when any check fails.
+ */
 export const registerDoctor: RegisterCommand = (program, cli) => {
   jsonOption(
     program
@@ -16,42 +21,42 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
       .description(`check the log and what is derived from it (${DOCTOR_CHECKS.map((c) => c.name).join(', ')}); exit 1 on any FAIL`)
       .option('--run <id>', 'checks about a run look at this run')
       .option('--config <file>', 'engine configuration file whose profile gives the SLO thresholds')
-      .option('--profile <name>', 'configuration profile: dev, paper, prod (default paper)'),
+      .option('--profile <name>', 'configuration profile: dev, paper, prod (default paper)')
+      .option('--witness <file>', 'check the log against the heads this witness file saw (default: ENGINE_LOG_WITNESS)'),
   ).action(
-    cli.action<{ run?: string; json?: boolean; config?: string; profile?: string }>(async ({ global, out, logger }, opts) => {
+    cli.action<{ run?: string; json?: boolean; config?: string; profile?: string; witness?: string }>(async ({ global, out, logger }, opts) => {
       const { config, profile } = resolveEngineConfig({
         command: 'doctor',
         ...(opts.config !== undefined ? { file: opts.config } : {}),
         ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
       });
       const opened = await openStore(global.db, { access: 'read' });
-      const results: CheckResult[] = [];
+      const witness = opts.witness ?? opened.integrity.witness;
+      let report: DoctorReport;
       try {
+        if (witness !== null) assertWitnessReadable(witness);
         if (opts.run !== undefined && !(await hasRun(opened.store, opts.run))) {
           throw new InputError(`--run ${opts.run}: no such run in ${opened.target.display} (engine runs lists them)`);
         }
-        for (const check of DOCTOR_CHECKS) {
-          const started = performance.now();
-          let result: CheckResult;
-          try {
-            result = await check.run({ store: opened.store, opened, runId: opts.run ?? null, logger, config, ...(opts.config !== undefined ? { profile: `${profile} profile of ${opts.config}` } : {}), earlier: [...results] });
-          } catch (err) {
-            logger.debug({ err, check: check.name }, 'doctor check crashed');
-            result = { name: check.name, status: 'FAIL', figures: {}, detail: `could not run: ${(err as Error).message}` };
-          }
-          logger.debug({ check: check.name, status: result.status, ms: Math.round(performance.now() - started) }, 'doctor check done');
-          results.push(result);
-        }
+        report = await runDoctor(opened, {
+          runId: opts.run ?? null,
+          logger,
+          config,
+          ...(opts.config !== undefined ? { profile: `${profile} profile of ${opts.config}` } : {}),
+          witness,
+        });
       } finally {
         await opened.close();
       }
+      const results = report.results;
       const ok = doctorPassed(results);
       if (opts.json) {
-        await out.json({ ok, db: opened.target.display, runId: opts.run ?? null, checks: results });
+        await out.json({ ok, db: opened.target.display, runId: opts.run ?? null, snapshot: report.snapshot, checks: results });
       } else {
         const rows = results.map((r) => [r.name, r.status, formatFigures(r.figures), r.detail]);
         for (const l of formatTable(['CHECK', 'STATUS', 'FIGURES', 'DETAIL'], rows)) await out.line(l);
-        await out.line(ok ? 'doctor: all checks passed' : `doctor: ${results.filter((r) => r.status === 'FAIL').length} check(s) FAILED`);
+        const over = `over the log up to position ${report.snapshot.position}`;
+        await out.line(ok ? `doctor: all checks passed ${over}` : `doctor: ${results.filter((r) => r.status === 'FAIL').length} check(s) FAILED ${over}`);
       }
       return ok ? ExitCode.OK : ExitCode.VERDICT_FAILED;
     }),

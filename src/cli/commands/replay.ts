@@ -17,8 +17,9 @@ interface ReplayOptions {
 }
 
 /**
- * `engine replay --run <id>`: the run's recorded inputs through the current engine; PARITY (exit 0)
- * or DIVERGED (exit 1) at the first differing event, with both sides. Appends nothing.
+ * `engine replay --run <id>`: the run's recorded inputs through the current engine; PARITY (exit 0),
+ * INCOMPLETE (exit 0: parity up to where an unfinished run's last process stopped) or DIVERGED (exit 1)
+ * at the first differing event, with both sides. Appends nothing.
  */
 export const registerReplay: RegisterCommand = (program, cli) => {
   jsonOption(
@@ -50,7 +51,7 @@ export const registerReplay: RegisterCommand = (program, cli) => {
       const replayedBy = { packageVersion: program.version() ?? '0.0.0', gitCommit: gitCommit() };
       if (opts.json) await out.json({ ...report, replayedBy });
       else for (const line of formatParityReport(report, replayedBy)) await out.line(line);
-      return report.verdict === 'PARITY' ? ExitCode.OK : ExitCode.VERDICT_FAILED;
+      return report.verdict === 'DIVERGED' ? ExitCode.VERDICT_FAILED : ExitCode.OK;
     }),
   );
 };
@@ -60,6 +61,7 @@ export function formatParityReport(r: ParityReport, replayedBy?: { packageVersio
   const lines = [
     `replay of run ${r.runId} (${r.mode}, events ${r.eventsMode}${r.segments > 1 ? `, ${r.segments} process segments` : ''}): ${r.verdict}`,
     `  compared     ${r.matched} of ${r.recordedEvents} recorded events re-derived identically over ${r.cycles} cycles`,
+    ...(r.verdict === 'INCOMPLETE' ? ['  incomplete   the run has no RunEnded: its last process stopped (killed, or it is still running); parity holds up to there'] : []),
     `  config       ${r.config.riskOverridden ? `risk section from ${r.config.source} (sha256 ${r.config.riskHash.slice(0, 16)})` : `as recorded (sha256 ${r.config.recordedHash.slice(0, 16)})`}`,
   ];
   if (replayedBy) lines.push(`  engine       recorded by ${engine(r.recordedBy)}, replayed by ${engine(replayedBy)}`);
@@ -68,7 +70,7 @@ export function formatParityReport(r: ParityReport, replayedBy?: { packageVersio
   const d = r.divergence;
   if (d) {
     lines.push(
-      `  first divergence at ${d.position === null ? 'the end of the log (the replay produced more)' : `global position ${d.position}`} (compared event #${d.index + 1}${r.divergenceSegment && r.segments > 1 ? `, process segment ${r.divergenceSegment.segment} of ${r.segments}, started at cycle ${r.divergenceSegment.startedAtCycle}` : ''}); differs in: ${d.fields.join(', ')}`,
+      `  first divergence at ${d.position === null ? 'the end of the log (the replay produced more)' : `global position ${d.position}`} (recorded event #${d.index + 1}${r.divergenceSegment !== null && r.segments > 1 ? `, process segment ${r.divergenceSegment} of ${r.segments}` : ''}); differs in: ${d.fields.join(', ')}`,
       `    recorded    ${describe(d.recorded)}`,
       `    re-derived  ${describe(d.rederived)}`,
     );

@@ -21,7 +21,9 @@ import { type Fault, randomFaults } from '../../engine/venues/fault-injection/fa
 import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
 import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
 import { ProjectionRunner } from '../../projections/runner.js';
+import { configMarketRules, executionCostBps } from '../../engine/config/market-rules.js';
 import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
+import { isAtVenue } from '../../projections/orders/order-status.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
 import type { Bar } from '../../engine/bar.js';
@@ -128,7 +130,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
         const faultRandom = venueRandom.fork(`faults/${venueHistoryLength(paper)}`);
         const venue = faults.rate === '0' || faults.kinds.length === 0 ? paper : new FaultInjectingVenue(paper, randomFaults(() => faultRandom.next(), Number(faults.rate), faults.kinds.map((k) => faultOf(k, faults))));
 
-        const leftOver = runner.query((s) => nonTerminalOrders(s.orders)).filter((x) => x.runId !== unfinished?.runId && !['ACCEPTED', 'COMMITTED', 'PARTIALLY_FILLED'].includes(x.status));
+        const leftOver = runner.query((s) => nonTerminalOrders(s.orders)).filter((x) => x.runId !== unfinished?.runId && !isAtVenue(x.status));
         if (leftOver.length > 0) {
           logger.warn({ orders: leftOver.map((x) => ({ runId: x.runId, clientOrderId: x.clientOrderId, status: x.status })) }, 'ended runs left orders unresolved: check them at the venue');
         }
@@ -175,26 +177,24 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
             armed: opts.arm === true,
           },
           seed: resume ? (unfinished?.seed ?? seed) : seed,
-          symbol: config.symbol,
+          rules: configMarketRules(config),
+          quoteAsset: config.quoteAsset,
           venue,
-          market: paper,
+          market: { next: async () => paper.tick(systemClock.now()) },
           clock: systemClock,
           stopwatch: wallStopwatch,
           sleeper: realSleeper,
-          policy: createRiskPolicy(config.risk),
+          policy: createRiskPolicy(config.risk, { executionCostBps: executionCostBps(config) }),
           strategy,
-          execution: {
-            qtyStep: new Decimal(config.risk.qtyStep),
-            minNotional: new Decimal(config.risk.minNotional),
-            costBps: new Decimal(config.simulation.feeBps).add(config.simulation.slippageBps),
-          },
-          armed: resume ? unfinished?.armed === true : opts.arm === true,
+          // Arming belongs to the process: a resumed run is armed only when this process says --arm.
+          armed: opts.arm === true,
           intervalMs: live.intervalMs,
-          barIntervalMs,
           cycles: opts.cycles ?? null,
           reconcilePolicy: live.reconcile,
-          orderTimesWindowMs: config.risk.rateLimit?.windowMs ?? null,
+          rateLimitWindowMs: config.risk.rateLimit?.windowMs ?? null,
           backoff: live.backoff,
+          packageVersion: program.version() ?? '0.0.0',
+          gitCommit: gitCommit(),
           signal,
           onAppended: (e: AnyNewEvent) => metrics.observe(e, Date.now()),
           logger,

@@ -1,7 +1,7 @@
-import type { EventStore } from '../../events/store/port.js';
+import type { EventStoreSnapshot } from '../../events/store/port.js';
 import type { EngineConfig } from '../../engine/config/schema.js';
 import type { Logger } from '../logger.js';
-import type { OpenedStore } from '../open-store.js';
+import type { OpenedSnapshot, OpenedStore } from '../open-store.js';
 
 /**
  * A doctor check: a function from the opened store to a verdict with figures. Later checks
@@ -21,8 +21,17 @@ export interface CheckResult {
 }
 
 export interface DoctorContext {
-  store: EventStore;
+  /**
+   * The log as one snapshot (./run-doctor.ts): every check reads the same events, however many a
+   * writer appends meanwhile. Checks read through this, never through `opened.store`.
+   */
+  store: EventStoreSnapshot;
+  /** The snapshot's companions: checkpoints, signed heads and the page check, as of the same moment. */
+  snapshot: OpenedSnapshot;
+  /** The store itself: only to tell whether something newer than the snapshot exists now. */
   opened: OpenedStore;
+  /** A witness file to check the log against (`--witness`, or ENGINE_LOG_WITNESS); null: none. */
+  witness: string | null;
   /** `engine doctor --run <id>`: checks that are about a run look at this one; null = all / latest. */
   runId: string | null;
   logger: Logger;

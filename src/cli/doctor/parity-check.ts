@@ -31,6 +31,7 @@ export const parityCheck: DoctorCheck = {
     let replayed = 0;
     let events = 0;
     let notReplayed = 0;
+    let incomplete = 0;
     const diverged: string[] = [];
     const unreplayable: string[] = [];
     let firstDivergence: string | null = null;
@@ -43,6 +44,7 @@ export const parityCheck: DoctorCheck = {
         const report = await replayRun(ctx.store, run.runId);
         replayed++;
         events += report.recordedEvents;
+        if (report.verdict === 'INCOMPLETE') incomplete++;
         if (report.verdict === 'DIVERGED') {
           diverged.push(run.runId);
           const d = report.divergence!;
@@ -53,11 +55,12 @@ export const parityCheck: DoctorCheck = {
         unreplayable.push(`${run.runId}: ${err.message}`);
       }
     }
-    const figures = { runs: chosen.length, replayed, events, parity: replayed - diverged.length, diverged: diverged.length, unreplayable: unreplayable.length, notReplayed };
+    const figures = { runs: chosen.length, replayed, events, parity: replayed - diverged.length, diverged: diverged.length, incomplete, unreplayable: unreplayable.length, notReplayed };
     if (chosen.length === 0) return { name: 'parity', status: 'SKIP', figures, detail: 'no runs in the log' };
     if (diverged.length > 0) return { name: 'parity', status: 'FAIL', figures, detail: `${diverged.length} run(s) DIVERGED: ${firstDivergence}` };
     const bound = notReplayed > 0 ? `; ${notReplayed} older run(s) not replayed (bound: ${PARITY_MAX_RUNS} runs or ${PARITY_MAX_EVENTS} events; use --run)` : '';
     if (unreplayable.length > 0) return { name: 'parity', status: 'WARN', figures, detail: `${replayed} run(s) at PARITY; cannot replay ${unreplayable[0]}${bound}` };
-    return { name: 'parity', status: 'PASS', figures, detail: `${replayed} run(s) replayed to PARITY over ${events} recorded events${bound}` };
+    const unfinished = incomplete > 0 ? ` (${incomplete} unfinished: parity up to where their last process stopped)` : '';
+    return { name: 'parity', status: 'PASS', figures, detail: `${replayed} run(s) replayed to PARITY over ${events} recorded events${unfinished}${bound}` };
   },
 };

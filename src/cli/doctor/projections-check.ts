@@ -2,13 +2,14 @@ import { DEFAULT_CHECKPOINT_NAME, ProjectionRunner } from '../../projections/run
 import type { CheckResult, DoctorCheck, DoctorContext } from './check.js';
 
 /**
- * Projections: the saved checkpoint must equal a rebuild from scratch up to its position. Also catches
- * a log cut short at its end (the checkpoint then points past the head), which the chain alone cannot.
+ * Projections: the saved checkpoint must name a point of this chain (the event at its position has its
+ * hash; with ENGINE_LOG_KEY, its seal verifies) and equal a rebuild from scratch up to its position.
+ * Also catches a log cut short at its end (the checkpoint then points past the head).
  */
 export const projectionsCheck: DoctorCheck = {
   name: 'projections',
   async run(ctx: DoctorContext): Promise<CheckResult> {
-    const runner = new ProjectionRunner({ store: ctx.store, checkpoints: ctx.opened.checkpoints(), name: DEFAULT_CHECKPOINT_NAME });
+    const runner = new ProjectionRunner({ store: ctx.store, checkpoints: ctx.snapshot.checkpoints(), name: DEFAULT_CHECKPOINT_NAME });
     const v = await runner.verifyCheckpoint();
     const figures = { checkpoint: v.name, position: v.position, fingerprint: v.expected?.slice(0, 16) ?? null };
     switch (v.status) {

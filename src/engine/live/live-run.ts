@@ -1,38 +1,24 @@
 import type { EventDataInput } from '../../events/catalog.js';
-import { type AnyNewEvent, type AnyStoredEvent, createEvent, toTypedEvent } from '../../events/event-factory.js';
+import type { AnyNewEvent } from '../../events/event-factory.js';
 import type { EventStore } from '../../events/store/port.js';
-import { type OrdersState, evolveOrders, findOrder, initialOrdersState, nonTerminalOrders } from '../../projections/orders/orders-projection.js';
+import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { SeededRandom } from '../clocks.js';
-import { type CycleEnv, ingestFills, runCycle } from '../cycle/cycle.js';
-import { runScopedIds } from '../cycle/cycle-ids.js';
-import { CycleEmitter } from '../cycle/emitter.js';
-import { StrategyDriver } from '../cycle/intent-source.js';
-import { type CycleState, initialCycleState } from '../cycle/state.js';
-import type { ExecutionRules } from '../execution/execution-checks.js';
+import { createRunDecider, RECORD_EVERYTHING, type RunDecider, type RunState } from '../decider/index.js';
+import type { Sleeper } from '../driver/ports.js';
+import { RunDriver } from '../driver/run-driver.js';
+import { StoreRunLog } from '../driver/store-run-log.js';
 import { cycleIdFor, runStream } from '../ids.js';
-import type { Clock, MarketSnapshot, Stopwatch, Venue } from '../ports.js';
-import { Reconciler } from '../reconciliation/reconciler.js';
+import type { Clock, MarketData, Stopwatch, Venue } from '../ports.js';
 import type { ReconcilePolicy } from '../reconciliation/decide.js';
 import type { BackoffPolicy } from '../retry/backoff.js';
 import { readKillSwitch } from '../risk/kill-switch.js';
 import type { RiskPolicy } from '../risk/port.js';
 import type { Strategy } from '../strategy.js';
-import { Decimal } from '../values.js';
-import { LiveStoreSink, asProvisionalStored } from './live-sink.js';
-import { resumeRun } from './resume.js';
-import { RunScopedVenue } from './run-scoped-venue.js';
-import { closeDown } from './close-down.js';
+import type { MarketRules } from '../venues/market-rules.js';
 import { logNotable } from './notable-events.js';
+import { RunScopedVenue } from './run-scoped-venue.js';
 
-/** Where a live run's snapshots come from: the paper venue's price walk, or a real venue's poll. */
-export interface LiveMarket {
-  tick(now: number): MarketSnapshot;
-}
-
-/** Waiting between cycles and before retries. The CLI sleeps for real; tests move a clock. Resolves early on abort. */
-export interface Sleeper {
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
+export type { Sleeper };
 
 /** The slice of a pino logger the loop uses (child loggers carry runId, then cycleId). */
 export interface LiveLogger {
@@ -47,32 +33,37 @@ export interface LiveRunOptions {
   runId: string;
   /** Continue a run whose stream exists and has no RunEnded (after a crash); otherwise start it with `runStarted`. */
   resume: boolean;
+  /** With resume: reopen an ENDED run only to reconcile and close what it left open (no strategy cycle). */
+  reconcileOnly?: boolean;
   runStarted?: EventDataInput<'RunStarted'>;
-  /** Needed for a new run: the seed of the engine's randomness (retry jitter). */
+  /** The seed of the engine's randomness (the jitter of retry waits). */
   seed: string;
-  symbol: string;
+  /** The venue's rules for the run's instrument (the symbol is rules.symbol). */
+  rules: MarketRules;
+  quoteAsset: string;
   /** The venue as the engine talks to it (possibly through a fault injector). */
   venue: Venue;
-  market: LiveMarket;
+  market: MarketData;
   clock: Clock;
   stopwatch: Stopwatch;
   sleeper: Sleeper;
   policy: RiskPolicy;
   strategy: Strategy;
-  execution: ExecutionRules;
+  /** Whether THIS process may send orders (`--arm`); recorded in RunStarted or RunResumed. */
   armed: boolean;
   intervalMs: number;
-  barIntervalMs: number;
   /** Stop after this many cycles (null: until a signal). */
   cycles: number | null;
   reconcilePolicy: ReconcilePolicy;
   backoff: BackoffPolicy;
-  /** The rate-limit window of the risk policy (see CycleEnv.orderTimesWindowMs). */
-  orderTimesWindowMs?: number | null;
+  /** The risk policy's rate-limit window (null: no rate limit). */
+  rateLimitWindowMs: number | null;
   signal: AbortSignal;
   /** Called with every event once it is durable in the log (metrics). */
   onAppended?: (e: AnyNewEvent) => void;
   logger?: LiveLogger;
+  packageVersion?: string;
+  gitCommit?: string | null;
 }
 
 export interface LiveRunResult {
@@ -81,141 +72,94 @@ export interface LiveRunResult {
   /** Cycles run by this process. */
   cycles: number;
   lastCycleSeq: number;
-  /** Orders reconciled (asked about) in the start-up pass. */
+  /** Orders that were not terminal when this process took the run over (they were reconciled first). */
   recoveredOrders: number;
   eventsAppended: number;
-  ended: 'COMPLETED' | 'STOPPED';
-  state: CycleState;
+  ended: 'COMPLETED' | 'STOPPED' | 'ERROR';
+  /** How the strategy failed, when it did (the run ended ERROR). */
+  failure?: string;
+  state: RunState;
 }
 
 const silent: LiveLogger = { child: () => silent, info: () => {}, warn: () => {}, debug: () => {} };
 
 /**
- * The live loop of `engine stage7-run`. On start it folds the run's own events (when resuming after a
- * crash), then, before the first cycle, takes in every fill the venue reports and reconciles every
- * order of the run that is not terminal: an order whose OrderSubmitRequested is in the log but whose
- * answer is not (the process died between the venue call and the append) is found this way. Then one
- * cycle per interval, each appended as batches (one transaction per barrier and one at its end), the
- * kill switch read at the start of each; on abort the current cycle finishes and RunEnded is appended.
- *
- * The engine's randomness for a process segment starting at cycle k is SeededRandom(seed).fork(`live/c${k}`),
- * so a replay that knows where the run was restarted draws the same jitter.
+ * A live run (`engine stage7-run`): the run driver with a real (or paper) venue, the venue's market data,
+ * the system clock, and the log written at every barrier and cycle end. A restarted process resumes the
+ * unfinished run from the fold of its events and reconciles what it left open before any new decision.
  */
 export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
-  const stream = runStream(o.runId);
   const log = (o.logger ?? silent).child({ runId: o.runId });
-  const driver = new StrategyDriver(o.strategy);
-  let state: CycleState;
-  let orders: OrdersState;
-  let lastCycleSeq = 0;
-  let version = -1;
-  if (o.resume) {
-    const events: AnyStoredEvent[] = [];
-    for await (const e of o.store.readStream(stream)) events.push(toTypedEvent(e));
-    const resumed = resumeRun(o.runId, events, o.policy, driver, o.orderTimesWindowMs);
-    state = resumed.state;
-    orders = resumed.orders;
-    lastCycleSeq = resumed.lastCycleSeq;
-    version = resumed.lastVersion;
-    log.info({ events: resumed.events, lastCycleSeq, openOrders: nonTerminalOrders(orders, o.runId).length }, 'resuming run');
-  } else {
-    if (!o.runStarted) throw new Error('a new live run needs its RunStarted data');
-    state = initialCycleState(new Decimal(String(o.runStarted.initialCash)));
-    orders = initialOrdersState();
-  }
-
-  let provisional = 0;
-  const sink = new LiveStoreSink(
-    o.store,
-    stream,
-    version,
-    [(e) => (orders = evolveOrders(orders, asProvisionalStored(e, ++provisional, stream)))],
-    [...(o.onAppended ? [o.onAppended] : []), (e) => logNotable(log, e)],
+  const decider = liveDecider(o);
+  const runLog = new StoreRunLog(o.store, runStream(o.runId), {
+    batchSize: null,
+    durableBarriers: true,
+    onDurable: [...(o.onAppended ? [o.onAppended] : []), (e) => logNotable(log, e)],
+  });
+  let killSwitch: boolean | null = null;
+  const driver = new RunDriver(
+    decider,
+    {
+      log: runLog,
+      market: o.market,
+      venue: new RunScopedVenue(o.venue, o.runId),
+      clock: o.clock,
+      stopwatch: o.stopwatch,
+      sleeper: o.sleeper,
+      random: new SeededRandom(o.seed).fork('live'),
+      async killSwitch() {
+        const ks = await readKillSwitch(o.store);
+        if (killSwitch !== null && ks.engaged !== killSwitch) log.warn({ engaged: ks.engaged, reason: ks.reason, by: ks.by }, 'kill switch changed');
+        killSwitch = ks.engaged;
+        return ks.engaged;
+      },
+    },
+    {
+      start: o.resume
+        ? { kind: 'resume', purpose: o.reconcileOnly ? 'RECONCILE' : 'CONTINUE', armed: o.armed, packageVersion: o.packageVersion ?? '0.0.0', gitCommit: o.gitCommit ?? null }
+        : { kind: 'new', started: requireRunStarted(o) },
+      cycles: o.cycles,
+      intervalMs: o.intervalMs,
+      closeDown: { drain: true, flatten: false, cancelReason: 'run ended: nothing is left working at the venue' },
+      backoff: o.backoff,
+      signal: o.signal,
+      onCycle: ({ seq }) => log.child({ cycleId: cycleIdFor(o.runId, seq) }).debug({ mode: driver.state.risk.mode }, 'cycle completed'),
+    },
   );
-  if (!o.resume && o.runStarted) {
-    sink.emit(
-      createEvent('RunStarted', `${o.runId}:start`, o.runStarted, { runId: o.runId, mode: 'live', cycleId: null, causationId: null, at: iso(o.clock.now()) }) as AnyNewEvent,
-    );
-    await sink.flush();
-    log.info({ armed: o.armed, seed: o.seed }, 'run started');
-  }
-
-  let cycleSeq = lastCycleSeq + 1;
-  const random = new SeededRandom(o.seed).fork(`live/c${cycleSeq}`);
-  const venue = new RunScopedVenue(o.venue, o.runId);
-  const reconciler = new Reconciler({ venue, orders: () => nonTerminalOrders(orders, o.runId), order: (id) => findOrder(orders, o.runId, id), policy: o.reconcilePolicy });
-  const env: CycleEnv = {
+  log.info({ armed: o.armed, resume: o.resume }, o.resume ? 'resuming run' : 'run started');
+  const outcome = await driver.run();
+  log.info({ ended: outcome.ended, cycles: outcome.cycles, lastCycleSeq: outcome.state.lastCycleSeq }, 'run ended');
+  return {
     runId: o.runId,
-    mode: 'live',
-    symbol: o.symbol,
-    intervalMs: o.barIntervalMs,
-    clock: o.clock,
-    ids: runScopedIds(o.runId),
-    venue,
-    random,
-    stopwatch: o.stopwatch,
-    policy: o.policy,
-    sink,
-    execution: o.execution,
-    eventsMode: 'full',
-    dryRun: !o.armed,
-    ...(o.orderTimesWindowMs !== undefined ? { orderTimesWindowMs: o.orderTimesWindowMs } : {}),
-    retry: { policy: o.backoff, random, waiter: { wait: (ms) => o.sleeper.sleep(ms, o.signal) } },
-    reconciler,
+    resumed: o.resume,
+    cycles: outcome.cycles,
+    lastCycleSeq: outcome.state.lastCycleSeq,
+    recoveredOrders: outcome.recoveredOrders,
+    eventsAppended: runLog.counts().written,
+    ended: outcome.ended,
+    ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
+    state: outcome.state,
   };
-
-  // Start-up reconciliation: its own cycle id (no CycleStarted), before any new decision.
-  const recoverable = nonTerminalOrders(orders, o.runId).length;
-  {
-    const now = o.clock.now();
-    const cycleId = cycleIdFor(o.runId, cycleSeq);
-    const emitter = new CycleEmitter(sink, env.ids.forCycle(cycleSeq), o.runId, 'live', cycleId, iso(now));
-    reconciler.adopt(nonTerminalOrders(orders, o.runId));
-    state = await ingestFills(env, emitter, state);
-    state = await reconciler.reconcile(emitter, state, now, null);
-    await sink.flush();
-    if (recoverable > 0) log.child({ cycleId }).info({ orders: recoverable, stillOpen: nonTerminalOrders(orders, o.runId).length }, 'start-up reconciliation done');
-  }
-
-  let done = 0;
-  let killSwitch = state.risk.killSwitch;
-  let nextAt = o.clock.now();
-  while (!o.signal.aborted && (o.cycles === null || done < o.cycles)) {
-    cycleSeq++;
-    const cycleLog = log.child({ cycleId: cycleIdFor(o.runId, cycleSeq) });
-    const ks = await readKillSwitch(o.store);
-    if (ks.engaged !== killSwitch) cycleLog.warn({ engaged: ks.engaged, reason: ks.reason, by: ks.by }, 'kill switch changed');
-    killSwitch = ks.engaged;
-    state = { ...state, risk: { ...state.risk, killSwitch } };
-    const snapshot = o.market.tick(o.clock.now());
-    const r = await runCycle(env, state, { cycleSeq, snapshot, recordSnapshot: true, intents: driver });
-    state = r.state;
-    await sink.flush();
-    done++;
-    cycleLog.debug({ intents: r.intents, orders: r.orders, equity: r.equity.toFixed(), mode: state.risk.mode }, 'cycle completed');
-    if (o.cycles !== null && done >= o.cycles) break;
-    nextAt += o.intervalMs;
-    const wait = nextAt - o.clock.now();
-    if (wait > 0) await o.sleeper.sleep(wait, o.signal);
-    else nextAt = o.clock.now();
-  }
-
-  const ended = o.signal.aborted ? 'STOPPED' : 'COMPLETED';
-  cycleSeq++;
-  state = await closeDown(env, state, reconciler, () => nonTerminalOrders(orders, o.runId), cycleSeq, o, sink, log);
-  sink.emit(
-    createEvent(
-      'RunEnded',
-      `${o.runId}:end`,
-      { reason: ended, cycles: cycleSeq, detail: ended === 'STOPPED' ? 'stopped by signal after finishing the cycle' : null },
-      { runId: o.runId, mode: 'live', cycleId: null, causationId: null, at: iso(o.clock.now()) },
-    ) as AnyNewEvent,
-  );
-  await sink.flush();
-  log.info({ ended, cycles: done, lastCycleSeq: cycleSeq }, 'run ended');
-  return { runId: o.runId, resumed: o.resume, cycles: done, lastCycleSeq: cycleSeq, recoveredOrders: recoverable, eventsAppended: sink.appended, ended, state };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+/** The decider of a live run with these options (what a resumed process folds the log with). */
+export function liveDecider(o: Pick<LiveRunOptions, 'runId' | 'rules' | 'quoteAsset' | 'strategy' | 'policy' | 'reconcilePolicy' | 'backoff' | 'rateLimitWindowMs'>): RunDecider {
+  const symbol = o.rules.symbol;
+  return createRunDecider({
+    runId: o.runId,
+    mode: 'live',
+    recording: RECORD_EVERYTHING,
+    instruments: { [symbol]: { rules: o.rules, assets: instrumentAssets(symbol, o.quoteAsset) } },
+    primarySymbol: symbol,
+    strategy: o.strategy,
+    policy: o.policy,
+    reconcile: o.reconcilePolicy,
+    maxSubmitAttempts: o.backoff.maxAttempts,
+    rateLimitWindowMs: o.rateLimitWindowMs,
+  });
+}
+
+function requireRunStarted(o: LiveRunOptions): EventDataInput<'RunStarted'> {
+  if (!o.runStarted) throw new Error('a new live run needs its RunStarted data');
+  return o.runStarted;
 }

@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { OrderLookup, OrderRequest, SubmitOutcome, Venue, VenueFill, VenueOrderView } from '../ports.js';
-import { clientOrderIdFor } from '../ids.js';
+import { clientOrderIdPrefix } from '../ids.js';
 
 /**
  * The venue as one run sees it: fill reports for orders of other runs on the same venue account (an
@@ -15,7 +15,7 @@ export class RunScopedVenue implements Venue {
     runId: string,
   ) {
     this.name = inner.name;
-    this.prefix = clientOrderIdFor(runId, 0, 0).replace(/0-0$/, '');
+    this.prefix = clientOrderIdPrefix(runId);
   }
   submit(order: OrderRequest): Promise<SubmitOutcome> {
     return this.inner.submit(order);

@@ -47,7 +47,7 @@ export interface VenueEvidence {
 }
 
 export type ReconcileVerdict =
-  | { outcome: 'COMMITTED'; via: 'CLIENT_ORDER_ID' | 'OPEN_ORDERS' | 'FILLS'; venueOrderId: string; attempt: number }
+  | { outcome: 'COMMITTED'; via: 'CLIENT_ORDER_ID' | 'OPEN_ORDERS' | 'FILLS'; venueOrderId: string | null; attempt: number }
   | { outcome: 'FAILED'; via: 'NONE'; attempt: number }
   | { outcome: 'STILL_UNKNOWN'; via: 'NONE'; attempt: number; notFoundStreak: number; escalate: boolean; why: string };
 

@@ -1,13 +1,13 @@
 import { layerOf, type ReasonCode } from '../reason-codes.js';
+import { checkBalance, checkMinNotional, checkPrecision, limitOnTick, sendable } from '../execution/venue-checks.js';
 import { Decimal, floorToStep, ZERO } from '../values.js';
-import { checkBalance, checkCashReserve } from './checks/balance.js';
+import { checkCashReserve } from './checks/cash-reserve.js';
 import { checkDailyLoss, checkKillSwitch, checkObserveMode } from './checks/exposure-gates.js';
 import { checkCycleNotional, checkOrderNotional } from './checks/notional-caps.js';
 import { checkPositionCap } from './checks/position-cap.js';
 import { checkRateLimit } from './checks/rate-limit.js';
 import { checkStaleData } from './checks/stale-data.js';
 import type { Denial, QtyLimit } from './checks/types.js';
-import { checkMinNotional, checkPrecision } from './checks/venue-precision.js';
 import { str } from './decimal-math.js';
 import { reducingPart } from './exposure.js';
 import { maxPositionFor, type RiskLimits } from './limits.js';
@@ -19,13 +19,13 @@ import type { ProposedOrder, RiskContext, RiskMode, RiskState, RiskVerdict } fro
  *  1. POLICY   KILL_SWITCH          gate: new exposure refused, exposure-reducing part passes
  *  2. RISK     STALE_DATA, RATE_LIMIT   deny the whole order
  *  3. RISK     RISK_MODE_OBSERVE, DAILY_LOSS_LIMIT   gates like the kill switch
- *  4. EXECUTION PRECISION, MIN_NOTIONAL on the order as requested: deny
+ *  4. EXECUTION PRECISION, MIN_NOTIONAL on the order as requested (the instrument's MarketRules): deny
  *     (ctx.cycleNotional is the caller's running total of new-exposure notional approved this cycle;
  *     counting closes in it too is merely conservative)
  *  5. sizing, each may REDUCE the quantity: RISK_MODE_REDUCE (scales the exposure-increasing part),
  *     NOTIONAL_CAP_PER_ORDER, NOTIONAL_CAP_PER_CYCLE (both on the new-exposure part only: a close is
  *     never cut), POSITION_CAP, INSUFFICIENT_BALANCE, CASH_RESERVE
- *  6. round down to the quantity step. If what is left is zero or below the minimum notional the order
+ *  6. round down to the quantity step. If what is left is zero or below the venue's minimums the order
  *     is DENIED with the code of the limit that cut it (its context also shows minNotional); otherwise
  *     REDUCED with that code (PRECISION when only the rounding changed it)
  *  7. POLICY   NOT_ARMED, DRY_RUN: an order that passed everything is DENIED with the policy code and
@@ -78,9 +78,10 @@ export function decideOrder(order: ProposedOrder, ctx: RiskContext, limits: Risk
   if (out) return out;
 
   // 4: can the venue express the order as requested?
-  const exec = checkPrecision(requested, limits.qtyStep, order.limitPrice, limits.priceTick) ?? checkMinNotional(limits.minNotional, requested, order.refPrice);
+  const rules = ctx.rules ?? limits.configRules;
+  const exec = checkPrecision(requested, rules, order.limitPrice) ?? checkMinNotional(rules, requested, order.refPrice);
   if (exec) return denied(exec);
-  const limitPrice = order.limitPrice === null ? null : floorToStep(order.limitPrice, limits.priceTick);
+  const limitPrice = order.limitPrice === null ? null : limitOnTick(order.side, order.limitPrice, rules);
 
   // 5: sizing
   if (mode === 'REDUCE') {
@@ -105,15 +106,15 @@ export function decideOrder(order: ProposedOrder, ctx: RiskContext, limits: Risk
     if (out) return out;
   }
 
-  // 6: the venue's precision, then the minimum notional of what is left
-  const rounded = floorToStep(qty, limits.qtyStep);
+  // 6: the venue's precision, then the minimums of what is left
+  const rounded = floorToStep(qty, rules.qtyStep);
   const binding = cuts[cuts.length - 1];
-  if (rounded.lte(0) || rounded.mul(order.refPrice).lt(limits.minNotional)) {
+  if (!sendable(rounded, rules, order.refPrice)) {
     // Only reachable when a limit cut the order (step 4 passed the order as requested).
     const cause = binding ?? { code: 'PRECISION' as const, context: {} };
     return denied({
       code: cause.code,
-      context: { ...cause.context, leftQty: str(rounded), leftNotional: str(rounded.mul(order.refPrice)), minNotional: str(limits.minNotional) },
+      context: { ...cause.context, leftQty: str(rounded), leftNotional: str(rounded.mul(order.refPrice)), minNotional: str(rules.minNotional) },
     });
   }
   let result: RiskVerdict;
@@ -122,7 +123,7 @@ export function decideOrder(order: ProposedOrder, ctx: RiskContext, limits: Risk
   } else {
     const code = binding?.code ?? 'PRECISION';
     const context: Record<string, string> = {
-      ...(binding?.context ?? { qtyStep: str(limits.qtyStep) }),
+      ...(binding?.context ?? { qtyStep: str(rules.qtyStep) }),
       requestedQty: str(requested),
       approvedQty: str(rounded),
     };

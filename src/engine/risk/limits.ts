@@ -1,5 +1,6 @@
 import type { RiskConfig } from '../config/schema.js';
 import { Decimal } from '../values.js';
+import type { MarketRules } from '../venues/market-rules.js';
 
 /** The risk configuration as the policy uses it: decimals parsed once, switched-off limits as null. */
 export interface RiskLimits {
@@ -8,16 +9,15 @@ export interface RiskLimits {
   maxPositionQty: Decimal | null;
   maxPositionQtyBySymbol: Readonly<Record<string, Decimal>>;
   cashReserveFraction: Decimal;
-  /** 1 + priceBufferBps / 10000: the cost of one unit bought is refPrice times this. */
+  /** 1 + max(priceBufferBps, execution cost) / 10000: the cost of one unit bought is refPrice times this. */
   costFactor: Decimal;
   dailyLossLimitFraction: Decimal | null;
   timeZone: string;
   maxSnapshotAgeMs: number | null;
   rateLimit: { maxOrders: number; windowMs: number } | null;
-  minNotional: Decimal;
-  qtyStep: Decimal;
-  priceTick: Decimal;
   allowShort: boolean;
+  /** The configuration's market rules (qtyStep, minNotional, priceTick), for orders whose context brings none. */
+  configRules: MarketRules;
   modes: {
     reduceAtDrawdown: Decimal;
     observeAtDrawdown: Decimal;
@@ -31,22 +31,33 @@ export interface RiskLimits {
 
 const dec = (s: string | null): Decimal | null => (s === null ? null : new Decimal(s));
 
-export function riskLimitsFromConfig(c: RiskConfig): RiskLimits {
+/**
+ * executionCostBps: what a fill costs beyond its price at the venue (fees plus slippage): the cost headroom
+ * of a buy is the larger of it and the configured price buffer.
+ */
+export function riskLimitsFromConfig(c: RiskConfig, executionCostBps: Decimal.Value = 0): RiskLimits {
+  const headroomBps = Decimal.max(new Decimal(c.priceBufferBps), new Decimal(executionCostBps));
   return {
     maxOrderNotional: dec(c.maxOrderNotional),
     maxCycleNotional: dec(c.maxCycleNotional),
     maxPositionQty: dec(c.maxPositionQty),
     maxPositionQtyBySymbol: Object.fromEntries(Object.entries(c.maxPositionQtyBySymbol).map(([k, v]) => [k, new Decimal(v)])),
     cashReserveFraction: new Decimal(c.cashReserveFraction),
-    costFactor: new Decimal(1).plus(new Decimal(c.priceBufferBps).div(10_000)),
+    costFactor: new Decimal(1).plus(headroomBps.div(10_000)),
     dailyLossLimitFraction: dec(c.dailyLossLimitFraction),
     timeZone: c.timeZone,
     maxSnapshotAgeMs: c.maxSnapshotAgeMs,
     rateLimit: c.rateLimit,
-    minNotional: new Decimal(c.minNotional),
-    qtyStep: new Decimal(c.qtyStep),
-    priceTick: new Decimal(c.priceTick),
     allowShort: c.allowShort,
+    configRules: {
+      symbol: '*',
+      baseAsset: '*',
+      quoteAsset: '*',
+      qtyStep: new Decimal(c.qtyStep),
+      minQty: new Decimal(0),
+      minNotional: new Decimal(c.minNotional),
+      priceTick: new Decimal(c.priceTick),
+    },
     modes: {
       reduceAtDrawdown: new Decimal(c.modes.reduceAtDrawdown),
       observeAtDrawdown: new Decimal(c.modes.observeAtDrawdown),

@@ -1,19 +1,25 @@
 import type { RiskConfig } from '../config/schema.js';
 import { Decimal } from '../values.js';
-import { localDay } from './day-boundary.js';
+import { dayResolver } from './day-boundary.js';
 import { decideOrder } from './decide.js';
 import { riskLimitsFromConfig } from './limits.js';
 import { allocateRealizedPnl } from './self-financing.js';
 import { drawdown, modeTransition, nextMode } from './modes.js';
 import type { RiskPolicy, RiskState } from './port.js';
 
+export interface RiskPolicyOptions {
+  /** Fees plus slippage of a fill, in basis points: buys keep at least this much headroom. */
+  executionCostBps?: Decimal.Value;
+}
+
 /** The risk policy of the engine config: pure, the same in backtest, replay and live runs. */
-export function createRiskPolicy(config: RiskConfig): RiskPolicy {
-  const limits = riskLimitsFromConfig(config);
+export function createRiskPolicy(config: RiskConfig, options: RiskPolicyOptions = {}): RiskPolicy {
+  const limits = riskLimitsFromConfig(config, options.executionCostBps ?? 0);
+  const localDay = dayResolver(limits.timeZone);
   return {
     decide: (order, ctx) => decideOrder(order, ctx, limits),
     observe(state, equity, now) {
-      const day = localDay(now, limits.timeZone);
+      const day = localDay(now);
       const rolled: RiskState = day === state.day ? state : { ...state, day, dayStartEquity: equity };
       const coolOff = limits.modes.observeCoolOffMs;
       const cooledOff =

@@ -1,6 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import type { OrderType, Side } from '../ports.js';
 import type { DecisionLayer, ReasonCode } from '../reason-codes.js';
+import type { MarketRules } from '../venues/market-rules.js';
 
 /**
  * The contract between the cycle and the risk policy. The policy is pure: the cycle gathers the
@@ -61,6 +62,11 @@ export interface RiskContext {
   /** Live run without --arm: decide everything, send nothing. */
   dryRun: boolean;
   /**
+   * The venue's rules for the order's instrument (step, tick, minimums): what the EXECUTION checks hold
+   * the order to. Absent: the configuration's (risk.qtyStep, minNotional, priceTick).
+   */
+  rules?: MarketRules;
+  /**
    * False when the run is armed but the venue adapter refuses live side effects (e.g. a real venue
    * without its arming switch): every order is DENIED NOT_ARMED. Absent = armed.
    */
@@ -93,9 +99,10 @@ export interface RiskPolicy {
    */
   observe(state: RiskState, equity: Decimal, now: number): { state: RiskState; transition: RiskModeTransition | null };
   /**
-   * Self-financing (optional; absent = no reserve). Called after a fill that realized P&L: how much of
-   * it moves from cash into the never-traded reserve, and the ReserveAllocated event data to record
-   * (null when nothing moves: a loss or break-even stays entirely in tradable capital).
+   * Self-financing (optional; absent = no reserve). Called when a round trip closes, with its profit net of
+   * every cost of the trip (entry and exit fees): how much of it moves from cash into the never-traded
+   * reserve, and the ReserveAllocated event data to record (null when nothing moves: a losing or
+   * break-even round trip stays entirely in tradable capital).
    */
   settleRealizedPnl?(realizedPnl: Decimal, context: Record<string, string>): ReserveSettlement;
 }

@@ -1,5 +1,6 @@
 import type { NewEvent, StoredEvent } from '../envelope.js';
 import type { ExpectedVersion } from '../errors.js';
+import type { StoredRecord } from '../hash-chain.js';
 
 export type { ExpectedVersion } from '../errors.js';
 
@@ -61,6 +62,12 @@ export interface EventStore {
   append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
   readStream(stream: string, options?: ReadOptions): AsyncIterable<StoredEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /**
+   * readAll, but each event as the store holds it: data and metadata as the stored bytes. What
+   * integrity checks hash. (An adapter whose client only hands out parsed JSON re-encodes it
+   * canonically and says so in its README.)
+   */
+  readRecords(options?: ReadAllOptions): AsyncIterable<StoredRecord>;
   /** Delivers stored events from fromPosition, then new ones as they are appended, in global order. */
   subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options?: SubscribeOptions): Subscription;
   /** Last version of a stream, or 'no_stream'. */
@@ -69,7 +76,19 @@ export interface EventStore {
   head(): Promise<{ position: number; hash: string }>;
   /** Streams whose name starts with prefix (e.g. "run-"), in order of first appearance. */
   listStreams(prefix: string): Promise<string[]>;
+  /**
+   * A read-only view of the log as it is now: every read through it (readAll, readRecords,
+   * readStream, streamVersion, head, listStreams, subscribeAll) sees exactly the events up to the head
+   * it was taken at, however much is appended meanwhile, so several readers of one report agree.
+   * Release it with close() (which leaves this store open). SQLite holds one read transaction for it.
+   */
+  snapshot(): Promise<EventStoreSnapshot>;
   close(): Promise<void>;
+}
+
+export interface EventStoreSnapshot extends EventStore {
+  /** The head the view is bounded at: no read goes past this position. */
+  readonly at: { position: number; hash: string };
 }
 
 /**
@@ -78,13 +97,40 @@ export interface EventStore {
  */
 export interface Checkpoint {
   name: string;
+  /** The state folds every event up to this global position... */
   position: number;
+  /** ...and this is the chain hash of the event at that position (GENESIS_HASH at 0): the chain point it claims. */
+  hash: string;
+  /** sha256 of `state`. */
   fingerprint: string;
   /** canonicalJson of the projection state. */
   state: string;
+  /** HMAC of the rest under the log key (src/events/anchor.ts), when one was set at save time. */
+  seal?: string | null;
 }
 
 export interface CheckpointStore {
   load(name: string): Promise<Checkpoint | null>;
   save(checkpoint: Checkpoint): Promise<void>;
+}
+
+/**
+ * A signed head of the hash chain (an anchor): position and hash of the event at that position,
+ * signed with the log key (HMAC-SHA256, src/events/anchor.ts). A plain rewrite of the events cannot
+ * produce one; verified by `engine doctor` against the chain.
+ */
+export interface SignedHead {
+  position: number;
+  hash: string;
+  /** Wall-clock time it was written (ISO-8601), covered by the signature. */
+  at: string;
+  /** hex HMAC-SHA256 over the fields above. */
+  mac: string;
+}
+
+/** Where signed heads are kept: beside the log, append-only, outside the hash chain. */
+export interface AnchorStore {
+  add(head: SignedHead): Promise<void>;
+  /** Every signed head, oldest first. */
+  list(): Promise<SignedHead[]>;
 }

@@ -1,8 +1,9 @@
 import { Decimal } from 'decimal.js';
 import type { AnyStoredEvent } from '../../events/event-factory.js';
 import { LedgerImbalanceError } from '../errors.js';
-import { applyFill, fillAmounts } from '../fill-math.js';
-import { isQuoteFee } from '../positions-projection.js';
+import { fillAmounts } from '../fill-amounts.js';
+import { instrumentAssets, valueFill } from '../fill-valuation.js';
+import { foldFill } from '../position-book.js';
 import { type AccountTotals, CAPITAL, CASH, FEES, REALIZED_PNL, RESERVE, assetAccount, isDebitNormal } from './accounts.js';
 
 /**
@@ -12,7 +13,8 @@ import { type AccountTotals, CAPITAL, CASH, FEES, REALIZED_PNL, RESERVE, assetAc
  *                      realized_pnl takes the gross realized PnL, fees the quote-asset fee
  * - ReserveAllocated:  Dr capital / Cr reserve (the reserve stays in cash, but is never traded)
  * Every posting is checked to balance before it is applied (LedgerImbalanceError otherwise). Fills are
- * deduplicated by fill id within the run. A fee in an asset other than the quote asset cannot be valued
+ * deduplicated by fill id within the run and folded by the one fill fold (../position-book.ts). A fee in
+ * the base asset is valued at the fill price (../fill-valuation.ts); a fee in a third asset cannot be valued
  * without a price, so it is not posted; it is kept per asset in `unpostedFees`.
  */
 
@@ -105,12 +107,14 @@ export function postingFor(state: LedgerState, e: AnyStoredEvent): Posting | nul
       const account = assetAccount(d.symbol);
       const costBasis = signedBalance(run, account);
       const amounts = fillAmounts(d);
-      const fx = applyFill({ qty: run?.inventory.get(d.symbol) ?? ZERO, costBasis }, d.side, amounts.qty, amounts.price);
-      const fee = isQuoteFee(d.feeAsset, run?.quoteAsset ?? null) ? amounts.fee : ZERO;
+      const valued = valueFill({ side: d.side, qty: amounts.qty, price: amounts.price, fee: amounts.fee, feeAsset: d.feeAsset, time: 0 }, instrumentAssets(d.symbol, run?.quoteAsset ?? 'QUOTE'));
+      const held = run?.inventory.get(d.symbol) ?? ZERO;
+      const fx = foldFill({ qty: held, costBasis, realizedPnl: ZERO, fees: ZERO, openTrip: null }, valued.fill);
+      const fee = valued.fill.fee;
       return make([
-        [CASH, fx.cashFlow.minus(fee)],
-        [account, fx.costBasis.minus(costBasis)],
-        [REALIZED_PNL, fx.realized.neg()],
+        [CASH, fx.effect.cashFlow.minus(fee)],
+        [account, fx.book.costBasis.minus(costBasis)],
+        [REALIZED_PNL, fx.effect.realized.neg()],
         [FEES, fee],
       ]);
     }
@@ -144,10 +148,11 @@ export function evolveLedger(state: LedgerState, e: AnyStoredEvent): LedgerState
       return state;
     }
     run.seenFillIds.add(d.fillId);
-    const { qty, fee } = fillAmounts(d);
+    const { qty, price, fee } = fillAmounts(d);
+    const valued = valueFill({ side: d.side, qty, price, fee, feeAsset: d.feeAsset, time: 0 }, instrumentAssets(d.symbol, run.quoteAsset ?? 'QUOTE'));
     const held = run.inventory.get(d.symbol) ?? ZERO;
-    run.inventory.set(d.symbol, d.side === 'BUY' ? held.plus(qty) : held.minus(qty));
-    if (!isQuoteFee(d.feeAsset, run.quoteAsset)) run.unpostedFees.set(d.feeAsset, (run.unpostedFees.get(d.feeAsset) ?? ZERO).plus(fee));
+    run.inventory.set(d.symbol, d.side === 'BUY' ? held.plus(valued.fill.qty) : held.minus(valued.fill.qty));
+    if (valued.otherFee) run.unpostedFees.set(valued.otherFee.asset, (run.unpostedFees.get(valued.otherFee.asset) ?? ZERO).plus(valued.otherFee.amount));
   }
   if (posting) {
     for (const l of posting.lines) {

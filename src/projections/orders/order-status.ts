@@ -42,3 +42,22 @@ export function isTerminal(status: OrderStatus): boolean {
 export function isOrderStatus(value: string): value is OrderStatus {
   return (ORDER_STATUSES as readonly string[]).includes(value);
 }
+
+/**
+ * The status groups reconciliation works with, in one place:
+ * - UNRESOLVED: we do not know whether the venue has the order (REQUESTED after a crash, UNKNOWN,
+ *   THROTTLED after a crash in a retry, ESCALATED): the reconciler asks the venue;
+ * - AT_VENUE: the venue has the order and it may still trade: watched for a cancel the venue did itself;
+ * - UNRESOLVED_AT_END: what a closing run waits for before it ends (ESCALATED ones are left to a person).
+ */
+export const UNRESOLVED_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['REQUESTED', 'UNKNOWN', 'THROTTLED', 'ESCALATED']);
+export const AT_VENUE_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['ACCEPTED', 'COMMITTED', 'PARTIALLY_FILLED']);
+export const UNRESOLVED_AT_END_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['REQUESTED', 'UNKNOWN', 'THROTTLED']);
+
+export function isUnresolved(status: OrderStatus): boolean {
+  return UNRESOLVED_STATUSES.has(status);
+}
+
+export function isAtVenue(status: OrderStatus): boolean {
+  return AT_VENUE_STATUSES.has(status);
+}

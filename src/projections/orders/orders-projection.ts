@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { AnyStoredEvent } from '../../events/event-factory.js';
 import { IllegalOrderTransitionError } from '../errors.js';
-import { fillAmounts } from '../fill-math.js';
+import { fillAmounts } from '../fill-amounts.js';
 import { NO_ORDER, type OrderStatus, isTerminal } from './order-status.js';
 import { type OrderEventKind, transitionTarget } from './transition-table.js';
 

@@ -19,6 +19,7 @@ import { validatedDataJson, validatedMetadataJson } from '../../events/event-fac
  */
 export const NON_DECISION_TYPES: ReadonlySet<string> = new Set([
   'RunStarted',
+  'RunResumed',
   'RunEnded',
   'CycleStarted',
   'MarketSnapshotRecorded',

@@ -1,22 +1,20 @@
 import type { AnyNewEvent } from '../../events/event-factory.js';
+import { instrumentAssets, valueFill } from '../../projections/fill-valuation.js';
+import type { BookFill } from '../../projections/position-book.js';
 import { Decimal } from '../../engine/values.js';
 
-/** A fill as the results need it, from the OrderFilled events the run emitted. */
+/** A fill as the results need it, from the OrderFilled events the run recorded. */
 export interface FillRecord {
-  /** Engine time of the fill's cycle, epoch ms. */
-  time: number;
+  symbol: string;
   clientOrderId: string;
-  side: 'BUY' | 'SELL';
-  qty: Decimal;
-  price: Decimal;
-  fee: Decimal;
-  /** Filled by the end-of-data close-out. */
-  atEnd: boolean;
+  cycleId: string | null;
+  /** As the one fill fold takes it: the venue's fill time, the fee valued in the quote asset. */
+  fill: BookFill;
 }
 
 /**
- * Folds the run's events into what the summary needs: fills, denials by reason code, counts. It sees
- * the same events in both event modes, so both modes get the same results.
+ * Folds the run's recorded events into what the summary needs: fills, denials by reason code, counts. It
+ * sees the same decisions in both event modes, so both modes get the same results.
  */
 export class ResultsCollector {
   readonly fills: FillRecord[] = [];
@@ -26,11 +24,8 @@ export class ResultsCollector {
   readonly rejections: Record<string, number> = {};
   intents = 0;
   orders = 0;
-  private closeOutCycleId: string | null = null;
 
-  markCloseOutCycle(cycleId: string): void {
-    this.closeOutCycleId = cycleId;
-  }
+  constructor(private readonly quoteAsset: string) {}
 
   observe = (e: AnyNewEvent): void => {
     switch (e.type) {
@@ -45,22 +40,21 @@ export class ResultsCollector {
         this.count(this.denials, e.data.reasonCode);
         return;
       case 'OrderSubmitRequested':
-        this.orders++;
+        if (e.data.attempt === 1) this.orders++;
         return;
       case 'OrderRejected':
         this.count(this.rejections, e.data.reasonCode);
         return;
-      case 'OrderFilled':
-        this.fills.push({
-          time: Date.parse(e.metadata.at),
-          clientOrderId: e.data.clientOrderId,
-          side: e.data.side,
-          qty: new Decimal(e.data.qty),
-          price: new Decimal(e.data.price),
-          fee: new Decimal(e.data.fee),
-          atEnd: e.metadata.cycleId !== null && e.metadata.cycleId === this.closeOutCycleId,
-        });
+      case 'OrderFilled': {
+        const d = e.data;
+        const time = d.time === null ? Date.parse(e.metadata.at) : Date.parse(d.time);
+        const valued = valueFill(
+          { side: d.side, qty: new Decimal(d.qty), price: new Decimal(d.price), fee: new Decimal(d.fee), feeAsset: d.feeAsset, time },
+          instrumentAssets(d.symbol, this.quoteAsset),
+        );
+        this.fills.push({ symbol: d.symbol, clientOrderId: d.clientOrderId, cycleId: e.metadata.cycleId, fill: valued.fill });
         return;
+      }
       default:
         return;
     }

@@ -1,38 +1,44 @@
 import type { AnyNewEvent } from '../../events/event-factory.js';
-import { createEvent } from '../../events/event-factory.js';
 import type { EventStore } from '../../events/store/port.js';
+import { isoTime } from '../../events/time.js';
 import { ManualClock, SeededRandom, zeroStopwatch } from '../../engine/clocks.js';
-import { runCycle, type CycleEnv } from '../../engine/cycle/cycle.js';
-import { runScopedIds } from '../../engine/cycle/cycle-ids.js';
-import { END_OF_DATA, StrategyDriver, closeOutSource } from '../../engine/cycle/intent-source.js';
-import { initialCycleState, type CycleState } from '../../engine/cycle/state.js';
-import type { Account } from '../../engine/cycle/account.js';
+import { createRunDecider, equityOf, recordingFor, type RunState } from '../../engine/decider/index.js';
+import { DEFAULT_RECONCILE_POLICY } from '../../engine/reconciliation/decide.js';
+import { NO_WAIT } from '../../engine/driver/ports.js';
+import { RunDriver } from '../../engine/driver/run-driver.js';
+import { StoreRunLog } from '../../engine/driver/store-run-log.js';
 import { cycleIdFor, runStream } from '../../engine/ids.js';
-import type { Bar } from '../../engine/bar.js';
 import type { RiskPolicy } from '../../engine/risk/port.js';
 import type { Strategy } from '../../engine/strategy.js';
 import { Decimal } from '../../engine/values.js';
 import { SimulatedVenue } from '../../engine/venues/simulated/simulated-venue.js';
+import { instrumentAssets } from '../../projections/fill-valuation.js';
+import { type RoundTrip } from '../../projections/position-book.js';
 import type { BarSource, DataScan } from '../data/bar-source.js';
-import { type BacktestSettings, type EventsMode, backtestRunId, configHash, configJson } from './backtest-config.js';
-import { RunFingerprints } from './fingerprints.js';
-import { type FillRecord, ResultsCollector } from './results-collector.js';
-import { BatchingStoreSink } from './store-sink.js';
+import { computeMetrics, roundTrips, type Metrics } from '../metrics/index.js';
+import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
+import { BacktestMarket } from './backtest-market.js';
 import { EquityCurveBuilder } from './equity-curve.js';
 import { EmptyDataError } from './errors.js';
-import { applyFill as trackFill, computeMetrics, INITIAL_TRACKER, type Metrics, type RoundTrip, type TradeTrackerState } from '../metrics/index.js';
+import { RunFingerprints } from './fingerprints.js';
+import { type FillRecord, ResultsCollector } from './results-collector.js';
 
 export interface BacktestRequest {
   settings: BacktestSettings;
+  /** The first instrument's data (settings.symbol). */
   source: BarSource;
   /** How RunStarted names the data for a replay (e.g. an absolute path); default: the source's spec. */
   dataSource?: string;
   /** The source's scan, when the caller already validated the data (before opening the store). */
   scan?: DataScan;
+  /** The data of the run's other instruments (settings.moreSymbols, in that order). */
+  more?: ReadonlyArray<InstrumentData>;
   strategy: Strategy;
+  /** A strategy file (recorded in RunStarted so a replay can find it and check it did not change). */
+  strategySource?: { path: string; sha256: string };
   policy: RiskPolicy;
-  /** The policy's rate-limit window, so the cycle forgets older order times (null: no rate limit). */
-  orderTimesWindowMs?: number | null;
+  /** The policy's rate-limit window (null: no rate limit). */
+  rateLimitWindowMs: number | null;
   eventsMode: EventsMode;
   packageVersion: string;
   /** Passed in by the caller (the engine never asks git or the environment). */
@@ -41,6 +47,13 @@ export interface BacktestRequest {
   batchSize?: number;
   /** Called now and then with bars done so far. */
   onProgress?: (barsDone: number, barCount: number) => void;
+}
+
+export interface InstrumentData {
+  symbol: string;
+  source: BarSource;
+  dataSource?: string;
+  scan?: DataScan;
 }
 
 export interface EquityCurve {
@@ -69,8 +82,8 @@ export interface BacktestResult {
   closedAtEnd: boolean;
   initialCash: Decimal;
   finalEquity: Decimal;
-  /** The cycle's account after the last cycle (folded from the same fills as the projections). */
-  finalAccount: Account;
+  /** The run's state after its last event (the fold of its events). */
+  finalState: RunState;
   equity: EquityCurve;
   fills: FillRecord[];
   /** Round trips; the one closed by the end-of-data close-out is marked openAtEnd. */
@@ -84,31 +97,43 @@ export interface BacktestResult {
 }
 
 const QUOTE = 'QUOTE';
-const YIELD_EVERY_BARS = 64;
 
 /**
- * A backtest: validate the data (a bad file appends nothing), RunStarted, one cycle per bar through
- * the same cycle the live engine runs, an end-of-data cycle that closes what is still open at the
- * last close, RunEnded. Bars are streamed and events appended in batches: memory stays flat.
+ * A backtest: the run driver with a simulated venue, the bars as its market and bar time as its clock.
+ * RunStarted, one cycle per bar, an end-of-data pass that cancels what still rests and closes what is
+ * still open at the last close, RunEnded. Bars are streamed and events appended in batches: memory stays
+ * flat. The data is validated before (scan): a bad file appends nothing.
  */
 export async function runBacktest(store: EventStore, req: BacktestRequest): Promise<BacktestResult> {
   const { settings } = req;
   const scan = req.scan ?? (await req.source.scan());
   if (scan.barCount === 0 || scan.firstBarTime === null) throw new EmptyDataError(req.source.spec);
-  const config = configJson(settings);
+  const more: Array<Required<Pick<InstrumentData, 'symbol' | 'source' | 'scan'>> & { reference: string }> = [];
+  for (const m of req.more ?? []) {
+    const s = m.scan ?? (await m.source.scan());
+    if (s.barCount === 0 || s.firstBarTime === null) throw new EmptyDataError(m.source.spec);
+    more.push({ symbol: m.symbol, source: m.source, scan: s, reference: m.dataSource ?? m.source.spec });
+  }
+  const config = configJson({ ...settings, moreSymbols: more.map((m) => m.symbol), ...(req.strategySource ? { strategySha256: req.strategySource.sha256 } : {}) });
   const hashOfConfig = configHash(config);
-  const runId = backtestRunId(hashOfConfig, scan.hash, settings.seed, req.eventsMode);
+  const dataHash = combinedDataHash([{ symbol: settings.symbol, hash: scan.hash }, ...more.map((m) => ({ symbol: m.symbol, hash: m.scan.hash }))]);
+  const runId = backtestRunId(hashOfConfig, dataHash, settings.seed, req.eventsMode);
   const stream = runStream(runId);
   const intervalMs = scan.intervalMs ?? 0;
 
   const fingerprints = new RunFingerprints();
-  const results = new ResultsCollector();
-  const sink = new BatchingStoreSink(store, stream, req.batchSize ?? DEFAULT_BATCH_SIZE, [(e) => fingerprints.observe(e), results.observe]);
+  const results = new ResultsCollector(settings.quoteAsset);
+  const log = new StoreRunLog(store, stream, {
+    batchSize: req.batchSize ?? DEFAULT_BATCH_SIZE,
+    durableBarriers: false,
+    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe],
+  });
   const clock = new ManualClock(scan.firstBarTime);
   const random = new SeededRandom(settings.seed);
   const venue = new SimulatedVenue({
     symbol: settings.symbol,
     baseAsset: settings.symbol,
+    more: more.map((m) => ({ symbol: m.symbol, baseAsset: m.symbol })),
     quoteAsset: QUOTE,
     initialBalances: { [QUOTE]: settings.initialCash },
     timing: settings.fill,
@@ -116,129 +141,88 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     intervalMs,
     random: random.fork('venue'),
   });
-  const env: CycleEnv = {
+  const instrument = (symbol: string) => {
+    const assets = instrumentAssets(symbol, settings.quoteAsset);
+    return { rules: { symbol, baseAsset: assets.base, quoteAsset: assets.quote, qtyStep: settings.qtyStep, minQty: new Decimal(0), minNotional: settings.minNotional, priceTick: settings.priceTick }, assets };
+  };
+  const decider = createRunDecider({
     runId,
     mode: 'backtest',
-    symbol: settings.symbol,
-    intervalMs,
-    clock,
-    ids: runScopedIds(runId),
-    venue,
-    random: random.fork('engine'),
-    stopwatch: zeroStopwatch,
+    recording: recordingFor('backtest', req.eventsMode),
+    instruments: Object.fromEntries([settings.symbol, ...more.map((m) => m.symbol)].map((s) => [s, instrument(s)])),
+    primarySymbol: settings.symbol,
+    strategy: req.strategy,
     policy: req.policy,
-    sink,
-    execution: { qtyStep: settings.qtyStep, minNotional: settings.minNotional, costBps: settings.feeBps.add(settings.slippageBps) },
-    eventsMode: req.eventsMode,
-    dryRun: false,
-    ...(req.orderTimesWindowMs !== undefined ? { orderTimesWindowMs: req.orderTimesWindowMs } : {}),
-  };
+    reconcile: DEFAULT_RECONCILE_POLICY,
+    maxSubmitAttempts: 1,
+    rateLimitWindowMs: req.rateLimitWindowMs,
+  });
 
-  sink.emit(
-    createEvent(
-      'RunStarted',
-      `${runId}:start`,
-      {
-        mode: 'backtest',
-        strategy: req.strategy.name,
-        params: { ...req.strategy.params },
-        symbol: settings.symbol,
-        venue: venue.name,
-        seed: settings.seed,
-        config,
-        configHash: hashOfConfig,
-        data: {
-          source: req.dataSource ?? req.source.spec,
-          hash: scan.hash,
-          symbol: settings.symbol,
-          interval: scan.interval,
-          firstBarTime: iso(scan.firstBarTime),
-          lastBarTime: scan.lastBarTime === null ? null : iso(scan.lastBarTime),
-          barCount: scan.barCount,
-        },
-        eventsMode: req.eventsMode,
-        initialCash: settings.initialCash.toFixed(),
-        quoteAsset: settings.quoteAsset,
-        packageVersion: req.packageVersion,
-        gitCommit: req.gitCommit,
-        armed: true,
-      },
-      { runId, mode: 'backtest', cycleId: null, causationId: null, at: iso(scan.firstBarTime) },
-    ) as AnyNewEvent,
-  );
-
-  const driver = new StrategyDriver(req.strategy);
+  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue });
   const curve = new EquityCurveBuilder();
-  let state: CycleState = initialCycleState(settings.initialCash);
-  let lastBar: Bar | null = null;
-  let cycleSeq = 0;
-  let lastEquity = settings.initialCash;
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
-  for await (const bar of req.source.bars()) {
-    cycleSeq++;
-    const closeTime = bar.time + intervalMs;
-    clock.set(closeTime);
-    venue.onBar(bar);
-    const r = await runCycle(env, state, { cycleSeq, snapshot: { symbol: settings.symbol, interval: scan.interval, bar }, recordSnapshot: true, intents: driver });
-    state = r.state;
-    lastEquity = r.equity;
-    curve.push(bar.time, r.equity.toNumber());
-    if (!state.account.position.isZero()) barsInMarket++;
-    lastBar = bar;
-    await sink.flushIfFull();
-    if (req.onProgress && cycleSeq % progressEvery === 0) req.onProgress(cycleSeq, scan.barCount);
-    // Everything above settles in microtasks: give the event loop a turn now and then, so signals,
-    // timers and the garbage collector's scheduled tasks are not starved for the whole run.
-    if (cycleSeq % YIELD_EVERY_BARS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  if (lastBar === null) throw new EmptyDataError(req.source.spec);
-
-  let closedAtEnd = false;
-  const openOrders = await venue.openOrders(settings.symbol);
-  if (!state.account.position.isZero() || openOrders.length > 0) {
-    closedAtEnd = !state.account.position.isZero();
-    cycleSeq++;
-    venue.endOfData();
-    results.markCloseOutCycle(cycleIdFor(runId, cycleSeq));
-    const r = await runCycle(env, state, {
-      cycleSeq,
-      snapshot: { symbol: settings.symbol, interval: scan.interval, bar: lastBar },
-      recordSnapshot: false,
-      intents: closeOutSource(req.strategy.name),
-      cancelOpenOrders: END_OF_DATA,
-    });
-    state = r.state;
-    lastEquity = r.equity;
-    // The curve's last point is the same close, now net of the close-out's costs.
-    curve.setLast(r.equity.toNumber());
-  }
-
-  sink.emit(
-    createEvent(
-      'RunEnded',
-      `${runId}:end`,
-      { reason: 'COMPLETED', cycles: cycleSeq, detail: closedAtEnd ? 'open position closed at the last close (END_OF_DATA)' : null },
-      { runId, mode: 'backtest', cycleId: null, causationId: null, at: iso(clock.now()) },
-    ) as AnyNewEvent,
+  const driver: RunDriver = new RunDriver(
+    decider,
+    { log, market, venue, clock, stopwatch: zeroStopwatch, sleeper: NO_WAIT, killSwitch: async () => false, random: random.fork('engine') },
+    {
+      start: {
+        kind: 'new',
+        started: {
+          mode: 'backtest',
+          strategy: req.strategy.name,
+          params: { ...req.strategy.params },
+          symbol: settings.symbol,
+          venue: venue.name,
+          seed: settings.seed,
+          config,
+          configHash: hashOfConfig,
+          data: dataReference(settings.symbol, req.dataSource ?? req.source.spec, scan),
+          ...(more.length > 0 ? { moreData: more.map((m) => dataReference(m.symbol, m.reference, m.scan)) } : {}),
+          ...(req.strategySource ? { strategySource: req.strategySource } : {}),
+          eventsMode: req.eventsMode,
+          initialCash: settings.initialCash.toFixed(),
+          quoteAsset: settings.quoteAsset,
+          packageVersion: req.packageVersion,
+          gitCommit: req.gitCommit,
+          armed: true,
+        },
+      },
+      cycles: null,
+      intervalMs: 0,
+      closeDown: { drain: false, flatten: true, cancelReason: 'END_OF_DATA' },
+      backoff: { baseMs: 0, capMs: 0, maxAttempts: 1 },
+      onCycle: ({ done }) => {
+        const s = driver.state;
+        curve.push(market.lastBarTime, equityOf(s).toNumber());
+        if (Object.values(s.positions).some((p) => !p.qty.isZero())) barsInMarket++;
+        if (req.onProgress && done % progressEvery === 0) req.onProgress(done, scan.barCount);
+      },
+    },
   );
-  await sink.flush();
+  const outcome = await driver.run();
+  if (curve.length === 0) throw new EmptyDataError(req.source.spec);
+  const state = outcome.state;
+  const finalEquity = equityOf(state);
+  // The curve's last point is the same close, now net of the close-out's costs.
+  if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
   req.onProgress?.(scan.barCount, scan.barCount);
 
+  const finalPass = cycleIdFor(runId, state.lastCycleSeq);
+  const trades = tradesOf(results.fills, driver.closedOutAtEnd ? finalPass : null);
   const equity: EquityCurve = curve.curve();
-  const trades = tradesFrom(results.fills);
   const metrics = computeMetrics({
     equityCurve: equity.values,
     times: equity.times,
     intervalMs: scan.intervalMs,
     trades,
-    fees: state.account.feesPaid,
+    fees: Object.values(state.positions).reduce((sum, p) => sum.plus(p.fees), new Decimal(0)),
     initialEquity: settings.initialCash,
-    finalEquity: lastEquity,
+    finalEquity,
     barsInMarket,
   });
   const prints = fingerprints.digest();
-  const counts = sink.counts();
+  const counts = log.counts();
   return {
     runId,
     stream,
@@ -249,11 +233,11 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     events: prints.events,
     eventsWritten: counts.written,
     eventsAlreadyStored: counts.alreadyStored,
-    cycles: cycleSeq,
-    closedAtEnd,
+    cycles: state.lastCycleSeq,
+    closedAtEnd: driver.closedOutAtEnd,
     initialCash: settings.initialCash,
-    finalEquity: lastEquity,
-    finalAccount: state.account,
+    finalEquity,
+    finalState: state,
     equity,
     fills: results.fills,
     trades,
@@ -266,18 +250,34 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   };
 }
 
-/** Round trips from the run's fills; a trade closed by the end-of-data close-out is marked so. */
-function tradesFrom(fills: readonly FillRecord[]): RoundTrip[] {
-  const trades: RoundTrip[] = [];
-  let tracker: TradeTrackerState = INITIAL_TRACKER;
-  for (const f of fills) {
-    const step = trackFill(tracker, f);
-    tracker = step.state;
-    if (step.closed) trades.push(f.atEnd ? { ...step.closed, openAtEnd: true } : step.closed);
-  }
-  return trades;
+function dataReference(symbol: string, source: string, scan: DataScan) {
+  return {
+    source,
+    hash: scan.hash,
+    symbol,
+    interval: scan.interval,
+    firstBarTime: scan.firstBarTime === null ? null : isoTime(scan.firstBarTime),
+    lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
+    barCount: scan.barCount,
+  };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+/** Round trips of the run's fills (the one fill fold); the trip the end-of-data close-out closed is marked so. */
+function tradesOf(fills: readonly FillRecord[], closeOutCycle: string | null): RoundTrip[] {
+  const bySymbol = new Map<string, FillRecord[]>();
+  for (const f of fills) {
+    const list = bySymbol.get(f.symbol);
+    if (list) list.push(f);
+    else bySymbol.set(f.symbol, [f]);
+  }
+  const trades: RoundTrip[] = [];
+  for (const list of bySymbol.values()) {
+    const trips = roundTrips(list.map((f) => f.fill));
+    const last = list[list.length - 1];
+    for (const t of trips) {
+      const atEnd = closeOutCycle !== null && last !== undefined && last.cycleId === closeOutCycle && t.exitTime === last.fill.time && t === trips[trips.length - 1];
+      trades.push(atEnd ? { ...t, openAtEnd: true } : t);
+    }
+  }
+  return trades.sort((a, b) => a.exitTime - b.exitTime || a.entryTime - b.entryTime);
 }

@@ -1,3 +1,4 @@
+import { isoTime as iso } from '../../events/time.js';
 import { DataError } from './data-error.js';
 
 /**
@@ -64,8 +65,4 @@ export class Chronology {
 
 export function duplicateTimestamp(file: string, field: string, time: number, line: number, otherLine: number): DataError {
   return new DataError(file, line, field, `duplicate timestamp ${iso(time)} (also on line ${otherLine})`);
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { normalizeDecimal } from '../../events/decimal-string.js';
+import { isoTime as iso } from '../../events/time.js';
 import { annualization, DAY_MS } from './annualization.js';
 import { drawdownStats } from './drawdown.js';
 import type { RoundTrip } from './round-trips.js';
@@ -51,7 +52,7 @@ export interface Metrics {
   maxDrawdown: number;
   maxDrawdownPeakTime: string | null;
   maxDrawdownTroughTime: string | null;
-  /** Longest time below a previous equity peak. */
+  /** The longest stretch below a previous equity peak: its bars, and its calendar time from the peak to the bar that regained it (or the last bar). */
   maxDrawdownDurationBars: number;
   maxDrawdownDurationMs: number | null;
   tradeCount: number;
@@ -83,11 +84,10 @@ export function computeMetrics(input: MetricsInput): Metrics {
   if (ruined) notes.push('equity reached zero or below: return statistics stop there');
   const ratios = riskAdjusted(returns, ann.factor, notes);
 
-  const dd = drawdownStats(levels);
-  const timeAt = (levelIndex: number | null): string | null => {
-    if (levelIndex === null || n === 0) return null;
-    return iso(levelIndex === 0 ? input.times[0]! : input.times[levelIndex - 1]!);
-  };
+  // levels[0] is the initial equity, at the first bar's time; levels[i] the equity at bar i - 1.
+  const levelTime = (levelIndex: number): number => input.times[Math.max(0, levelIndex - 1)]!;
+  const dd = drawdownStats(levels, n > 0 ? levelTime : undefined);
+  const timeAt = (levelIndex: number | null): string | null => (levelIndex === null || n === 0 ? null : iso(levelTime(levelIndex)));
 
   const totalReturn = initial.gt(0) ? final.div(initial).minus(1).toNumber() : 0;
   const cagr = compoundAnnualGrowth(initial, final, input.times, ann.intervalMs, notes);
@@ -111,7 +111,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     maxDrawdownPeakTime: timeAt(dd.peakIndex),
     maxDrawdownTroughTime: timeAt(dd.troughIndex),
     maxDrawdownDurationBars: dd.longestBars,
-    maxDrawdownDurationMs: ann.intervalMs === null ? null : dd.longestBars * ann.intervalMs,
+    maxDrawdownDurationMs: dd.longestMs,
     ...tradeStats,
     exposure: n > 0 ? input.barsInMarket / n : 0,
     barsInMarket: input.barsInMarket,
@@ -180,8 +180,4 @@ function tradeFigures(trades: readonly RoundTrip[], notes: string[]): Pick<Metri
 
 function floatToDecimal(x: number): Decimal {
   return new Decimal(x.toPrecision(15));
-}
-
-function iso(t: number): string {
-  return new Date(t).toISOString();
 }

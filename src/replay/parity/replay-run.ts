@@ -1,18 +1,28 @@
-import { type AnyStoredEvent, toTypedEvent } from '../../events/event-factory.js';
+import type { AnyStoredEvent } from '../../events/event-factory.js';
 import type { EventStore } from '../../events/store/port.js';
 import type { Bar } from '../../engine/bar.js';
+import { ManualClock, SeededRandom, zeroStopwatch } from '../../engine/clocks.js';
 import type { RiskConfig } from '../../engine/config/schema.js';
-import { KILL_SWITCH_STREAM } from '../../engine/risk/kill-switch.js';
+import { createRunDecider, recordingFor } from '../../engine/decider/index.js';
+import { NO_WAIT, type RunPorts, type RunStart } from '../../engine/driver/ports.js';
+import { RunDriver } from '../../engine/driver/run-driver.js';
+import type { Clock, MarketData } from '../../engine/ports.js';
 import { createRiskPolicy } from '../../engine/risk/index.js';
 import { createStrategy } from '../../engine/strategies/index.js';
+import type { Strategy } from '../../engine/strategy.js';
+import { instrumentAssets } from '../../projections/fill-valuation.js';
+import { openStrategy } from '../strategy-file/index.js';
 import { configHash } from '../backtest/backtest-config.js';
 import { DataError, openBarSource } from '../data/index.js';
-import { type Divergence, DivergenceFound, ParitySink, RecordedCursor } from './cursor.js';
-import { type RecordedRun, RunNotFoundError, cycleSeqOf, openRecordedRun, recordedCycles } from './recorded-run.js';
-import { replayBacktest } from './replay-backtest.js';
-import type { StrategyFactory } from './replay-env.js';
-import { liveSegments, replayLive } from './replay-live.js';
-import { replaySettingsFrom } from './run-settings.js';
+import { type Divergence, DivergenceFound, ParityLog, ProcessEnded } from './parity-log.js';
+import { RecordedCursor } from './recorded-cursor.js';
+import { RunNotFoundError, openRecordedRun } from './recorded-run.js';
+import { DatasetMarket, RecordedClock, RecordedMarket, recordedKillSwitch } from './replay-market.js';
+import { ReplayVenue } from './replay-venue.js';
+import { type ReplaySettings, replaySettingsFrom } from './run-settings.js';
+
+/** Builds the strategy a run recorded (by name and parameters); tests may supply their own. */
+export type StrategyFactory = (name: string, params: Readonly<Record<string, string>>) => Strategy;
 
 export interface ReplayOptions {
   /** Replay with this risk section instead of the recorded one ("what would this limit have done"). */
@@ -21,22 +31,31 @@ export interface ReplayOptions {
   riskSource?: string;
   /** Decisions-mode backtests: read the dataset from here instead of the recorded source. */
   dataPath?: string;
+  /** A run of a user's strategy file: read it from here instead of the recorded path (its sha256 must match). */
+  strategyPath?: string;
   strategyFor?: StrategyFactory;
 }
+
+/**
+ * PARITY: every recorded decision re-derived identically. DIVERGED: the first difference, both sides.
+ * INCOMPLETE: parity up to where the run's last process stopped without ending it (killed, or still running).
+ */
+export type ParityVerdict = 'PARITY' | 'DIVERGED' | 'INCOMPLETE';
 
 export interface ParityReport {
   runId: string;
   mode: string;
   eventsMode: 'full' | 'decisions';
-  verdict: 'PARITY' | 'DIVERGED';
-  /** Recorded events compared (RunStarted and RunEnded are not re-derived). */
+  verdict: ParityVerdict;
+  /** Recorded events compared (run lifecycle events are not re-derived). */
   recordedEvents: number;
   matched: number;
+  /** Strategy cycles replayed. */
   cycles: number;
   /** Live runs: process segments (1 + restarts). */
   segments: number;
-  /** Live runs: the process segment (1-based) the first divergence fell in, and the cycle its process started at. */
-  divergenceSegment: { segment: number; startedAtCycle: number } | null;
+  /** The process segment (1-based) the first divergence fell in. */
+  divergenceSegment: number | null;
   divergence: Divergence | null;
   fingerprints: { recorded: string; rederived: string };
   config: { recordedHash: string; source: string; riskOverridden: boolean; riskHash: string };
@@ -51,10 +70,11 @@ export class ReplayInputError extends Error {
 }
 
 /**
- * Replay-parity (DESIGN.md): the run's recorded inputs (snapshots or the verified dataset, venue
- * answers, engine times) through the CURRENT engine code with the recorded configuration, or another
- * risk section; every re-derived event is compared, in order, with the recorded one. Nothing is
- * appended to the log.
+ * Replay-parity (DESIGN.md): the run driver again, with the run's recorded inputs as its ports (the
+ * snapshots or the verified dataset, the recorded venue answers, the recorded engine times and kill
+ * switch), the CURRENT decider, and a log that compares instead of appending. Each process of a live run
+ * is replayed as it ran: the first from RunStarted, each restart from the fold of the events the log held
+ * when it resumed. Nothing is appended to the log.
  */
 export async function replayRun(store: EventStore, runId: string, options: ReplayOptions = {}): Promise<ParityReport> {
   const opened = await openRecordedRun(store, runId).catch((err: Error) => {
@@ -62,67 +82,116 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
     throw err;
   });
   const started = opened.started.data;
-  let settings;
+  let settings: ReplaySettings;
   try {
     settings = replaySettingsFrom(started, options.risk);
   } catch (err) {
     throw new ReplayInputError(`run ${runId}: ${(err as Error).message}`);
   }
-  const policy = createRiskPolicy(settings.risk);
-  const strategyFor: StrategyFactory = options.strategyFor ?? ((name, params) => createStrategy(name, params));
+  let strategyFor: StrategyFactory;
   try {
+    if (options.strategyFor) strategyFor = options.strategyFor;
+    else if (settings.strategy.file) {
+      const opened = await openStrategy(options.strategyPath ?? settings.strategy.file.path, settings.strategy.params, settings.strategy.file.sha256);
+      strategyFor = (_name, params) => opened.withParams(params);
+    } else strategyFor = (name, params) => createStrategy(name, params);
     strategyFor(settings.strategy.name, settings.strategy.params);
   } catch (err) {
     throw new ReplayInputError(`run ${runId}: cannot rebuild its strategy: ${(err as Error).message}`);
   }
-  let segments = 1;
-  let cycles = 0;
-  let data: ParityReport['data'] = null;
-  let divergence: Divergence | null = null;
-  let sink: ParitySink;
-  let cursor: RecordedCursor;
-  let startupSeqs: number[] = [];
 
+  const backtest = started.mode === 'backtest';
+  const decisionsOnly = backtest && started.eventsMode === 'decisions';
+  let data: ParityReport['data'] = null;
+  let dataset: { sources: Array<{ symbol: string; bars: AsyncIterable<Bar> }>; intervalMs: number } | null = null;
+  if (decisionsOnly) {
+    const verified = await verifiedDataset(started.data, started.symbol, settings.tz, options.dataPath);
+    const sources = [{ symbol: started.symbol, bars: verified.bars }];
+    for (const ref of started.moreData ?? []) sources.push({ symbol: ref.symbol, bars: (await verifiedDataset(ref, ref.symbol, settings.tz, undefined)).bars });
+    dataset = { sources, intervalMs: verified.intervalMs };
+    data = { source: verified.source, hash: verified.hash, verified: true };
+  } else if (started.data) {
+    data = { source: started.data.source, hash: started.data.hash, verified: false };
+  }
+
+  // Live runs are held in memory: each restart folds the whole prefix. Backtests are streamed.
+  const cursor = backtest ? new RecordedCursor(opened.events) : new RecordedCursor(await collect(opened.events));
+  const log = new ParityLog(cursor);
+  const barClock = new ManualClock(0);
+  const clock: Clock = decisionsOnly ? barClock : new RecordedClock(cursor);
+  const market: MarketData = dataset
+    ? new DatasetMarket(dataset.sources, { interval: started.data?.interval ?? null, intervalMs: dataset.intervalMs, clock: barClock, cursor })
+    : new RecordedMarket(cursor, log);
+
+  let divergence: Divergence | null = null;
+  let incomplete = false;
+  let cycles = 0;
+  let segment = 0;
+  let start: RunStart = { kind: 'new', started };
   try {
-    if (started.mode === 'backtest') {
-      let bars: AsyncIterable<Bar> | null = null;
-      let intervalMs: number | null = null;
-      if (started.eventsMode === 'decisions') {
-        const verified = await verifiedDataset(started.data, started.symbol, settings.tz, options.dataPath);
-        bars = verified.bars;
-        intervalMs = verified.intervalMs;
-        data = { source: verified.source, hash: verified.hash, verified: true };
-      } else if (started.data) {
-        data = { source: started.data.source, hash: started.data.hash, verified: false };
-      }
-      cursor = new RecordedCursor(opened.events, runId);
-      sink = new ParitySink(cursor);
-      cycles = (await replayBacktest({ runId, started, settings, policy, strategyFor, cursor, sink, bars, intervalMs })).cycles;
-    } else {
-      // Live runs are replayed from memory: each restart folds the whole prefix (resumeRun).
-      const events: AnyStoredEvent[] = [];
-      for await (const e of opened.events) events.push(e);
-      const run: RecordedRun = { runId, started: opened.started, events, ended: opened.tally.ended, all: [opened.started, ...events] };
-      const { cut, startups } = liveSegments(recordedCycles(runId, events), run.ended !== null);
-      startupSeqs = [...startups].sort((a, b) => a - b);
-      cursor = new RecordedCursor(events, runId);
-      sink = new ParitySink(cursor, new Set([...cut].map((s) => `${runId}:c${s}`)));
-      const killSwitchEvents: AnyStoredEvent[] = [];
-      for await (const e of store.readStream(KILL_SWITCH_STREAM)) killSwitchEvents.push(toTypedEvent(e));
-      const r = await replayLive({ run, settings, policy, strategyFor, cursor, sink, killSwitchEvents });
-      cycles = r.cycles;
-      segments = r.segments;
-    }
-    await cursor.fillNext();
-    const rest = cursor.peek();
-    if (rest) {
-      divergence = {
-        position: rest.globalPosition,
-        index: cursor.index,
-        recorded: { type: rest.type, cycleId: rest.metadata.cycleId, at: rest.metadata.at, data: rest.data },
-        rederived: null,
-        fields: ['(not re-derived)'],
+    for (;;) {
+      segment++;
+      const decider = createRunDecider({
+        runId,
+        mode: started.mode,
+        recording: recordingFor(started.mode, started.eventsMode),
+        instruments: Object.fromEntries(
+          settings.instruments.map((symbol) => [symbol, { rules: { ...settings.rules, ...instrumentAssetsAsRules(symbol, settings.quoteAsset) }, assets: instrumentAssets(symbol, settings.quoteAsset) }]),
+        ),
+        primarySymbol: settings.symbol,
+        strategy: strategyFor(settings.strategy.name, settings.strategy.params),
+        policy: createRiskPolicy(settings.risk, { executionCostBps: settings.executionCostBps }),
+        reconcile: settings.reconcile,
+        maxSubmitAttempts: settings.backoff.maxAttempts,
+        rateLimitWindowMs: settings.risk.rateLimit?.windowMs ?? null,
+      });
+      let driver: RunDriver | null = null;
+      const ports: RunPorts = {
+        log,
+        market,
+        venue: new ReplayVenue(cursor, log, () => driver!.state),
+        clock,
+        stopwatch: zeroStopwatch,
+        sleeper: NO_WAIT,
+        killSwitch: backtest ? async () => false : recordedKillSwitch(cursor),
+        random: new SeededRandom('replay'),
       };
+      driver = new RunDriver(decider, ports, {
+        start,
+        cycles: null,
+        intervalMs: settings.intervalMs,
+        closeDown: backtest ? { drain: false, flatten: true, cancelReason: 'END_OF_DATA' } : { drain: true, flatten: false, cancelReason: 'run ended: nothing is left working at the venue' },
+        backoff: settings.backoff,
+        onCycle: () => cycles++,
+      });
+      try {
+        await cursor.prefetch();
+        await driver.run();
+      } catch (err) {
+        if (!(err instanceof ProcessEnded)) throw err;
+        if (cursor.peek()?.type !== 'RunResumed') {
+          incomplete = true;
+          break;
+        }
+      }
+      // A later process took the run over (after a crash, or reopened it to reconcile what it left open).
+      await cursor.prefetch();
+      const next = cursor.peek();
+      if (next?.type !== 'RunResumed') break;
+      start = { kind: 'resume', purpose: next.data.purpose, armed: next.data.armed, packageVersion: next.data.packageVersion, gitCommit: next.data.gitCommit };
+    }
+    if (!incomplete && divergence === null) {
+      await cursor.prefetch();
+      const rest = cursor.peek();
+      if (rest) {
+        divergence = {
+          position: rest.globalPosition,
+          index: log.compared,
+          recorded: { type: rest.type, cycleId: rest.metadata.cycleId, at: rest.metadata.at, data: rest.data },
+          rederived: null,
+          fields: ['(not re-derived)'],
+        };
+      }
     }
   } catch (err) {
     if (!(err instanceof DivergenceFound)) throw err;
@@ -136,14 +205,14 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
     runId,
     mode: started.mode,
     eventsMode: started.eventsMode,
-    verdict: divergence === null ? 'PARITY' : 'DIVERGED',
+    verdict: divergence !== null ? 'DIVERGED' : incomplete ? 'INCOMPLETE' : 'PARITY',
     recordedEvents: opened.tally.events,
-    matched: sink!.compared,
+    matched: log.compared,
     cycles,
-    segments,
+    segments: opened.tally.segments,
+    divergenceSegment: divergence === null ? null : segment,
     divergence,
-    divergenceSegment: segmentOf(divergence, runId, startupSeqs),
-    fingerprints: { recorded: recorded.decisionFingerprint, rederived: sink!.fingerprints.digest().decisionFingerprint },
+    fingerprints: { recorded: recorded.decisionFingerprint, rederived: log.fingerprints.digest().decisionFingerprint },
     recordedBy: { packageVersion: started.packageVersion, gitCommit: started.gitCommit },
     config: {
       recordedHash: started.configHash,
@@ -155,12 +224,15 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   };
 }
 
-function segmentOf(d: Divergence | null, runId: string, startups: readonly number[]): ParityReport['divergenceSegment'] {
-  if (d === null || startups.length === 0) return null;
-  const seq = cycleSeqOf(runId, d.recorded?.cycleId ?? d.rederived?.cycleId ?? null);
-  if (seq === null) return null;
-  const before = startups.filter((s) => s <= seq);
-  return before.length === 0 ? null : { segment: before.length, startedAtCycle: before[before.length - 1]! };
+function instrumentAssetsAsRules(symbol: string, quoteAsset: string) {
+  const a = instrumentAssets(symbol, quoteAsset);
+  return { symbol, baseAsset: a.base, quoteAsset: a.quote };
+}
+
+async function collect(events: AsyncIterable<AnyStoredEvent>): Promise<AnyStoredEvent[]> {
+  const out: AnyStoredEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
 }
 
 async function verifiedDataset(
@@ -168,7 +240,7 @@ async function verifiedDataset(
   symbol: string,
   tz: string,
   dataPath: string | undefined,
-): Promise<{ bars: AsyncIterable<Bar>; intervalMs: number | null; source: string; hash: string }> {
+): Promise<{ bars: AsyncIterable<Bar>; intervalMs: number; source: string; hash: string }> {
   if (!ref) throw new ReplayInputError('this decisions-mode run recorded no dataset reference: it cannot be replayed');
   const spec = dataPath ?? ref.source;
   try {

@@ -18,7 +18,7 @@ const event = () => {
   return createEvent(
     'MarketSnapshotRecorded',
     `${name}-${seq}`,
-    { symbol: 'BTCUSDT', interval: '1s', bar: { openTime: at, open: '100', high: '101', low: '99', close: String(100 + (seq % 7)), volume: '3.5' } },
+    { interval: '1s', bars: [{ symbol: 'BTCUSDT', openTime: at, open: '100', high: '101', low: '99', close: String(100 + (seq % 7)), volume: '3.5' }] },
     { runId: name, mode: 'live', cycleId: `${name}-c${seq}`, causationId: null, at },
   );
 };

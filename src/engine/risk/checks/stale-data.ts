@@ -1,3 +1,4 @@
+import { isoTime } from '../../../events/time.js';
 import type { Denial } from './types.js';
 
 /** The snapshot behind the decision is older than allowed: no price to trust, so no order at all. */
@@ -5,5 +6,5 @@ export function checkStaleData(maxAgeMs: number | null, now: number, snapshotTim
   if (maxAgeMs === null) return null;
   const ageMs = now - snapshotTime;
   if (ageMs <= maxAgeMs) return null;
-  return { code: 'STALE_DATA', context: { ageMs: String(ageMs), limitMs: String(maxAgeMs), snapshotTime: new Date(snapshotTime).toISOString() } };
+  return { code: 'STALE_DATA', context: { ageMs: String(ageMs), limitMs: String(maxAgeMs), snapshotTime: isoTime(snapshotTime) } };
 }

@@ -86,7 +86,7 @@ export class PaperVenue implements Venue {
     this.sim.onBar(bar);
     this.collectFills();
     this.save();
-    return { symbol: this.config.symbol, interval: `${this.config.barIntervalMs}ms`, bar };
+    return { interval: `${this.config.barIntervalMs}ms`, bars: [{ symbol: this.config.symbol, bar }] };
   }
 
   async submit(order: OrderRequest): Promise<SubmitOutcome> {

@@ -26,7 +26,8 @@ export class EsdbCheckpointStore implements CheckpointStore {
         d = r.event?.data as Partial<Checkpoint> | undefined;
       }
       if (d && typeof d.position === 'number' && typeof d.fingerprint === 'string' && typeof d.state === 'string') {
-        return { name, position: d.position, fingerprint: d.fingerprint, state: d.state };
+        // A checkpoint saved before checkpoints named their chain hash names none: never trusted (ProjectionRunner).
+        return { name, position: d.position, hash: typeof d.hash === 'string' ? d.hash : '', fingerprint: d.fingerprint, state: d.state, seal: typeof d.seal === 'string' ? d.seal : null };
       }
       return null;
     } catch (err) {
@@ -41,7 +42,7 @@ export class EsdbCheckpointStore implements CheckpointStore {
     try {
       const r = await this.client.appendToStream(
         stream,
-        jsonEvent({ id: randomUUID(), type: CHECKPOINT_TYPE, data: { position: c.position, fingerprint: c.fingerprint, state: c.state } }),
+        jsonEvent({ id: randomUUID(), type: CHECKPOINT_TYPE, data: { position: c.position, hash: c.hash, fingerprint: c.fingerprint, state: c.state, seal: c.seal ?? null } }),
         { deadline: this.deadlineMs },
       );
       if (r.nextExpectedRevision === 0n) await this.client.setStreamMetadata(stream, { maxCount: 3 }, { deadline: this.deadlineMs });

@@ -24,9 +24,11 @@ import {
   StoreUnavailableError,
   type ExpectedVersion,
 } from '../../errors.js';
-import { computeHash, GENESIS_HASH } from '../../hash-chain.js';
+import { computeHash, GENESIS_HASH, recordOf, type StoredRecord } from '../../hash-chain.js';
 import { assertExpectedVersion, assertNoRepeatedIds, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
-import type { AppendResult, CheckpointStore, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import { BoundedView } from '../bounded-view.js';
+import type { AnchorStore, AppendResult, CheckpointStore, EventStore, EventStoreSnapshot, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import { EsdbAnchorStore } from './esdb-anchor-store.js';
 import {
   CHAIN_STREAM,
   CLAIM_TYPE,
@@ -124,6 +126,7 @@ export class EsdbEventStore implements EventStore {
   private readonly readonly: boolean;
   private readonly subscriptionRetries: number;
   private checkpointStore: EsdbCheckpointStore | undefined;
+  private anchorStore: EsdbAnchorStore | undefined;
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -142,6 +145,12 @@ export class EsdbEventStore implements EventStore {
   checkpoints(): CheckpointStore {
     this.checkpointStore ??= new EsdbCheckpointStore(this.client, this.deadlineMs, this.readonly);
     return this.checkpointStore;
+  }
+
+  /** Signed heads, kept in their own stream beside the log (./esdb-anchor-store.ts). */
+  anchors(): AnchorStore {
+    this.anchorStore ??= new EsdbAnchorStore(this.client, this.deadlineMs, this.readonly);
+    return this.anchorStore;
   }
 
   /** Connects and checks the server answers; StoreOpenError when it cannot be used. */
@@ -433,6 +442,21 @@ export class EsdbEventStore implements EventStore {
       after = page.scannedTo;
       if (!page.full) return;
     }
+  }
+
+  /**
+   * The client hands out JSON data already parsed, never the bytes the server holds, so a record here
+   * is the canonical re-encoding of what it parsed (README: a server-side edit that parses to the same
+   * values, such as a repeated key, is not seen through this client).
+   */
+  async *readRecords(options: ReadAllOptions = {}): AsyncIterable<StoredRecord> {
+    for await (const e of this.readAll(options)) yield recordOf(e);
+  }
+
+  /** $all is append-only: a view cut at the current head is a snapshot (no transaction needed). */
+  async snapshot(): Promise<EventStoreSnapshot> {
+    this.assertOpen();
+    return BoundedView.of(this);
   }
 
   /** $all after `after` (exclusive): our events of one page, and the last position looked at. */

@@ -1,10 +1,11 @@
 import type { NewEvent, StoredEvent } from '../../envelope.js';
 import { IdempotencyConflictError, StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
-import { GENESIS_HASH } from '../../hash-chain.js';
+import { GENESIS_HASH, type StoredRecord } from '../../hash-chain.js';
 import { assertExpectedVersion, assertNoRepeatedIds, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
 import { ChainHasher } from '../chain-hasher.js';
 import { catchUpSubscription, type CatchUpSubscription, type LogPage } from '../catch-up-subscription.js';
-import type { AppendResult, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import { BoundedView } from '../bounded-view.js';
+import type { AppendResult, EventStore, EventStoreSnapshot, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
 
 interface Row {
   globalPosition: number;
@@ -111,6 +112,15 @@ export class MemoryEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    for (const row of this.rows(options)) yield toStoredEvent(row);
+  }
+
+  /** The rows are the stored bytes: data and metadata as the canonical JSON that was hashed. */
+  async *readRecords(options: ReadAllOptions = {}): AsyncIterable<StoredRecord> {
+    for (const row of this.rows(options)) yield { ...row };
+  }
+
+  private *rows(options: ReadAllOptions): Generator<Row> {
     const types = options.types ? new Set(options.types) : null;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     // Positions are 1-based and contiguous: the event at position p sits at index p - 1.
@@ -119,8 +129,14 @@ export class MemoryEventStore implements EventStore {
       const row = this.log[i]!;
       if (types !== null && !types.has(row.type)) continue;
       remaining--;
-      yield toStoredEvent(row);
+      yield row;
     }
+  }
+
+  /** Rows are never changed or removed, so a view cut at the current head is a snapshot. */
+  async snapshot(): Promise<EventStoreSnapshot> {
+    this.assertOpen();
+    return BoundedView.of(this);
   }
 
   subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options: SubscribeOptions = {}): Subscription {

@@ -3,20 +3,26 @@ import type { NewEvent, StoredEvent } from '../../envelope.js';
 import {
   ExpectedVersionConflictError,
   IdempotencyConflictError,
+  StoreDamagedError,
   StoreOpenError,
   StoreUnavailableError,
   type ExpectedVersion,
 } from '../../errors.js';
-import { GENESIS_HASH } from '../../hash-chain.js';
+import { GENESIS_HASH, type StoredRecord } from '../../hash-chain.js';
 import { assertExpectedVersion, assertNoRepeatedIds, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
 import { ChainHasher } from '../chain-hasher.js';
 import { catchUpSubscription, type CatchUpSubscription, type LogPage } from '../catch-up-subscription.js';
-import type { AppendResult, EventStore, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import type { AppendResult, EventStore, EventStoreSnapshot, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import { SqliteAnchorStore } from './anchor-store.js';
 import { SqliteCheckpointStore } from './checkpoint-store.js';
 import { inspectTarget } from './inspect-target.js';
+import { checkPages, describePageCheck, type PageCheck } from './page-check.js';
 import { applyPragmas, createSchema } from './schema.js';
+import { asStoreError } from './sqlite-errors.js';
 
 export { SqliteCheckpointStore } from './checkpoint-store.js';
+export { SqliteAnchorStore } from './anchor-store.js';
+export type { PageCheck } from './page-check.js';
 
 export interface SqliteOpenOptions {
   /** Open for reading only: append throws, nothing in the file is changed. */
@@ -25,6 +31,12 @@ export interface SqliteOpenOptions {
   create?: boolean;
   /** 'NORMAL' (default) or 'FULL': see applyPragmas() in ./schema.ts for the trade-off. */
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * Before a writable store is handed out, every page of the file passes SQLite's quick_check (default
+   * true): nothing is ever appended to a damaged log (StoreDamagedError). It reads the whole file once
+   * (~0.7 s per million events); appends that touch a damaged page later fail with StoreDamagedError too.
+   */
+  checkPagesOnOpen?: boolean;
 }
 
 interface EventRow {
@@ -60,6 +72,7 @@ export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
   private closed = false;
   private checkpointStore: SqliteCheckpointStore | undefined;
+  private anchorStore: SqliteAnchorStore | undefined;
   private readonly subscriptions = new Set<CatchUpSubscription>();
 
   private readonly stmtVersion: Database.Statement<[string], { v: number | null }>;
@@ -73,17 +86,21 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTx: Database.Transaction<(stream: string, batch: PreparedEvent[], expected: ExpectedVersion) => AppendResult>;
   private readonly retryTx: Database.Transaction<(stream: string, batch: PreparedEvent[]) => AppendResult | null>;
 
-  private constructor(
+  protected constructor(
     readonly location: string,
-    private readonly db: Database.Database,
+    protected readonly db: Database.Database,
     private readonly readonly: boolean,
+    /** The file, for the extra read-only connections snapshots use. */
+    private readonly path: string,
   ) {
     this.stmtVersion = db.prepare('SELECT MAX(stream_version) AS v FROM events WHERE stream = ?');
     this.stmtHead = db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
     this.stmtById = db.prepare('SELECT position, stream, stream_version FROM events WHERE event_id = ?');
-    this.stmtPageAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    // `position >= after + 1`, not `position > after`: SQLite seeks a '>' to `after` and steps on from
+    // there, so a read that starts just past a damaged page would still trip over it.
+    this.stmtPageAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`);
     this.stmtPageTypes = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+      `SELECT ${COLUMNS} FROM events WHERE position >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
     );
     this.stmtPageStream = db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
@@ -123,12 +140,18 @@ export class SqliteEventStore implements EventStore {
       if (readonly) db.pragma('busy_timeout = 5000');
       else {
         applyPragmas(db, options.synchronous);
+        if (state === 'event-log' && (options.checkPagesOnOpen ?? true)) {
+          const check = checkPages(db);
+          if (!check.ok) throw new StoreDamagedError(path, `${describePageCheck(check)}; nothing was appended`, 'page check on open');
+        }
         createSchema(db);
       }
-      return new SqliteEventStore(path, db, readonly);
+      return new SqliteEventStore(path, db, readonly, path);
     } catch (err) {
       db.close();
       if (err instanceof StoreOpenError) throw err;
+      const typed = asStoreError(err, path, 'opening');
+      if (typed instanceof StoreOpenError) throw typed;
       throw new StoreOpenError(path, (err as Error).message);
     }
   }
@@ -158,7 +181,7 @@ export class SqliteEventStore implements EventStore {
         // None of the ids was stored before: the batch repeats one of its own.
         assertNoRepeatedIds(batch);
       }
-      throw asStoreError(err);
+      throw asStoreError(err, this.location, `append to "${stream}"`);
     }
   }
 
@@ -230,7 +253,7 @@ export class SqliteEventStore implements EventStore {
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
       this.assertOpen();
-      const rows = this.stmtPageStream.all(stream, from, Math.min(PAGE_SIZE, remaining));
+      const rows = this.read(() => this.stmtPageStream.all(stream, from, Math.min(PAGE_SIZE, remaining)), `stream "${stream}" from version ${from}`);
       for (const row of rows) yield toStoredEvent(row);
       if (rows.length < PAGE_SIZE) return;
       remaining -= rows.length;
@@ -239,17 +262,36 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    for (const rows of this.pages(options)) for (const row of rows) yield toStoredEvent(row);
+  }
+
+  async *readRecords(options: ReadAllOptions = {}): AsyncIterable<StoredRecord> {
+    for (const rows of this.pages(options)) for (const row of rows) yield toStoredRecord(row);
+  }
+
+  /** The rows after options.fromPosition, page by page (each page one query). */
+  private *pages(options: ReadAllOptions): Generator<EventRow[]> {
     let after = options.fromPosition ?? 0;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     const types = options.types ? JSON.stringify(options.types) : null;
     while (remaining > 0) {
       this.assertOpen();
       const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = types === null ? this.stmtPageAll.all(after, limit) : this.stmtPageTypes.all(after, types, limit);
-      for (const row of rows) yield toStoredEvent(row);
+      const from = after + 1;
+      const rows = this.read(() => (types === null ? this.stmtPageAll.all(from, limit) : this.stmtPageTypes.all(from, types, limit)), `positions from ${from}`);
+      yield rows;
       if (rows.length < limit) return;
       remaining -= rows.length;
       after = rows[rows.length - 1]!.position;
+    }
+  }
+
+  /** A read query, with driver failures as typed store errors naming what was being read. */
+  private read<T>(query: () => T, what: string): T {
+    try {
+      return query();
+    } catch (err) {
+      throw asStoreError(err, this.location, `reading ${what}`);
     }
   }
 
@@ -259,7 +301,7 @@ export class SqliteEventStore implements EventStore {
     const readPage = (after: number): LogPage => {
       this.assertOpen();
       // Unfiltered pages, so a subscription to rare types still advances past everything else.
-      const rows = this.stmtPageAll.all(after, PAGE_SIZE);
+      const rows = this.read(() => this.stmtPageAll.all(after + 1, PAGE_SIZE), `positions from ${after + 1}`);
       const events: StoredEvent[] = [];
       for (const row of rows) if (types === null || types.has(row.type)) events.push(toStoredEvent(row));
       return { events, scannedTo: rows.length > 0 ? rows[rows.length - 1]!.position : after, full: rows.length === PAGE_SIZE };
@@ -275,11 +317,15 @@ export class SqliteEventStore implements EventStore {
 
   async streamVersion(stream: string): Promise<number | 'no_stream'> {
     this.assertOpen();
-    return this.versionOf(stream);
+    return this.read(() => this.versionOf(stream), `stream "${stream}"`);
   }
 
   async head(): Promise<{ position: number; hash: string }> {
     this.assertOpen();
+    return this.read(() => this.headNow(), 'the head of the log');
+  }
+
+  protected headNow(): { position: number; hash: string } {
     const row = this.stmtHead.get();
     return row ? { position: row.position, hash: row.hash } : { position: 0, hash: GENESIS_HASH };
   }
@@ -287,14 +333,53 @@ export class SqliteEventStore implements EventStore {
   async listStreams(prefix: string): Promise<string[]> {
     this.assertOpen();
     // Every stream name starting with prefix sorts in [prefix, prefix + U+10FFFF).
-    return this.stmtStreams.all(prefix, prefix + '\u{10FFFF}').map((r) => r.stream);
+    return this.read(() => this.stmtStreams.all(prefix, prefix + '\u{10FFFF}').map((r) => r.stream), `streams "${prefix}*"`);
   }
 
-  /** Projection checkpoints, kept in the same file (a separate, mutable table). */
+  /**
+   * A second, read-only connection to the file holding one read transaction: SQLite's WAL gives it the
+   * database exactly as it was at its first read, whatever other connections commit afterwards, so
+   * events, checkpoints and signed heads read through it all agree. (While it is open, WAL
+   * checkpointing cannot move past it: release it with close().)
+   */
+  async snapshot(): Promise<SqliteSnapshot> {
+    this.assertOpen();
+    let db: Database.Database;
+    try {
+      db = new Database(this.path, { readonly: true, fileMustExist: true });
+    } catch (err) {
+      throw asStoreError(err, this.location, 'opening a snapshot');
+    }
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.exec('BEGIN');
+      const store = new SqliteSnapshot(this.location, db, this.path);
+      store.pin();
+      return store;
+    } catch (err) {
+      db.close();
+      throw asStoreError(err, this.location, 'taking a snapshot');
+    }
+  }
+
+  /** Projection checkpoints, kept in the same file beside the log (./checkpoint-store.ts). */
   checkpoints(): SqliteCheckpointStore {
     this.assertOpen();
-    this.checkpointStore ??= new SqliteCheckpointStore(this.db);
+    this.checkpointStore ??= new SqliteCheckpointStore(this.db, this.location);
     return this.checkpointStore;
+  }
+
+  /** Signed heads, kept in the same file beside the log (./anchor-store.ts). */
+  anchors(): SqliteAnchorStore {
+    this.assertOpen();
+    this.anchorStore ??= new SqliteAnchorStore(this.db, this.location);
+    return this.anchorStore;
+  }
+
+  /** SQLite's check of every page of the file (./page-check.ts); inside a snapshot, of the snapshot's pages. */
+  async checkPages(): Promise<PageCheck> {
+    this.assertOpen();
+    return checkPages(this.db);
   }
 
   async close(): Promise<void> {
@@ -314,6 +399,36 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/**
+ * The snapshot SqliteEventStore.snapshot() hands out: a read-only store on its own connection, inside
+ * one read transaction for its whole life. `at` is the head its transaction sees.
+ */
+export class SqliteSnapshot extends SqliteEventStore implements EventStoreSnapshot {
+  private head_: { position: number; hash: string } = { position: 0, hash: GENESIS_HASH };
+
+  constructor(location: string, db: Database.Database, path: string) {
+    super(location, db, true, path);
+  }
+
+  /** The first read of the transaction: from here on it sees the database as it is now. */
+  pin(): void {
+    this.head_ = this.headNow();
+  }
+
+  get at(): { position: number; hash: string } {
+    return { ...this.head_ };
+  }
+
+  override async snapshot(): Promise<SqliteSnapshot> {
+    return this;
+  }
+
+  override async close(): Promise<void> {
+    if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+    await super.close();
+  }
+}
+
 function toStoredEvent(r: EventRow): StoredEvent {
   return {
     globalPosition: r.position,
@@ -329,8 +444,17 @@ function toStoredEvent(r: EventRow): StoredEvent {
   };
 }
 
-/** Typed errors pass through; a driver failure (busy, I/O, disk full) becomes StoreUnavailableError. */
-function asStoreError(err: unknown): unknown {
-  if (err instanceof Database.SqliteError) return new StoreUnavailableError(err.message, { cause: err });
-  return err;
+function toStoredRecord(r: EventRow): StoredRecord {
+  return {
+    globalPosition: r.position,
+    stream: r.stream,
+    streamVersion: r.stream_version,
+    eventId: r.event_id,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    dataJson: r.data,
+    metadataJson: r.metadata,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
 }

@@ -1,0 +1,90 @@
+import type { EventDataInput, EventType } from '../../events/catalog.js';
+import type { EventMetadata } from '../../events/envelope.js';
+import { type AnyNewEvent, createEvent } from '../../events/event-factory.js';
+import { isoTime } from '../../events/time.js';
+import { cycleIdFor } from '../ids.js';
+import { Decimal } from '../values.js';
+import type { DeciderConfig } from './decider-config.js';
+import type { FoldableEvent } from './evolve.js';
+import type { CycleContext, RunState } from './run-state.js';
+import type { VenueCommand } from './inputs.js';
+import type { MarketSnapshot } from '../ports.js';
+import { attachSnapshot } from './bars.js';
+
+/**
+ * One decide() call's working area: it makes events (ids from the cycle's counters, shared metadata),
+ * folds each into the state as it goes (so the next decision sees the last one's effect) and collects
+ * them with the venue commands. Local to one call; the call stays pure.
+ */
+export class DecisionBuilder {
+  readonly events: AnyNewEvent[] = [];
+  readonly commands: VenueCommand[] = [];
+
+  constructor(
+    private readonly config: DeciderConfig,
+    private readonly evolve: (s: RunState, e: FoldableEvent) => RunState,
+    public state: RunState,
+  ) {}
+
+  get cycle(): CycleContext {
+    const c = this.state.cycle;
+    if (c === null) throw new Error('decider: no cycle is open');
+    return c;
+  }
+
+  /** Opens a cycle (or pass) under the next cycle number. */
+  openCycle(at: number, regular: boolean): CycleContext {
+    const seq = this.state.lastCycleSeq + 1;
+    const cycle: CycleContext = { seq, id: cycleIdFor(this.config.runId, seq), at, iso: isoTime(at), regular, events: 0, intents: 0, orders: 0, notional: new Decimal(0), cause: null };
+    this.state = { ...this.state, lastCycleSeq: seq, cycle };
+    return cycle;
+  }
+
+  closeCycle(): void {
+    this.state = { ...this.state, cycle: null };
+  }
+
+  setCycle(change: Partial<CycleContext>): void {
+    this.state = { ...this.state, cycle: { ...this.cycle, ...change } };
+  }
+
+  /**
+   * A cycle event. Recorded: validated, given the cycle's next event id, appended by the driver. Not
+   * recorded (the run's recording leaves it out): folded all the same, so the state does not depend on
+   * what the log keeps. Returns the event id (null when not recorded), for causation.
+   */
+  emit<T extends EventType>(type: T, data: EventDataInput<T> | (() => EventDataInput<T>), causationId: string | null, recorded = true, decoded?: MarketSnapshot): string | null {
+    const cycle = this.cycle;
+    const metadata: EventMetadata = { runId: this.config.runId, mode: this.config.mode, cycleId: cycle.id, causationId, at: cycle.iso };
+    // Data may come as a thunk: an event the run does not record and whose decoded form evolve reads needs none.
+    const dataOf = () => (typeof data === 'function' ? data() : data);
+    if (!recorded) {
+      const event = { eventId: '', type, data: decoded ? null : dataOf(), metadata };
+      if (decoded) attachSnapshot(event, decoded);
+      this.state = this.evolve(this.state, event as unknown as FoldableEvent);
+      return null;
+    }
+    const n = cycle.events + 1;
+    const eventId = `${this.config.runId}:${cycle.seq}:${n}`;
+    this.setCycle({ events: n });
+    const event = createEvent(type, eventId, dataOf(), metadata) as AnyNewEvent;
+    if (decoded) attachSnapshot(event, decoded);
+    this.record(event);
+    return eventId;
+  }
+
+  /** An event outside any cycle (RunStarted, RunResumed, RunEnded): its own fixed id. */
+  emitOutside<T extends EventType>(type: T, eventId: string, data: EventDataInput<T>, at: number): string {
+    this.record(createEvent(type, eventId, data, { runId: this.config.runId, mode: this.config.mode, cycleId: null, causationId: null, at: isoTime(at) }) as AnyNewEvent);
+    return eventId;
+  }
+
+  command(c: VenueCommand): void {
+    this.commands.push(c);
+  }
+
+  private record(event: AnyNewEvent): void {
+    this.events.push(event);
+    this.state = this.evolve(this.state, event as unknown as FoldableEvent);
+  }
+}

@@ -1,0 +1,56 @@
+import { Decimal } from 'decimal.js';
+import type { BookFill } from './position-book.js';
+
+type Side = 'BUY' | 'SELL';
+
+/**
+ * A fill's fee as the position book values it. Venues charge fees in the quote asset (cash), in the base
+ * asset (taken from the bought or sold quantity) or in a third asset (e.g. BNB on Binance).
+ * - quote ("QUOTE" or the run's quote asset): the fee as it is;
+ * - base: the book sees the quantity that really moved (a buy delivers qty - fee, a sell takes qty + fee)
+ *   and a fee of fee x price in the quote asset, which moves cash exactly as the venue did;
+ * - anything else cannot be valued without that asset's price: the book sees no fee, and the fee is
+ *   returned for the caller to keep per asset.
+ */
+export interface VenueFillFacts {
+  side: Side;
+  qty: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  feeAsset: string;
+  time: number;
+}
+
+export interface InstrumentAssets {
+  base: string;
+  quote: string;
+}
+
+export interface ValuedFill {
+  fill: BookFill;
+  /** A fee in an asset the book cannot value, or null. */
+  otherFee: { asset: string; amount: Decimal } | null;
+}
+
+const ZERO = new Decimal(0);
+
+export function valueFill(f: VenueFillFacts, assets: InstrumentAssets): ValuedFill {
+  const base = { side: f.side, qty: f.qty, price: f.price, time: f.time };
+  if (f.fee.isZero() || f.feeAsset === 'QUOTE' || f.feeAsset === assets.quote) return { fill: { ...base, fee: f.fee }, otherFee: null };
+  if (f.feeAsset === assets.base) {
+    const qty = f.side === 'BUY' ? f.qty.minus(f.fee) : f.qty.plus(f.fee);
+    if (qty.gt(0)) return { fill: { ...base, qty, fee: f.fee.times(f.price) }, otherFee: null };
+  }
+  return { fill: { ...base, fee: ZERO }, otherFee: { asset: f.feeAsset, amount: f.fee } };
+}
+
+/**
+ * Base and quote assets of an instrument: "BTC/USDT" -> BTC, USDT; "BTCUSDT" with quote USDT -> BTC;
+ * a plain name such as "SPY" -> SPY and the run's quote asset.
+ */
+export function instrumentAssets(symbol: string, quoteAsset: string): InstrumentAssets {
+  const slash = symbol.indexOf('/');
+  if (slash > 0) return { base: symbol.slice(0, slash), quote: symbol.slice(slash + 1) };
+  if (symbol.length > quoteAsset.length && symbol.endsWith(quoteAsset)) return { base: symbol.slice(0, -quoteAsset.length), quote: quoteAsset };
+  return { base: symbol, quote: quoteAsset };
+}
