@@ -110,6 +110,7 @@ describe('configuration files', () => {
     ['an unknown strategy', '{"base":{"strategy":{"name":"no-such"}}}', /base\.strategy: unknown strategy "no-such"/, 1],
     ['bad strategy params in one profile', '{"profiles":{"prod":{"strategy":{"name":"sma-cross","params":{"fast":"abc"}}}}}', /profiles\.prod\.strategy: strategy "sma-cross": param "fast"="abc"/, 1],
     ['an unknown parameter in the base', '{"base":{"strategy":{"name":"sma-cross","params":{"colour":"red"}}}}', /base\.strategy: .*colour/, 1],
+    ['a strategy file that does not exist', '{"base":{"strategy":{"name":"./no-such-strategy.ts"}}}', /base\.strategy: .*no-such-strategy\.ts/, 1],
   ])('config check: %s', (_name, json, message, lines) => {
     const cfg = put('strategy.json', json);
     const r = spawnSync(process.execPath, [CLI, 'config', 'check', '--config', cfg], { encoding: 'utf8' });

@@ -3,7 +3,7 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine, storedLines } from '../backtest/cli-support.js';
-import { PROJECT_ROOT, tempDir } from '../support.js';
+import { CLI, PROJECT_ROOT, tempDir } from '../support.js';
 
 /**
  * `engine backtest --report`: the path is checked before anything is appended, and the report is
@@ -69,6 +69,22 @@ describe('engine backtest --report: refused before anything is appended', () => 
     expect(await storedLines(db)).toEqual(before);
     expect(readFileSync(csv, 'utf8')).toBe(dataBefore);
     expect(readFileSync(db).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\u0000');
+  });
+});
+
+describe('engine backtest --report and the log witness', () => {
+  it('the witness file named by ENGINE_LOG_WITNESS is refused too', () => {
+    const witness = path.join(dir, 'witness.jsonl');
+    writeFileSync(witness, '');
+    const r = spawnSync(process.execPath, [CLI, ...RUN, '--db', path.join(dir, 'w.db'), '--report', witness], {
+      encoding: 'utf8',
+      env: { ...process.env, ENGINE_LOG_WITNESS: witness, ENGINE_LOG_LEVEL: 'warn' },
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/is the log's witness file \(ENGINE_LOG_WITNESS=/);
+    expect(readFileSync(witness, 'utf8')).toBe('');
   });
 });
 

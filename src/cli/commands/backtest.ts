@@ -12,6 +12,7 @@ import { DataError, openBarSource } from '../../replay/data/index.js';
 import { roundTripToJson } from '../../replay/metrics/index.js';
 import { writeFileAtomic, WriteFailedError } from '../atomic-file.js';
 import { resolveEngineConfig } from '../config-file.js';
+import { logIntegrityFromEnv } from '../log-integrity.js';
 import { checkOutputPath, databaseFiles, type ProtectedFile } from '../output-path.js';
 import { parseStoreTarget } from '../open-store.js';
 import { InputError, UsageError } from '../errors.js';
@@ -200,12 +201,14 @@ function parseParams(pairs: readonly string[]): Record<string, string> {
   return params;
 }
 
-/** What --report must never replace: the database and its companion files, the data, the config. */
+/** What --report must never replace: the database and its companion files, the data, the config, the witness. */
 function filesToKeep(db: string, opts: BacktestOptions): ProtectedFile[] {
   const target = parseStoreTarget(db);
   const keep = target.kind === 'sqlite' ? databaseFiles(target.path, target.display) : [];
   if (!opts.data.startsWith('synthetic')) keep.push({ file: opts.data, what: `the data file (--data ${opts.data})` });
   if (opts.config !== undefined) keep.push({ file: opts.config, what: `the configuration file (--config ${opts.config})` });
+  const witness = logIntegrityFromEnv().witness;
+  if (witness !== null) keep.push({ file: witness, what: `the log's witness file (ENGINE_LOG_WITNESS=${witness})` });
   return keep;
 }
 
