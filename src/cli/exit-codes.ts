@@ -8,6 +8,8 @@ export const ExitCode = {
   USAGE: 2,
   /** Another process holds the run lock. */
   LOCKED: 3,
+  /** The system refused a write (disk full, quota, failing device); nothing was left half-written. */
+  IO_ERROR: 74,
   /** Internal error: a bug or an unexpected failure. */
   INTERNAL: 70,
 } as const;

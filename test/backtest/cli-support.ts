@@ -9,14 +9,22 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the compiled CLI as a child process. The git commit is pinned so runs compare across commits. */
-export function engine(args: string[]): Promise<CliRun> {
+/**
+ * Runs the compiled CLI as a child process. The git commit is pinned so runs compare across commits.
+ * With timeoutMs the child is killed (SIGKILL) past it and the code is that of a signal (null => -1).
+ */
+export function engine(args: string[], options: { timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, '--log-level', 'warn', ...args],
-      { cwd: PROJECT_ROOT, env: { ...process.env, ENGINE_GIT_COMMIT: 'test-commit' }, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ENGINE_GIT_COMMIT: 'test-commit' },
+        maxBuffer: 64 << 20,
+        ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+      },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0, stdout, stderr }),
     );
   });
 }

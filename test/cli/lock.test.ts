@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,8 @@ interface Acquired {
   holder: { pid: number; host: string; startedAt: string };
 }
 
-function tryLock(db: string) {
-  const r = spawnSync(process.execPath, [FIXTURE, db, 'try'], { encoding: 'utf8' });
+function tryLock(db: string, cwd?: string) {
+  const r = spawnSync(process.execPath, [FIXTURE, db, 'try'], { encoding: 'utf8', ...(cwd !== undefined ? { cwd } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -68,6 +68,48 @@ describe('the run lock', () => {
     expect(next.code, next.stderr).toBe(0);
     const info = JSON.parse(next.stdout) as Acquired;
     expect(info.holder.pid).not.toBe(holder.child.pid);
+  });
+
+  it('the lock belongs to the database file: a symlink, a relative path, a dangling link and a hard link all meet it', async () => {
+    const dir = path.join(tmp.dir, 'names');
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    const db = path.join(dir, 'c.db');
+    const holder = await holdLock(db);
+    expect(existsSync(db)).toBe(true); // the lock created the file it holds (removed again if nothing writes it)
+
+    symlinkSync(db, path.join(dir, 'link.db'));
+    linkSync(db, path.join(dir, 'sub', 'hard.db'));
+    symlinkSync('../c.db', path.join(dir, 'sub', 'relative-link.db'));
+    for (const [name, cwd] of [
+      [path.join(dir, 'link.db'), undefined],
+      ['../c.db', path.join(dir, 'sub')],
+      [path.join(dir, 'sub', 'relative-link.db'), undefined],
+      [path.join(dir, 'sub', '..', 'c.db'), undefined],
+    ] as const) {
+      const r = tryLock(name, cwd);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toContain(`the run lock ${db}.lock is held by pid ${holder.child.pid}`);
+    }
+    // A hard link is another name in another folder: no holder file there, the lock still holds.
+    const hard = tryLock(path.join(dir, 'sub', 'hard.db'));
+    expect(hard.code, hard.stderr).toBe(3);
+    expect(hard.stderr).toContain('through another path to the same database file');
+
+    holder.child.kill('SIGTERM');
+    expect(await holder.exited).toBe(0);
+    expect(tryLock(path.join(dir, 'link.db')).code).toBe(0);
+  });
+
+  it('a dangling symlink to a database not created yet is locked at its target', async () => {
+    const dir = path.join(tmp.dir, 'dangling');
+    mkdirSync(dir);
+    symlinkSync(path.join(dir, 'later.db'), path.join(dir, 'alias.db'));
+    const holder = await holdLock(path.join(dir, 'alias.db'));
+    expect(holder.info.file).toBe(path.join(dir, 'later.db.lock'));
+    expect(tryLock(path.join(dir, 'later.db')).code).toBe(3);
+    holder.child.kill('SIGTERM');
+    expect(await holder.exited).toBe(0);
+    expect(existsSync(path.join(dir, 'later.db'))).toBe(false); // nothing wrote it: not left behind empty
   });
 
   it('a holder on another host cannot be checked, so it is respected', () => {

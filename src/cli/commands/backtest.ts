@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option } from 'commander';
@@ -11,7 +10,11 @@ import { EmptyDataError } from '../../replay/backtest/errors.js';
 import { type BacktestResult, runBacktest } from '../../replay/backtest/run-backtest.js';
 import { DataError, openBarSource } from '../../replay/data/index.js';
 import { roundTripToJson } from '../../replay/metrics/index.js';
+import { writeFileAtomic, WriteFailedError } from '../atomic-file.js';
 import { resolveEngineConfig } from '../config-file.js';
+import { logIntegrityFromEnv } from '../log-integrity.js';
+import { checkOutputPath, databaseFiles, type ProtectedFile } from '../output-path.js';
+import { parseStoreTarget } from '../open-store.js';
 import { InputError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { gitCommit } from '../build-info.js';
@@ -59,12 +62,12 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       .requiredOption('--strategy <name>', 'strategy: sma-cross or donchian-breakout')
       .option('--param <k=v>', 'strategy parameter (repeatable)', collect, [])
       .requiredOption('--seed <n>', 'seed of every random choice of the run', seedArg)
-      .option('--fee-bps <n>', 'fee per fill in basis points of notional (config default 10)', decimalArg('--fee-bps'))
-      .option('--slippage-bps <n>', 'adverse slippage of market fills in basis points (config default 5)', decimalArg('--slippage-bps'))
+      .option('--fee-bps <n>', 'fee per fill in basis points of notional, 0 to 10000 (config default 10)', bpsArg('--fee-bps'))
+      .option('--slippage-bps <n>', 'adverse slippage of market fills in basis points, 0 to 10000 (config default 5)', bpsArg('--slippage-bps'))
       .addOption(new Option('--fill <when>', 'market orders fill at the next bar open or the signal bar close').choices(['next-open', 'close']))
       .option('--participation-cap <f>', 'max share of a bar volume one order may take (0-1]; partial fills', decimalArg('--participation-cap'))
       .addOption(new Option('--events <mode>', 'full: every bar recorded; decisions: data hash and range only').choices(['full', 'decisions']).default('full'))
-      .option('--report <file.html>', 'write a self-contained HTML report')
+      .option('--report <file.html>', 'write a self-contained HTML report (checked before the run, written atomically)')
       .option('--tz <IANA>', 'time zone of naive timestamps in the data', 'UTC')
       .option('--initial-cash <n>', 'starting cash in the quote asset (config default 100000)', decimalArg('--initial-cash'))
       .option('--config <file>', 'engine configuration file (JSON with profiles)')
@@ -90,8 +93,12 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       });
       const strategy = asInputError(() => createStrategy(config.strategy.name, config.strategy.params));
       const source = asInputError(() => openBarSource(opts.data, { tz: opts.tz, symbol: opts.symbol }));
+      const report = opts.report === undefined ? null : checkOutputPath('--report', opts.report, filesToKeep(global.db, opts));
       const scan = await asInputErrorAsync(() => source.scan());
       if (scan.barCount === 0) throw new InputError(`${opts.data}: no bars to backtest`);
+      if (scan.symbol !== null && symbolKey(scan.symbol) !== symbolKey(opts.symbol)) {
+        throw new InputError(`${opts.data}: the file's symbol column says "${scan.symbol}" but --symbol is "${opts.symbol}": one run, one instrument`);
+      }
 
       const opened = await openStore(global.db, { access: 'write', create: true });
       let result: BacktestResult;
@@ -138,8 +145,16 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
         await opened.close();
       }
       logger.info({ runId: result.runId, written: result.eventsWritten, alreadyStored: result.eventsAlreadyStored }, 'backtest recorded');
-      if (opts.report) {
-        writeFileSync(opts.report, renderBacktestReport(result, { strategy: strategy.name, symbol: opts.symbol, params: strategy.params }));
+      if (report !== null) {
+        try {
+          writeFileAtomic(report, renderBacktestReport(result, { strategy: strategy.name, symbol: opts.symbol, params: strategy.params }));
+        } catch (err) {
+          // The run is recorded; re-running the same backtest appends nothing and writes the report.
+          if (err instanceof WriteFailedError) {
+            throw new WriteFailedError(err.file, err.code, `${err.detail}; run ${result.runId} was recorded: re-run the same command to write the report`, true);
+          }
+          throw err;
+        }
       }
       if (opts.json) await out.json(jsonResult(result));
       else for (const line of formatBacktestSummary(result, { symbol: opts.symbol, strategy: strategy.name, params: strategy.params, db: opened.target.display, report: opts.report ?? null })) await out.line(line);
@@ -177,10 +192,41 @@ function parseParams(pairs: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param ${pair}: expected key=value`);
-    params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    const key = eq <= 0 ? '' : pair.slice(0, eq).trim();
+    if (key === '') throw new UsageError(`--param ${pair}: expected key=value`);
+    const value = pair.slice(eq + 1).trim();
+    if (Object.hasOwn(params, key)) throw new UsageError(`--param ${key} given twice (${key}=${params[key]} and ${key}=${value}): give it once`);
+    params[key] = value;
   }
   return params;
+}
+
+/** What --report must never replace: the database and its companion files, the data, the config, the witness. */
+function filesToKeep(db: string, opts: BacktestOptions): ProtectedFile[] {
+  const target = parseStoreTarget(db);
+  const keep = target.kind === 'sqlite' ? databaseFiles(target.path, target.display) : [];
+  if (!opts.data.startsWith('synthetic')) keep.push({ file: opts.data, what: `the data file (--data ${opts.data})` });
+  if (opts.config !== undefined) keep.push({ file: opts.config, what: `the configuration file (--config ${opts.config})` });
+  const witness = logIntegrityFromEnv().witness;
+  if (witness !== null) keep.push({ file: witness, what: `the log's witness file (ENGINE_LOG_WITNESS=${witness})` });
+  return keep;
+}
+
+/** "BTC/USD", "btc-usd" and "BTCUSD" name one instrument. */
+function symbolKey(symbol: string): string {
+  return symbol.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+/** Basis points: 10000 is 100%; a fee or slippage beyond it takes more than the whole notional. */
+const MAX_BPS = 10_000;
+
+function bpsArg(name: string): (value: string) => string {
+  const parse = decimalArg(name);
+  return (value: string) => {
+    const v = parse(value);
+    if (new Decimal(v).gt(MAX_BPS)) throw new InvalidArgumentError(`${name} must be at most ${MAX_BPS} basis points (100%), got "${value}"`);
+    return v;
+  };
 }
 
 function seedArg(value: string): string {
@@ -191,7 +237,7 @@ function seedArg(value: string): string {
 function decimalArg(name: string): (value: string) => string {
   return (value: string) => {
     const v = value.trim();
-    if (!/^(\d+\.?\d*|\.\d+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative number, got "${value}"`);
+    if (v.length > 40 || !/^(\d+\.?\d*|\.\d+)$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative number (at most 40 characters), got ${JSON.stringify(value.slice(0, 60))}`);
     return new Decimal(v).toFixed();
   };
 }

@@ -1,4 +1,6 @@
-import { PROFILE_NAMES } from '../../engine/config/schema.js';
+import { ConfigError, type ConfigIssue } from '../../engine/config/errors.js';
+import { type EngineConfig, PROFILE_NAMES, type ProfileName } from '../../engine/config/schema.js';
+import { openStrategy } from '../../replay/strategy-file/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigFile, parseProfileName } from '../config-file.js';
 import { resolveEngineConfig } from '../config-file.js';
@@ -17,7 +19,9 @@ export const registerConfig: RegisterCommand = (program, cli) => {
     .requiredOption('--config <file>', 'configuration file (JSON)')
     .action(
       cli.action<{ config: string }>(async ({ out }, opts) => {
-        for (const p of PROFILE_NAMES) loadConfigFile(opts.config, p);
+        const profiles = PROFILE_NAMES.map((p) => [p, loadConfigFile(opts.config, p)] as const);
+        const strategyIssues = await strategyProblems(profiles);
+        if (strategyIssues.length > 0) throw new ConfigError(opts.config, strategyIssues);
         await out.line(`${opts.config}: valid (profiles ${PROFILE_NAMES.join(', ')})`);
         return ExitCode.OK;
       }),
@@ -41,3 +45,23 @@ export const registerConfig: RegisterCommand = (program, cli) => {
     }),
   );
 };
+
+/**
+ * The strategy each profile names (a built-in, or a strategy file) must exist and take its parameters,
+ * as a run would find out. A problem every profile shares comes from the base and is reported once.
+ */
+async function strategyProblems(profiles: ReadonlyArray<readonly [ProfileName, EngineConfig]>): Promise<ConfigIssue[]> {
+  const byProfile = await Promise.all(
+    profiles.map(async ([name, config]) => {
+      try {
+        await openStrategy(config.strategy.name, config.strategy.params);
+        return [name, null] as const;
+      } catch (err) {
+        return [name, err instanceof Error ? err.message : String(err)] as const;
+      }
+    }),
+  );
+  const messages = byProfile.map(([, m]) => m);
+  if (messages.every((m) => m !== null && m === messages[0])) return [{ path: 'base.strategy', message: messages[0] ?? '' }];
+  return byProfile.flatMap(([name, m]) => (m === null ? [] : [{ path: `profiles.${name}.strategy`, message: m }]));
+}

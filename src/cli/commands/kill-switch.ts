@@ -24,9 +24,8 @@ export const registerKillSwitch: RegisterCommand = (program, cli) => {
         .option('--by <who>', 'who (default: user@host)'),
     ).action(
       cli.action<{ reason: string; by?: string; json?: boolean }>(async ({ global, out, logger }, opts) => {
-        const reason = opts.reason.trim();
-        if (reason === '') throw new UsageError('--reason must not be empty');
-        const by = opts.by ?? `${os.userInfo().username}@${os.hostname()}`;
+        const reason = checkedText('--reason', opts.reason.trim(), MAX_REASON_CHARS);
+        const by = opts.by === undefined ? `${os.userInfo().username}@${os.hostname()}` : checkedText('--by', opts.by.trim(), MAX_BY_CHARS);
         const opened = await openStore(global.db, { access: 'write', create: true });
         try {
           const r = await changeKillSwitch(opened.store, {
@@ -62,6 +61,20 @@ export const registerKillSwitch: RegisterCommand = (program, cli) => {
     }),
   );
 };
+
+/** A reason is a sentence an operator reads in `status`, the log and every later audit. */
+export const MAX_REASON_CHARS = 500;
+const MAX_BY_CHARS = 100;
+
+/** Non-empty, at most `max` characters, and no control characters (they would reach operators' terminals). */
+function checkedText(option: string, text: string, max: number): string {
+  if (text === '') throw new UsageError(`${option} must not be empty`);
+  if (text.length > max) throw new UsageError(`${option} is ${text.length} characters long: at most ${max}`);
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(text);
+  if (control) throw new UsageError(`${option} contains a control character (\\x${control[0].charCodeAt(0).toString(16).padStart(2, '0')} at ${control.index + 1}): plain text only`);
+  return text;
+}
 
 function describe(s: KillSwitchState) {
   return { engaged: s.engaged, reason: s.reason, by: s.by, since: s.since, streamVersion: s.version === 'no_stream' ? null : s.version };

@@ -7,7 +7,8 @@ import { normalizeDecimal } from '../../events/decimal-string.js';
  * Field builders for the engine configuration. Amounts are written in the file as JSON strings
  * ("1000.50") or plain numbers (1000.5); either way they come out as a normalised decimal string so
  * the effective config hashes the same however it was spelled, and money never passes through a float
- * in the engine (a JSON number is read by its shortest decimal spelling, which is what the user wrote).
+ * in the engine. A JSON number is read by its shortest decimal spelling; a file whose number would not
+ * come out as written (12345678901234567890123) is refused before it gets here (strict-json.ts).
  */
 
 const DECIMAL_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -30,6 +31,8 @@ export const positiveFraction = () => decimal((d) => d.gt(0) && d.lte(1), 'must 
 export const nonNegativeInt = () => z.number().int('must be a whole number').nonnegative('must be >= 0');
 export const positiveInt = () => z.number().int('must be a whole number').positive('must be > 0');
 export const nonNegativeNumber = () => z.number().nonnegative('must be >= 0');
+/** A rate in basis points: 0 to 10000 (100%); beyond it a fee or slippage takes more than the whole notional. */
+export const basisPoints = () => z.number().nonnegative('must be >= 0').max(10_000, 'must be at most 10000 basis points (100%)');
 
 export const ianaTimeZone = () =>
   z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as "UTC" or "America/New_York"');

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import {
+  basisPoints,
   fraction,
   ianaTimeZone,
   nonNegativeDecimal,
@@ -32,9 +33,9 @@ export const StrategySection = z
 export const SimulationSection = z
   .strictObject({
     /** Fee per fill, basis points of notional. */
-    feeBps: nonNegativeNumber().default(10),
+    feeBps: basisPoints().default(10),
     /** Adverse slippage applied to market fills, basis points. */
-    slippageBps: nonNegativeNumber().default(5),
+    slippageBps: basisPoints().default(5),
     /** Market orders fill at the next bar's open (no look-ahead) or the signal bar's close. */
     fill: z.enum(['next-open', 'close']).prefault('next-open'),
     /** Largest share of a bar's volume one order may take; null = no cap (whole order fills). */
@@ -83,7 +84,7 @@ export const RiskSection = z
     /** Fraction of tradable equity that must stay in cash after any buy. */
     cashReserveFraction: fraction().prefault('0.02'),
     /** Extra cost assumed per unit bought when checking cash (fees, slippage, decision-to-fill gap). */
-    priceBufferBps: nonNegativeNumber().default(50),
+    priceBufferBps: basisPoints().default(50),
     /** Loss since the start of the local day, as a fraction of that day's starting equity, that stops new exposure; null = off. */
     dailyLossLimitFraction: positiveFraction().nullable().prefault('0.05'),
     /** IANA time zone whose midnight starts a trading day for the daily loss limit. */

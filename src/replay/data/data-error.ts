@@ -1,3 +1,5 @@
+import { quote } from './quote.js';
+
 /**
  * Bad market data: one line naming the file, the 1-based physical line and the field, e.g.
  * `bad.csv:14: field "close": empty value`. `line` is null for whole-file or spec problems, `field` is
@@ -16,9 +18,13 @@ export class DataError extends Error {
   }
 }
 
+/** A reason quotes at most MAX_QUOTED characters of any one value; this caps what is left. */
+const MAX_REASON = 1_000;
+
 function formatDataError(file: string, line: number | null, field: string | null, reason: string): string {
   const where = line === null ? file : `${file}:${line}`;
-  const what = field === null ? reason : `field "${field}": ${reason}`;
+  const capped = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}...` : reason;
+  const what = field === null ? capped : `field ${quote(field)}: ${capped}`;
   return `${where}: ${what}`.replace(/[\r\n]+/g, ' ');
 }
 

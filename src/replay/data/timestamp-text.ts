@@ -1,7 +1,12 @@
 import { DateTime } from 'luxon';
 import { Decimal } from '../../engine/values.js';
+import { quote } from './quote.js';
 
-export type TimestampParse = { ok: true; ms: number } | { ok: false; reason: string };
+/**
+ * A parsed time and the format it was written in ("YYYY-MM-DD HH:MM", "epoch seconds", ...): one
+ * file uses one format, so a row in another is refused rather than guessed at.
+ */
+export type TimestampParse = { ok: true; ms: number; format: string } | { ok: false; reason: string };
 
 /** The date and time formats the loader understands, for error messages and docs. */
 export const TIMESTAMP_FORMATS =
@@ -17,7 +22,7 @@ interface LocalTime {
   millisecond: number;
 }
 
-const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO = /^(\d{4})([-/.])(\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 // CryptoDataDownload style "2019-10-17 11-PM"; also "11 PM", "11:00 PM", "11:30PM".
 const HOUR_AMPM = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2})(?::(\d{2}))?\s*-?\s*(AM|PM)$/i;
@@ -35,23 +40,26 @@ export function makeTimestampParser(tz: string): (text: string) => TimestampPars
   const utc = tz === 'UTC';
   const naive = (t: LocalTime): TimestampParse => (utc ? fromUtc(t, 0) : fromZone(t, tz));
 
-  return (text: string): TimestampParse => {
+  const parse = (text: string): TimestampParse => {
     if (text === '') return { ok: false, reason: 'empty value' };
     if (EPOCH.test(text)) return fromEpoch(text);
 
     let m = ISO.exec(text);
     if (m) {
-      const t = local(m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+      const t = local(m[1], m[3], m[4], m[5], m[6], m[7], m[8]);
       if (!t) return invalid(text);
-      const zone = m[8];
-      if (zone === undefined) return naive(t);
+      const sep = m[2] ?? '-';
+      const zone = m[9];
+      const format = `YYYY${sep}MM${sep}DD${m[5] === undefined ? '' : ' HH:MM'}${zone === undefined ? '' : ' with a UTC offset'}`;
+      if (zone === undefined) return withFormat(naive(t), format);
       const offset = offsetMinutes(zone);
-      return offset === null ? invalid(text) : fromUtc(t, offset);
+      return offset === null ? invalid(text) : withFormat(fromUtc(t, offset), format);
     }
     m = US.exec(text);
     if (m) {
       const t = local(fullYear(m[3] ?? ''), m[1], m[2], m[4], m[5], m[6], undefined);
-      return t ? naive(t) : invalid(text);
+      const format = `M/D/${(m[3] ?? '').length === 2 ? 'YY' : 'YYYY'}${m[4] === undefined ? '' : ' HH:MM'}`;
+      return t ? withFormat(naive(t), format) : invalid(text);
     }
     m = HOUR_AMPM.exec(text);
     if (m) {
@@ -59,10 +67,15 @@ export function makeTimestampParser(tz: string): (text: string) => TimestampPars
       if (hour12 < 1 || hour12 > 12) return invalid(text);
       const hour = (hour12 % 12) + ((m[6] ?? '').toUpperCase() === 'PM' ? 12 : 0);
       const t = local(m[1], m[2], m[3], String(hour), m[5] ?? '00', undefined, undefined);
-      return t ? naive(t) : invalid(text);
+      return t ? withFormat(naive(t), 'YYYY-MM-DD HH AM/PM') : invalid(text);
     }
     return invalid(text);
   };
+  return parse;
+};
+
+function withFormat(parsed: TimestampParse, format: string): TimestampParse {
+  return parsed.ok ? { ...parsed, format } : parsed;
 }
 
 export function isValidTimeZone(tz: string): boolean {
@@ -70,7 +83,7 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 function invalid(text: string): TimestampParse {
-  return { ok: false, reason: `unparseable date "${text}" (expected ${TIMESTAMP_FORMATS})` };
+  return { ok: false, reason: `unparseable date ${quote(text)} (expected ${TIMESTAMP_FORMATS})` };
 }
 
 // Two-digit years follow the POSIX strptime pivot: 69-99 are 19xx, 00-68 are 20xx.
@@ -121,7 +134,7 @@ function offsetMinutes(zone: string): number | null {
 
 function fromUtc(t: LocalTime, offsetMin: number): TimestampParse {
   const ms = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond);
-  return { ok: true, ms: ms - offsetMin * 60_000 };
+  return { ok: true, ms: ms - offsetMin * 60_000, format: '' };
 }
 
 function fromZone(t: LocalTime, tz: string): TimestampParse {
@@ -134,9 +147,9 @@ function fromZone(t: LocalTime, tz: string): TimestampParse {
   // Luxon resolves the repeated hour of a fall-back change to the later instant; take the earlier.
   for (const shift of [3_600_000, 1_800_000]) {
     const earlier = DateTime.fromMillis(dt.toMillis() - shift, { zone: tz });
-    if (earlier.hour === t.hour && earlier.minute === t.minute && earlier.day === t.day) return { ok: true, ms: earlier.toMillis() };
+    if (earlier.hour === t.hour && earlier.minute === t.minute && earlier.day === t.day) return { ok: true, ms: earlier.toMillis(), format: '' };
   }
-  return { ok: true, ms: dt.toMillis() };
+  return { ok: true, ms: dt.toMillis(), format: '' };
 }
 
 function pad(n: number): string {
@@ -147,13 +160,21 @@ function fromEpoch(text: string): TimestampParse {
   const intPart = text.split('.')[0] ?? '';
   const magnitude = Number(intPart);
   // Epoch unit by magnitude: seconds, milliseconds, microseconds, nanoseconds. Into ms: x * mul / div.
-  const [mul, div] = magnitude < 1e11 ? [1000, 1] : magnitude < 1e14 ? [1, 1] : magnitude < 1e17 ? [1, 1000] : [1, 1_000_000];
+  const [mul, div, format] =
+    magnitude < 1e11
+      ? [1000, 1, 'epoch seconds']
+      : magnitude < 1e14
+        ? [1, 1, 'epoch milliseconds']
+        : magnitude < 1e17
+          ? [1, 1000, 'epoch microseconds']
+          : [1, 1_000_000, 'epoch nanoseconds'];
   if (/^\d{1,15}$/.test(text)) {
     const scaled = Number(text) * mul;
-    if (scaled % div === 0) return { ok: true, ms: scaled / div };
+    if (scaled % div === 0) return { ok: true, ms: scaled / div, format };
   }
+  if (text.length > 40) return { ok: false, reason: `epoch time ${quote(text)} out of range` };
   const ms = new Decimal(text).times(mul).div(div);
-  if (!ms.isInteger()) return { ok: false, reason: `epoch time "${text}" has a sub-millisecond part` };
+  if (!ms.isInteger()) return { ok: false, reason: `epoch time ${quote(text)} has a sub-millisecond part` };
   const n = ms.toNumber();
-  return Number.isSafeInteger(n) ? { ok: true, ms: n } : { ok: false, reason: `epoch time "${text}" out of range` };
+  return Number.isSafeInteger(n) ? { ok: true, ms: n, format } : { ok: false, reason: `epoch time ${quote(text)} out of range` };
 }

@@ -4,10 +4,11 @@ import { BarHasher } from '../bar-hasher.js';
 import type { BarSource, DataScan } from '../bar-source.js';
 import { Chronology, duplicateTimestamp } from '../chronology.js';
 import { DataError } from '../data-error.js';
+import { barTimeProblem } from '../event-time.js';
 import { formatInterval, IntervalTally } from '../interval.js';
 import type { TimestampParse } from '../timestamp-text.js';
 import { CsvInterpreter, type DataRow, firstLineIsBanner } from './csv-interpreter.js';
-import { parseRecordBlock, type PositionedRecord, readCsvRecords } from './csv-records.js';
+import { parseRecordBlock, type PositionedRecord, READ_FLAGS, readCsvRecords } from './csv-records.js';
 import type { CsvLayout } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
 import { FileRanges, RowIndex } from './row-index.js';
@@ -80,7 +81,7 @@ export class CsvBarSource implements BarSource {
   }
 
   private async runScan(): Promise<ScanState> {
-    await this.rejectArchives();
+    await this.checkFile();
     this.fromLine = (await firstLineIsBanner(this.path)) ? 2 : 1;
     const interpreter = this.interpreter();
     const hasher = new BarHasher();
@@ -90,6 +91,7 @@ export class CsvBarSource implements BarSource {
     let count = 0;
     let first: number | null = null;
     let prev: number | null = null;
+    let prevLine = 0;
 
     for await (const rec of this.records()) {
       const row = interpreter.accept(rec);
@@ -106,6 +108,7 @@ export class CsvBarSource implements BarSource {
       index?.push(row.bar.time, row.startByte, row.endByte, row.line);
       first ??= row.bar.time;
       prev = row.bar.time;
+      prevLine = row.line;
       count++;
     }
     interpreter.finish(count);
@@ -115,10 +118,9 @@ export class CsvBarSource implements BarSource {
 
     if (backward === 0) {
       const intervalMs = tally.mode();
-      return {
-        scan: scanResult(hasher.digest(), interpreter.symbol, intervalMs, first, prev, count, 0),
-        ordered: null,
-      };
+      const scan = scanResult(hasher.digest(), interpreter.symbol, intervalMs, first, prev, count, 0);
+      this.checkLastClose(scan, prevLine, interpreter.timeField);
+      return { scan, ordered: null };
     }
 
     const layout = interpreter.currentLayout;
@@ -142,6 +144,7 @@ export class CsvBarSource implements BarSource {
       before = row;
     }
     const scan = scanResult(inOrder.digest(), interpreter.symbol, inOrderTally.mode(), firstTime, before?.bar.time ?? null, count, outOfOrder);
+    this.checkLastClose(scan, before?.line ?? 0, interpreter.timeField);
     return { scan, ordered };
   }
 
@@ -202,24 +205,58 @@ export class CsvBarSource implements BarSource {
     return { bar: parsed.bar, line, startByte: index.startByte(r), endByte: index.endByte(r) };
   }
 
-  private async rejectArchives(): Promise<void> {
+  /**
+   * Before any parsing: the path must be a regular file (a directory, a FIFO, a device or a socket is
+   * refused without waiting on it: opened non-blocking, checked with fstat) and look like text (an
+   * archive, a database or bytes with NULs is named for what it is).
+   */
+  private async checkFile(): Promise<void> {
     let handle;
     try {
-      handle = await open(this.path, 'r');
+      handle = await open(this.path, READ_FLAGS);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      const reason = code === 'ENOENT' ? 'file not found' : `cannot open: ${(err as Error).message}`;
+      const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? (err as Error).message})`;
       throw new DataError(this.spec, null, null, reason);
     }
     try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
-      if (bytesRead === 4 && buffer.readUInt32BE(0) === 0x504b0304) {
-        throw new DataError(this.spec, null, null, 'this is a zip archive: unzip it and pass the CSV inside');
-      }
+      const st = await handle.stat();
+      if (!st.isFile()) throw new DataError(this.spec, null, null, notRegular(st));
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+      const head = buffer.subarray(0, bytesRead);
+      const kind = binaryKind(head);
+      if (kind !== null) throw new DataError(this.spec, null, null, kind);
     } finally {
       await handle.close();
     }
   }
+
+  /** The engine's clock runs to the last bar's close: it must be a time an event can carry. */
+  private checkLastClose(scan: DataScan, lastLine: number, timeField: string): void {
+    if (scan.lastBarTime === null) return;
+    const problem = barTimeProblem(scan.lastBarTime, scan.intervalMs ?? 0);
+    if (problem !== null) throw new DataError(this.spec, lastLine, timeField, problem);
+  }
+}
+
+/** How much of the file's start is looked at to tell text from binary. */
+const SNIFF_BYTES = 65_536;
+
+function notRegular(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (st.isDirectory()) return 'is a directory, not a CSV file';
+  if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file: the data is read twice (validated, then run), so it must be a file';
+  if (st.isSocket()) return 'is a socket, not a regular file';
+  return 'is a device, not a regular file';
+}
+
+/** What a file that is not CSV text is, from its first bytes; null when it may be text. */
+function binaryKind(head: Buffer): string | null {
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304) return 'this is a zip archive: unzip it and pass the CSV inside';
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'this is a gzip file: gunzip it and pass the CSV inside';
+  if (head.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') return 'this is an SQLite database (an event log belongs in --db), not a CSV file';
+  const nul = head.indexOf(0);
+  if (nul >= 0) return `a binary file, not CSV text (a NUL byte at offset ${nul})`;
+  return null;
 }
 
 function scanResult(

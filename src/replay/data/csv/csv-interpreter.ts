@@ -1,9 +1,10 @@
 import type { Bar } from '../../../engine/bar.js';
 import { DataError } from '../data-error.js';
 import { parseDecimalText } from '../decimal-text.js';
+import { quote } from '../quote.js';
 import type { TimestampParse } from '../timestamp-text.js';
 import { open } from 'node:fs/promises';
-import { parseRecordBlock, type PositionedRecord } from './csv-records.js';
+import { parseRecordBlock, type PositionedRecord, READ_FLAGS } from './csv-records.js';
 import { binanceLayout, chooseVolume, type CsvLayout, type HeaderInfo, looksLikeHeader, readHeader, withVolume } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
 
@@ -29,6 +30,8 @@ export class CsvInterpreter {
   private blankLine: number | null = null;
   private firstSymbol: string | null = null;
   private firstSymbolLine = 0;
+  private firstTimeFormat: string | null = null;
+  private firstTimeFormatLine = 0;
 
   constructor(
     private readonly file: string,
@@ -70,6 +73,7 @@ export class CsvInterpreter {
     const layout = this.layout ?? this.chooseLayout(rec);
     const parsed = recordToBar(fields, layout, this.parseTime);
     if (!parsed.ok) throw new DataError(this.file, rec.line, parsed.problem.field, parsed.problem.reason);
+    this.checkTimeFormat(parsed.timeFormat, rec.line, layout.timeName);
     if (parsed.symbol !== null) this.checkSymbol(parsed.symbol, rec.line, layout.symbolName);
     return { bar: parsed.bar, line: rec.line, startByte: rec.startByte, endByte: rec.endByte };
   }
@@ -113,6 +117,21 @@ export class CsvInterpreter {
     return this.layout;
   }
 
+  /** One file, one time format: "3/4/2024" beside "2024-03-04" says two exports were glued together. */
+  private checkTimeFormat(format: string, line: number, field: string): void {
+    if (this.firstTimeFormat === null) {
+      this.firstTimeFormat = format;
+      this.firstTimeFormatLine = line;
+    } else if (format !== this.firstTimeFormat) {
+      throw new DataError(
+        this.file,
+        line,
+        field,
+        `time format ${format} differs from ${this.firstTimeFormat} on line ${this.firstTimeFormatLine} (one file, one time format)`,
+      );
+    }
+  }
+
   private checkSymbol(symbol: string, line: number, field: string): void {
     if (this.firstSymbol === null) {
       this.firstSymbol = symbol;
@@ -122,7 +141,7 @@ export class CsvInterpreter {
         this.file,
         line,
         field,
-        `symbol "${symbol}" differs from "${this.firstSymbol}" on line ${this.firstSymbolLine} (one file, one symbol)`,
+        `symbol ${quote(symbol)} differs from ${quote(this.firstSymbol)} on line ${this.firstSymbolLine} (one file, one symbol)`,
       );
     }
   }
@@ -142,7 +161,7 @@ function noHeader(): string {
  * judged from the file's first 64 KiB, so the reader can start at line 2.
  */
 export async function firstLineIsBanner(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, READ_FLAGS);
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
     const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');

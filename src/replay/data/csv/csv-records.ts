@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { parse, type Options } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -14,7 +15,17 @@ export interface PositionedRecord {
   endByte: number;
 }
 
-const OPTIONS: Options = { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, trim: true };
+/**
+ * The longest record read. An OHLCV row is well under a kilobyte and a header a few; past this the
+ * file is not a CSV of bars (a binary or sparse file, a 50 MB line, a quote never closed), and it is
+ * refused at once instead of buffered.
+ */
+export const MAX_RECORD_CHARS = 65_536;
+
+const OPTIONS: Options = { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, trim: true, max_record_size: MAX_RECORD_CHARS };
+
+/** O_NONBLOCK: opening a FIFO never waits for a writer (the source refuses anything but a regular file). */
+export const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /**
  * Streams the records of a CSV file, never holding more than the stream's buffer. Lines are counted
@@ -31,10 +42,11 @@ export async function* readCsvRecords(
   // Starting after a banner line matters for speed: csv-parse builds (and, relaxed, drops) an error
   // object for every record whose field count differs from the first record's.
   const parser = parse({ ...OPTIONS, info: withBytes, from_line: fromLine });
-  pipeline(createReadStream(file), parser, () => undefined);
   let line = fromLine;
   let startByte = 0; // wrong for the first record after a skipped line, which is a header anyway
   try {
+    const handle = await open(file, READ_FLAGS);
+    pipeline(handle.createReadStream(), parser, () => undefined);
     for await (const item of parser as AsyncIterable<string[] | { record: string[]; info: { bytes: number } }>) {
       const fields = Array.isArray(item) ? item : item.record;
       const endByte = Array.isArray(item) ? 0 : item.info.bytes;
@@ -49,7 +61,7 @@ export async function* readCsvRecords(
 
 /** Parses the records in one byte range of the file (whole records only), for reading backwards. */
 export function parseRecordBlock(block: Buffer): string[][] {
-  return parseSync(block, { relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
+  return parseSync(block, { relax_column_count: true, skip_empty_lines: false, trim: true, max_record_size: MAX_RECORD_CHARS }) as string[][];
 }
 
 function embeddedNewlines(fields: readonly string[]): number {
@@ -66,8 +78,12 @@ function toDataError(err: unknown, displayName: string, line: number): Error {
   if (e.code === 'ENOENT') return new DataError(displayName, null, null, 'file not found');
   if (e.code === 'EISDIR') return new DataError(displayName, null, null, 'is a directory, not a CSV file');
   if (e.code === 'EACCES') return new DataError(displayName, null, null, 'permission denied');
+  if (e.code === 'CSV_MAX_RECORD_SIZE') {
+    return new DataError(displayName, line, null, `a record longer than ${MAX_RECORD_CHARS} characters: not a row of bars (a binary file, or a quote never closed?)`);
+  }
   if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
     return new DataError(displayName, line, null, `CSV syntax error: ${e.message ?? e.code}`);
   }
+  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return new DataError(displayName, line, null, `cannot read the file (${e.code})`);
   return err instanceof Error ? err : new Error(String(err));
 }

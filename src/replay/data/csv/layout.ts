@@ -1,4 +1,5 @@
 import type { FieldProblem } from '../data-error.js';
+import { MAX_QUOTED, quote } from '../quote.js';
 import type { OhlcvFieldNames } from '../bar-rules.js';
 
 /** Where each needed value sits in a record, and the names to use in error messages. */
@@ -89,7 +90,8 @@ export function readHeader(record: readonly string[]): { ok: true; header: Heade
     return -1;
   };
   const shown = record.map((f) => f.trim());
-  const listing = `header has: ${shown.map((f) => (f === '' ? '(unnamed)' : f)).join(', ')}`;
+  const names = shown.map((f) => (f === '' ? '(unnamed)' : f)).join(', ');
+  const listing = `header has: ${names.length > MAX_QUOTED ? quote(names) : names}`;
   const missing = (field: string): { ok: false; problem: FieldProblem } => ({
     ok: false,
     problem: { field, reason: `missing required column (${listing})` },

@@ -2,10 +2,11 @@ import type { Bar } from '../../../engine/bar.js';
 import { checkBar } from '../bar-rules.js';
 import type { FieldProblem } from '../data-error.js';
 import { parseDecimalText } from '../decimal-text.js';
+import { isEventTime } from '../event-time.js';
 import type { TimestampParse } from '../timestamp-text.js';
 import type { CsvLayout } from './layout.js';
 
-export type RecordParse = { ok: true; bar: Bar; symbol: string | null } | { ok: false; problem: FieldProblem };
+export type RecordParse = { ok: true; bar: Bar; symbol: string | null; timeFormat: string } | { ok: false; problem: FieldProblem };
 
 export function isEmptyRecord(record: readonly string[]): boolean {
   return record.every((f) => f === '');
@@ -37,6 +38,9 @@ export function recordToBar(
   const clock = layout.timeOfDay === null ? undefined : record[layout.timeOfDay];
   const time = parseTime(clock === undefined || clock === '' ? (record[layout.time] ?? '') : `${record[layout.time] ?? ''} ${clock}`);
   if (!time.ok) return { ok: false, problem: { field: layout.timeName, reason: time.reason } };
+  if (!isEventTime(time.ms)) {
+    return { ok: false, problem: { field: layout.timeName, reason: `time ${new Date(time.ms).toISOString()} is outside the years 0000-9999 that an event time can carry` } };
+  }
 
   const values = [];
   for (const [index, name] of columns.slice(1)) {
@@ -54,5 +58,5 @@ export function recordToBar(
     symbol = record[layout.symbol] ?? '';
     if (symbol === '') return { ok: false, problem: { field: layout.symbolName, reason: 'empty value' } };
   }
-  return { ok: true, bar, symbol };
+  return { ok: true, bar, symbol, timeFormat: time.format };
 }

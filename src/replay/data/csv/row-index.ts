@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 
 /**
  * Each data row's time, start byte and line, in growable typed arrays (20 bytes a row instead of a
@@ -69,7 +69,7 @@ export class FileRanges {
   private readonly fd: number;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'r');
+    this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   }
 
   read(start: number, length: number): Buffer {

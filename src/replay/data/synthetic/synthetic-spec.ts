@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { DataError } from '../data-error.js';
+import { isEventTime } from '../event-time.js';
 import { parseInterval } from '../interval.js';
+import { quote } from '../quote.js';
 
 /**
  * `synthetic:key=value,...`; every key is optional:
@@ -54,13 +56,17 @@ const fields = {
   price: z
     .string()
     .regex(NUMBER, { error: 'expected a number' })
-    .refine((s) => Number(s) > 0, { error: 'must be > 0' }),
+    .refine((s) => Number(s) > 0 && Number(s) <= 1e12, { error: 'must be > 0 and at most 1000000000000' }),
   decimals: z
     .string()
     .regex(/^\d$/, { error: 'expected 0 to 8' })
     .transform(Number)
     .refine((n) => n <= 8, { error: 'expected 0 to 8' }),
-  drift: z.string().regex(NUMBER, { error: 'expected a number' }).transform(Number),
+  drift: z
+    .string()
+    .regex(NUMBER, { error: 'expected a number' })
+    .transform(Number)
+    .refine((n) => n >= -10 && n <= 10, { error: 'expected -10 to 10 (annual drift of log price)' }),
   vol: z
     .string()
     .regex(NUMBER, { error: 'expected a number' })
@@ -100,10 +106,18 @@ export function parseSyntheticSpec(spec: string, options: { tz: string; symbol?:
   for (const part of body.split(',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new DataError(spec, null, null, `expected key=value, got "${part.trim()}"`);
+    if (eq <= 0) throw new DataError(spec, null, null, `expected key=value, got ${quote(part.trim())}`);
     const key = part.slice(0, eq).trim();
-    if (key in given) throw new DataError(spec, null, key, 'given twice');
+    if (Object.hasOwn(given, key)) throw new DataError(spec, null, key, 'given twice');
     given[key] = part.slice(eq + 1).trim();
+  }
+  // An empty spec is most often a shell variable that expanded to nothing: say so rather than run
+  // 10,000 default bars the user never asked for.
+  if (Object.keys(given).length === 0) {
+    throw new DataError(spec === '' ? 'synthetic:' : spec, null, null, `empty synthetic spec: state at least one key, e.g. synthetic:bars=10000,interval=1h,seed=1 (keys: ${KEYS.join(', ')})`);
+  }
+  if (given['symbol'] !== undefined && options.symbol !== undefined && given['symbol'] !== options.symbol) {
+    throw new DataError(spec, null, 'symbol', `the data is ${quote(given['symbol'])} but --symbol says ${quote(options.symbol)}: give one symbol (or leave symbol= out of the spec)`);
   }
   const unknown = Object.keys(given).filter((k) => !KEYS.includes(k));
   if (unknown.length > 0) {
@@ -118,10 +132,12 @@ export function parseSyntheticSpec(spec: string, options: { tz: string; symbol?:
   }
   const v = result.data;
   const start = DateTime.fromISO(v.start, { zone: options.tz });
-  if (!start.isValid) throw new DataError(spec, null, 'start', `expected an ISO time like 2024-01-01T00:00:00Z (got "${v.start}")`);
+  if (!start.isValid) throw new DataError(spec, null, 'start', `expected an ISO time like 2024-01-01T00:00:00Z (got ${quote(v.start)})`);
   const startMs = start.toMillis();
-  if (!Number.isSafeInteger(startMs + v.bars * v.interval.ms) || startMs + v.bars * v.interval.ms > 8.64e15) {
-    throw new DataError(spec, null, 'bars', 'the series would end beyond the year 275760');
+  if (!isEventTime(startMs)) throw new DataError(spec, null, 'start', `${quote(v.start)} is outside the years 0000-9999 that an event time can carry`);
+  // The last bar closes at start + bars x interval: the engine's clock reaches it.
+  if (!isEventTime(startMs + v.bars * v.interval.ms)) {
+    throw new DataError(spec, null, 'bars', 'the series would end after 9999-12-31T23:59:59.999Z, the last time an event can carry');
   }
   return {
     bars: v.bars,
