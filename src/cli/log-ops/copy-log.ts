@@ -1,4 +1,6 @@
+import { CURRENT_SCHEMA_VERSION, isEventType } from '../../events/catalog.js';
 import type { EventMetadata, NewEvent } from '../../events/envelope.js';
+import { createEvent } from '../../events/event-factory.js';
 import { computeHash, GENESIS_HASH, type StoredRecord } from '../../events/hash-chain.js';
 import { prepareBatch } from '../../events/store/batch.js';
 import type { EventStore, EventStoreSnapshot } from '../../events/store/port.js';
@@ -46,15 +48,15 @@ export async function copyLog(source: EventStoreSnapshot, destination: EventStor
   let batches = 0;
   let prevHash = start.hash;
   let head = start;
-  let batch: StoredRecord[] = [];
+  let batch: Array<{ record: StoredRecord; event: NewEvent }> = [];
   options.onProgress?.(done, total);
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const records = batch;
+    const records = batch.map((b) => b.record);
+    const events = batch.map((b) => b.event);
     batch = [];
     const first = records[0]!;
-    const events = records.map(toNewEvent);
     await destination.append(first.stream, events, first.streamVersion === 0 ? 'no_stream' : first.streamVersion - 1);
     head = await destination.head();
     const last = records[records.length - 1]!;
@@ -73,13 +75,13 @@ export async function copyLog(source: EventStoreSnapshot, destination: EventStor
     if (r.prevHash !== prevHash) {
       throw new InputError(`${source.location}: the event at position ${r.globalPosition} does not link to the one before it (prevHash); ${copied} events copied, in whole batches`);
     }
-    checkCopiable(r, source.location);
+    const event = copiable(r, source.location);
     prevHash = r.hash;
-    const prev = batch[batch.length - 1];
+    const prev = batch[batch.length - 1]?.record;
     if (prev !== undefined && (prev.stream !== r.stream || prev.streamVersion + 1 !== r.streamVersion || batch.length >= options.batchSize)) {
       await flush();
     }
-    batch.push(r);
+    batch.push({ record: r, event });
   }
   await flush();
   return { total, alreadyPresent, copied, batches, destinationHead: head };
@@ -110,30 +112,35 @@ async function findResumePoint(
   return { total, resumeAfter: found.position, alreadyPresent: found.index };
 }
 
+/**
+ * The event to append for a stored record. At the current schema version it is made by createEvent, as
+ * the engine makes events (validated, per-bar types through their fast codecs), so the destination's
+ * append does not validate it again; an older version is appended as stored (upcasting happens on read).
+ */
 function toNewEvent(r: StoredRecord): NewEvent {
-  return {
-    eventId: r.eventId,
-    type: r.type,
-    schemaVersion: r.schemaVersion,
-    data: JSON.parse(r.dataJson) as unknown,
-    metadata: JSON.parse(r.metadataJson) as EventMetadata,
-  };
+  const data = JSON.parse(r.dataJson) as unknown;
+  const metadata = JSON.parse(r.metadataJson) as EventMetadata;
+  if (isEventType(r.type) && r.schemaVersion === CURRENT_SCHEMA_VERSION[r.type]) return createEvent(r.type, r.eventId, data as never, metadata);
+  return { eventId: r.eventId, type: r.type, schemaVersion: r.schemaVersion, data, metadata };
 }
 
 /**
  * The destination stores (and hashes) what the store port makes of the event: the source's stored bytes
  * must be exactly that, and must hash to the source's hash, or the copy would not be the same chain.
  */
-function checkCopiable(r: StoredRecord, location: string): void {
+function copiable(r: StoredRecord, location: string): NewEvent {
   const where = `${location}: the event at position ${r.globalPosition} (${r.type} ${r.eventId})`;
   if (computeHash(r) !== r.hash) throw new InputError(`${where} does not hash to its stored hash; nothing of it was copied`);
+  let event: NewEvent;
   let prepared;
   try {
-    prepared = prepareBatch(r.stream, [toNewEvent(r)])[0]!;
+    event = toNewEvent(r);
+    prepared = prepareBatch(r.stream, [event])[0]!;
   } catch (err) {
     throw new InputError(`${where} cannot be appended to another store: ${(err as Error).message}`);
   }
   if (prepared.dataJson !== r.dataJson || prepared.metadataJson !== r.metadataJson) {
     throw new InputError(`${where} is not stored in the canonical form another store would write, so its copy could not keep its hash`);
   }
+  return event;
 }
