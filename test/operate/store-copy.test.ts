@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { acquireLock, lockFileFor } from '../../src/cli/lock.js';
 import { parseStoreTarget } from '../../src/cli/open-store.js';
 import { EsdbStandIn } from '../support/esdb-standin/index.js';
 import { headOf, withRaw } from '../integrity/tamper.js';
-import { tempDir } from '../support.js';
+import { CLI, tempDir } from '../support.js';
 import { cli, errorLines, leftovers, placeless, recordsOf, until } from './support.js';
 
 /**
@@ -126,6 +127,24 @@ describe('engine store copy SQLite -> EventStoreDB -> SQLite', () => {
     expect(r2.code).toBe(2);
     expect(errorLines(r2.stderr)).toEqual([expect.stringContaining('already holds a log that is not a part of')]);
     expect(eventsIn(node)).toBe(held);
+  });
+});
+
+/** util-linux `script` runs a command on a pseudo-terminal: the way to see what a person at a terminal sees. */
+const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe('engine store copy at a terminal', () => {
+  it.skipIf(!HAS_SCRIPT)('shows a progress bar that ends at every event; without a terminal, none', async () => {
+    const total = (await recordsOf(source)).length;
+    const to = file('tty.db');
+    const command = [process.execPath, CLI, 'store', 'copy', '--from', source, '--to', to, '--batch', '25', '--log-level', 'warn'].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ENGINE_LOG_LEVEL: '', ENGINE_LOG_KEY: '' }, timeout: 60_000 });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`store copy \\[[^\\]]+\\] 100% ${total}/${total} events`));
+    expect(await recordsOf(to)).toEqual(await recordsOf(source));
+    const piped = await cli(['store', 'copy', '--from', source, '--to', file('piped.db'), '--log-level', 'warn']);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).toBe('');
   });
 });
 

@@ -63,13 +63,15 @@ export const registerStoreCopy: RegisterCommand = (program, cli) => {
           const snapshot = await source.store.snapshot();
           sourceHead = snapshot.at;
           const bar = progressBar();
+          let barStarted = false;
           try {
             outcome = await copyLog(snapshot, destination.store, {
               batchSize: opts.batch,
               onProgress: (done, total) => {
                 if (bar === null) return;
-                if (bar.getTotal() !== total) bar.start(total, done);
+                if (!barStarted) bar.start(total, done);
                 else bar.update(done);
+                barStarted = true;
               },
             });
           } catch (err) {
