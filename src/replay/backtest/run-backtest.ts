@@ -17,21 +17,26 @@ import { type RoundTrip } from '../../projections/position-book.js';
 import type { BarSource, DataScan } from '../data/bar-source.js';
 import { computeMetrics, type Metrics } from '../metrics/index.js';
 import { RunTradesFold } from '../metrics/run-trades.js';
-import { type BacktestSettings, type EventsMode, backtestRunId, configHash, configJson } from './backtest-config.js';
+import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
 import { EquityCurveBuilder } from './equity-curve.js';
-import { EmptyDataError } from './errors.js';
+import { EmptyDataError, RunFailedError } from './errors.js';
 import { RunFingerprints } from './fingerprints.js';
 import { type FillRecord, ResultsCollector } from './results-collector.js';
 
 export interface BacktestRequest {
   settings: BacktestSettings;
+  /** The first instrument's data (settings.symbol). */
   source: BarSource;
   /** How RunStarted names the data for a replay (e.g. an absolute path); default: the source's spec. */
   dataSource?: string;
   /** The source's scan, when the caller already validated the data (before opening the store). */
   scan?: DataScan;
+  /** The data of the run's other instruments (settings.moreSymbols, in that order). */
+  more?: ReadonlyArray<InstrumentData>;
   strategy: Strategy;
+  /** A strategy file (recorded in RunStarted so a replay can find it and check it did not change). */
+  strategySource?: { path: string; sha256: string };
   policy: RiskPolicy;
   /** The policy's rate-limit window (null: no rate limit). */
   rateLimitWindowMs: number | null;
@@ -43,6 +48,13 @@ export interface BacktestRequest {
   batchSize?: number;
   /** Called now and then with bars done so far. */
   onProgress?: (barsDone: number, barCount: number) => void;
+}
+
+export interface InstrumentData {
+  symbol: string;
+  source: BarSource;
+  dataSource?: string;
+  scan?: DataScan;
 }
 
 export interface EquityCurve {
@@ -93,13 +105,36 @@ const QUOTE = 'QUOTE';
  * still open at the last close, RunEnded. Bars are streamed and events appended in batches: memory stays
  * flat. The data is validated before (scan): a bad file appends nothing.
  */
-export async function runBacktest(store: EventStore, req: BacktestRequest): Promise<BacktestResult> {
+/** What decides a backtest's identity, before it runs: its data (scanned), configuration and run id. */
+export interface BacktestPlan {
+  runId: string;
+  scan: DataScan & { firstBarTime: number };
+  more: Array<Required<Pick<InstrumentData, 'symbol' | 'source' | 'scan'>> & { reference: string }>;
+  config: ReturnType<typeof configJson>;
+  hashOfConfig: string;
+}
+
+/** The run id a backtest request will have (a sweep skips runs its log already finished). */
+export async function planBacktest(req: BacktestRequest): Promise<BacktestPlan> {
   const { settings } = req;
   const scan = req.scan ?? (await req.source.scan());
   if (scan.barCount === 0 || scan.firstBarTime === null) throw new EmptyDataError(req.source.spec);
-  const config = configJson(settings);
+  const more: BacktestPlan['more'] = [];
+  for (const m of req.more ?? []) {
+    const s = m.scan ?? (await m.source.scan());
+    if (s.barCount === 0 || s.firstBarTime === null) throw new EmptyDataError(m.source.spec);
+    more.push({ symbol: m.symbol, source: m.source, scan: s, reference: m.dataSource ?? m.source.spec });
+  }
+  const config = configJson({ ...settings, moreSymbols: more.map((m) => m.symbol), ...(req.strategySource ? { strategySha256: req.strategySource.sha256 } : {}) });
   const hashOfConfig = configHash(config);
-  const runId = backtestRunId(hashOfConfig, scan.hash, settings.seed, req.eventsMode);
+  const dataHash = combinedDataHash([{ symbol: settings.symbol, hash: scan.hash }, ...more.map((m) => ({ symbol: m.symbol, hash: m.scan.hash }))]);
+  const runId = backtestRunId(hashOfConfig, dataHash, settings.seed, req.eventsMode);
+  return { runId, scan: { ...scan, firstBarTime: scan.firstBarTime }, more, config, hashOfConfig };
+}
+
+export async function runBacktest(store: EventStore, req: BacktestRequest): Promise<BacktestResult> {
+  const { settings } = req;
+  const { runId, scan, more, config, hashOfConfig } = await planBacktest(req);
   const stream = runStream(runId);
   const intervalMs = scan.intervalMs ?? 0;
 
@@ -116,6 +151,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const venue = new SimulatedVenue({
     symbol: settings.symbol,
     baseAsset: settings.symbol,
+    more: more.map((m) => ({ symbol: m.symbol, baseAsset: m.symbol })),
     quoteAsset: QUOTE,
     initialBalances: { [QUOTE]: settings.initialCash },
     timing: settings.fill,
@@ -123,17 +159,15 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     intervalMs,
     random: random.fork('venue'),
   });
-  const assets = instrumentAssets(settings.symbol, settings.quoteAsset);
+  const instrument = (symbol: string) => {
+    const assets = instrumentAssets(symbol, settings.quoteAsset);
+    return { rules: { symbol, baseAsset: assets.base, quoteAsset: assets.quote, qtyStep: settings.qtyStep, minQty: new Decimal(0), minNotional: settings.minNotional, priceTick: settings.priceTick }, assets };
+  };
   const decider = createRunDecider({
     runId,
     mode: 'backtest',
     recording: recordingFor('backtest', req.eventsMode),
-    instruments: {
-      [settings.symbol]: {
-        rules: { symbol: settings.symbol, baseAsset: assets.base, quoteAsset: assets.quote, qtyStep: settings.qtyStep, minQty: new Decimal(0), minNotional: settings.minNotional, priceTick: settings.priceTick },
-        assets,
-      },
-    },
+    instruments: Object.fromEntries([settings.symbol, ...more.map((m) => m.symbol)].map((s) => [s, instrument(s)])),
     primarySymbol: settings.symbol,
     strategy: req.strategy,
     policy: req.policy,
@@ -142,8 +176,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     rateLimitWindowMs: req.rateLimitWindowMs,
   });
 
-  const market = new BacktestMarket(req.source, { symbol: settings.symbol, interval: scan.interval, intervalMs, clock, venue });
+  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue });
   const curve = new EquityCurveBuilder();
+  let summary: { trades: RoundTrip[]; equity: EquityCurve; metrics: Metrics } | null = null;
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
   const driver: RunDriver = new RunDriver(
@@ -161,15 +196,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
           seed: settings.seed,
           config,
           configHash: hashOfConfig,
-          data: {
-            source: req.dataSource ?? req.source.spec,
-            hash: scan.hash,
-            symbol: settings.symbol,
-            interval: scan.interval,
-            firstBarTime: isoTime(scan.firstBarTime),
-            lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
-            barCount: scan.barCount,
-          },
+          data: dataReference(settings.symbol, req.dataSource ?? req.source.spec, scan),
+          ...(more.length > 0 ? { moreData: more.map((m) => dataReference(m.symbol, m.reference, m.scan)) } : {}),
+          ...(req.strategySource ? { strategySource: req.strategySource } : {}),
           eventsMode: req.eventsMode,
           initialCash: settings.initialCash.toFixed(),
           quoteAsset: settings.quoteAsset,
@@ -182,6 +211,27 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
       intervalMs: 0,
       closeDown: { drain: false, flatten: true, cancelReason: 'END_OF_DATA' },
       backoff: { baseMs: 0, capMs: 0, maxAttempts: 1 },
+      // The run's figures, recorded in its RunEnded (a sweep ranks finished runs from them).
+      summarize: (s) => {
+        const finalEquity = equityOf(s);
+        // The curve's last point is the same close, now net of the close-out's costs.
+        if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
+        // The same function of the run's events as `engine export trades` (src/replay/metrics/run-trades.ts).
+        const trades = tradeFold.trades();
+        const equity: EquityCurve = curve.curve();
+        const metrics = computeMetrics({
+          equityCurve: equity.values,
+          times: equity.times,
+          intervalMs: scan.intervalMs,
+          trades,
+          fees: Object.values(s.positions).reduce((sum, p) => sum.plus(p.fees), new Decimal(0)),
+          initialEquity: settings.initialCash,
+          finalEquity,
+          barsInMarket,
+        });
+        summary = { trades, equity, metrics };
+        return metrics as unknown as Record<string, unknown>;
+      },
       onCycle: ({ done }) => {
         const s = driver.state;
         curve.push(market.lastBarTime, equityOf(s).toNumber());
@@ -191,26 +241,12 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     },
   );
   const outcome = await driver.run();
+  if (outcome.ended === 'ERROR') throw new RunFailedError(runId, outcome.failure ?? 'the strategy failed');
   if (curve.length === 0) throw new EmptyDataError(req.source.spec);
   const state = outcome.state;
   const finalEquity = equityOf(state);
-  // The curve's last point is the same close, now net of the close-out's costs.
-  if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
   req.onProgress?.(scan.barCount, scan.barCount);
-
-  // The same function of the run's events as `engine export trades` (src/replay/metrics/run-trades.ts).
-  const trades = tradeFold.trades();
-  const equity: EquityCurve = curve.curve();
-  const metrics = computeMetrics({
-    equityCurve: equity.values,
-    times: equity.times,
-    intervalMs: scan.intervalMs,
-    trades,
-    fees: Object.values(state.positions).reduce((sum, p) => sum.plus(p.fees), new Decimal(0)),
-    initialEquity: settings.initialCash,
-    finalEquity,
-    barsInMarket,
-  });
+  const { trades, equity, metrics } = summary!;
   const prints = fingerprints.digest();
   const counts = log.counts();
   return {
@@ -237,5 +273,17 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     denials: results.denials,
     reductions: results.reductions,
     rejections: results.rejections,
+  };
+}
+
+function dataReference(symbol: string, source: string, scan: DataScan) {
+  return {
+    source,
+    hash: scan.hash,
+    symbol,
+    interval: scan.interval,
+    firstBarTime: scan.firstBarTime === null ? null : isoTime(scan.firstBarTime),
+    lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
+    barCount: scan.barCount,
   };
 }
