@@ -141,7 +141,7 @@ function timeWriteOpen(file: string): { openSeconds: number; checkSeconds: numbe
 }
 
 /** A deterministic random walk of 1-minute BTC bars, as a backtest records them. */
-class SnapshotGenerator {
+export class SnapshotGenerator {
   private seq = 0;
   private price = 43_000;
   private state = 0x2545f491;

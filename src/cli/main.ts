@@ -37,6 +37,10 @@ import { registerProjections } from './commands/projections.js';
 import { registerRuns } from './commands/runs.js';
 import { registerStage7Run } from './commands/stage7-run.js';
 import { registerReplay } from './commands/replay.js';
+import { registerBackup } from './commands/backup.js';
+import { registerRestore } from './commands/restore.js';
+import { registerStoreCopy } from './commands/store-copy.js';
+import { registerExport } from './commands/export.js';
 
 const cli = createCli({
   version: packageVersion(),
@@ -55,6 +59,10 @@ registerKillSwitch(cli.program, cli);
 registerConfig(cli.program, cli);
 registerStage7Run(cli.program, cli);
 registerReplay(cli.program, cli);
+registerBackup(cli.program, cli);
+registerRestore(cli.program, cli);
+registerStoreCopy(cli.program, cli);
+registerExport(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

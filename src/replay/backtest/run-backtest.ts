@@ -7,7 +7,7 @@ import { DEFAULT_RECONCILE_POLICY } from '../../engine/reconciliation/decide.js'
 import { NO_WAIT } from '../../engine/driver/ports.js';
 import { RunDriver } from '../../engine/driver/run-driver.js';
 import { StoreRunLog } from '../../engine/driver/store-run-log.js';
-import { cycleIdFor, runStream } from '../../engine/ids.js';
+import { runStream } from '../../engine/ids.js';
 import type { RiskPolicy } from '../../engine/risk/port.js';
 import type { Strategy } from '../../engine/strategy.js';
 import { Decimal } from '../../engine/values.js';
@@ -15,7 +15,8 @@ import { SimulatedVenue } from '../../engine/venues/simulated/simulated-venue.js
 import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { type RoundTrip } from '../../projections/position-book.js';
 import type { BarSource, DataScan } from '../data/bar-source.js';
-import { computeMetrics, roundTrips, type Metrics } from '../metrics/index.js';
+import { computeMetrics, type Metrics } from '../metrics/index.js';
+import { RunTradesFold } from '../metrics/run-trades.js';
 import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
 import { EquityCurveBuilder } from './equity-curve.js';
@@ -139,10 +140,11 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
 
   const fingerprints = new RunFingerprints();
   const results = new ResultsCollector(settings.quoteAsset);
+  const tradeFold = new RunTradesFold();
   const log = new StoreRunLog(store, stream, {
     batchSize: req.batchSize ?? DEFAULT_BATCH_SIZE,
     durableBarriers: false,
-    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe],
+    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe, tradeFold.observe],
   });
   const clock = new ManualClock(scan.firstBarTime);
   const random = new SeededRandom(settings.seed);
@@ -214,7 +216,8 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
         const finalEquity = equityOf(s);
         // The curve's last point is the same close, now net of the close-out's costs.
         if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
-        const trades = tradesOf(results.fills, driver.closedOutAtEnd ? cycleIdFor(runId, s.lastCycleSeq) : null);
+        // The same function of the run's events as `engine export trades` (src/replay/metrics/run-trades.ts).
+        const trades = tradeFold.trades();
         const equity: EquityCurve = curve.curve();
         const metrics = computeMetrics({
           equityCurve: equity.values,
@@ -283,24 +286,4 @@ function dataReference(symbol: string, source: string, scan: DataScan) {
     lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
     barCount: scan.barCount,
   };
-}
-
-/** Round trips of the run's fills (the one fill fold); the trip the end-of-data close-out closed is marked so. */
-function tradesOf(fills: readonly FillRecord[], closeOutCycle: string | null): RoundTrip[] {
-  const bySymbol = new Map<string, FillRecord[]>();
-  for (const f of fills) {
-    const list = bySymbol.get(f.symbol);
-    if (list) list.push(f);
-    else bySymbol.set(f.symbol, [f]);
-  }
-  const trades: RoundTrip[] = [];
-  for (const list of bySymbol.values()) {
-    const trips = roundTrips(list.map((f) => f.fill));
-    const last = list[list.length - 1];
-    for (const t of trips) {
-      const atEnd = closeOutCycle !== null && last !== undefined && last.cycleId === closeOutCycle && t.exitTime === last.fill.time && t === trips[trips.length - 1];
-      trades.push(atEnd ? { ...t, openAtEnd: true } : t);
-    }
-  }
-  return trades.sort((a, b) => a.exitTime - b.exitTime || a.entryTime - b.entryTime);
 }

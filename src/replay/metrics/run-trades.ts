@@ -1,0 +1,102 @@
+import { Decimal } from 'decimal.js';
+import type { EventData, EventType } from '../../events/catalog.js';
+import type { EventMetadata } from '../../events/envelope.js';
+import { instrumentAssets, valueFill } from '../../projections/fill-valuation.js';
+import { type BookFill, type RoundTrip } from '../../projections/position-book.js';
+import { roundTrips } from './round-trips.js';
+
+/**
+ * The round trips of one run, as a pure function of its events: what the backtest summary reports and
+ * what `engine export trades` writes, so the two agree by construction.
+ *
+ * - Fills are folded per instrument by the one fill fold (src/projections/position-book.ts), each once
+ *   (by fill id), with its fee valued in the run's quote asset (src/projections/fill-valuation.ts; the
+ *   quote asset comes from RunStarted).
+ * - A fill's time is the venue's (`OrderFilled.time`, v3); fills recorded before v3 have none and take
+ *   the engine time of their event (`metadata.at`).
+ * - The trip closed by the end-of-data close-out (the fill of an order whose intent says END_OF_DATA,
+ *   when it is the instrument's last fill) is marked `openAtEnd`.
+ * - Trips are ordered by exit time, then entry time.
+ */
+
+/** A round trip and the instrument it traded. */
+export interface RunTrade extends RoundTrip {
+  symbol: string;
+}
+
+/** What the fold reads of an event: stored (read from a log) or new (as the backtest appends it). */
+export type RunEventLike = { [T in EventType]: { type: T; data: EventData<T>; metadata: EventMetadata } }[EventType];
+
+/** The reason an intent of the end-of-data close-out carries in its context (src/engine/decider/close-out.ts). */
+export const END_OF_DATA_REASON = 'END_OF_DATA';
+
+interface SymbolFills {
+  fills: BookFill[];
+  lastClientOrderId: string;
+}
+
+/** The incremental form: observe() each event of the run in order, then trades(). */
+export class RunTradesFold {
+  private quoteAsset = 'QUOTE';
+  private readonly bySymbol = new Map<string, SymbolFills>();
+  private readonly fillIds = new Set<string>();
+  private readonly closeOutIntents = new Set<string>();
+  private readonly closeOutOrders = new Set<string>();
+
+  observe = (e: RunEventLike): void => {
+    switch (e.type) {
+      case 'RunStarted':
+        this.quoteAsset = e.data.quoteAsset;
+        return;
+      case 'IntentProposed':
+        if (e.data.context.reason === END_OF_DATA_REASON) this.closeOutIntents.add(e.data.intentId);
+        return;
+      case 'OrderSubmitRequested':
+        if (this.closeOutIntents.has(e.data.intentId)) this.closeOutOrders.add(e.data.clientOrderId);
+        return;
+      case 'OrderFilled': {
+        const d = e.data;
+        if (this.fillIds.has(d.fillId)) return;
+        this.fillIds.add(d.fillId);
+        const valued = valueFill(
+          { side: d.side, qty: new Decimal(d.qty), price: new Decimal(d.price), fee: new Decimal(d.fee), feeAsset: d.feeAsset, time: fillTime(d, e.metadata) },
+          instrumentAssets(d.symbol, this.quoteAsset),
+        );
+        const entry = this.bySymbol.get(d.symbol);
+        if (entry) {
+          entry.fills.push(valued.fill);
+          entry.lastClientOrderId = d.clientOrderId;
+        } else this.bySymbol.set(d.symbol, { fills: [valued.fill], lastClientOrderId: d.clientOrderId });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  trades(): RunTrade[] {
+    const out: RunTrade[] = [];
+    for (const [symbol, { fills, lastClientOrderId }] of this.bySymbol) {
+      const trips = roundTrips(fills);
+      const lastFill = fills[fills.length - 1]!;
+      const closedOut = this.closeOutOrders.has(lastClientOrderId);
+      trips.forEach((t, i) => {
+        const atEnd = closedOut && i === trips.length - 1 && t.exitTime === lastFill.time;
+        out.push({ ...t, openAtEnd: t.openAtEnd || atEnd, symbol });
+      });
+    }
+    return out.sort((a, b) => a.exitTime - b.exitTime || a.entryTime - b.entryTime);
+  }
+}
+
+/** The round trips of a run's events (see the module comment). */
+export function runTrades(events: Iterable<RunEventLike>): RunTrade[] {
+  const fold = new RunTradesFold();
+  for (const e of events) fold.observe(e);
+  return fold.trades();
+}
+
+/** When a fill happened: the venue's time (v3), else the engine time its event was recorded at. */
+export function fillTime(d: { time: string | null }, metadata: { at: string }): number {
+  return Date.parse(d.time ?? metadata.at);
+}
