@@ -1,6 +1,7 @@
 import { appendBench } from './append.js';
 import { backtestBench } from './backtest.js';
 import { esdbBench } from './esdb.js';
+import { indicatorsBench } from './indicators.js';
 import { rebuildBench } from './rebuild.js';
 import { fmtInt, perSecond, rssMb, type BenchModule, type BenchResult } from './support.js';
 
@@ -10,7 +11,7 @@ import { fmtInt, perSecond, rssMb, type BenchModule, type BenchResult } from './
  *
  *   node dist/bench/run.js [--events N] [--only name[,name]]     (or BENCH_EVENTS=N)
  */
-const BENCHES: BenchModule[] = [appendBench, rebuildBench, backtestBench, esdbBench];
+const BENCHES: BenchModule[] = [appendBench, rebuildBench, backtestBench, esdbBench, indicatorsBench];
 
 const DEFAULT_EVENTS = 1_000_000;
 
