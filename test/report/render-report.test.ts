@@ -27,10 +27,10 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<script|<link|@import|url\(|src=/i);
   });
 
-  it('is well-formed: balanced tags, two svg charts', () => {
+  it('is well-formed: balanced tags; equity, drawdown and distribution charts (no price chart without prices)', () => {
     expect(tagProblem(html)).toBeNull();
-    expect(html.match(/<svg\b/g)).toHaveLength(2);
-    expect(html.match(/<\/svg>/g)).toHaveLength(2);
+    expect([...html.matchAll(/<svg\b[^>]*data-chart="(\w+)"/g)].map((m) => m[1])).toEqual(['equity', 'drawdown', 'distribution']);
+    expect(html.match(/<\/svg>/g)).toHaveLength(3);
     expect(html.startsWith('<!doctype html>')).toBe(true);
   });
 

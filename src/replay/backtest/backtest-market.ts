@@ -18,7 +18,7 @@ export class BacktestMarket implements MarketData {
 
   constructor(
     source: BarSource,
-    private readonly o: { symbol: string; interval: string | null; intervalMs: number; clock: ManualClock; venue: SimulatedVenue },
+    private readonly o: { symbol: string; interval: string | null; intervalMs: number; clock: ManualClock; venue: SimulatedVenue; onBar?: (bar: Bar) => void },
   ) {
     this.bars = source.bars()[Symbol.asyncIterator]();
   }
@@ -36,6 +36,7 @@ export class BacktestMarket implements MarketData {
     this.lastBarTime = bar.time;
     this.o.clock.set(bar.time + this.o.intervalMs);
     this.o.venue.onBar(bar);
+    this.o.onBar?.(bar);
     return { interval: this.o.interval, bars: [{ symbol: this.o.symbol, bar }] };
   }
 }

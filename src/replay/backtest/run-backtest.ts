@@ -18,9 +18,12 @@ import type { BarSource, DataScan } from '../data/bar-source.js';
 import { computeMetrics, roundTrips, type Metrics } from '../metrics/index.js';
 import { type BacktestSettings, type EventsMode, backtestRunId, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
+import { buyAndHoldBenchmark } from './benchmark.js';
 import { EquityCurveBuilder } from './equity-curve.js';
+import { DecisionLog, type DecisionSummary } from './decision-log.js';
 import { EmptyDataError } from './errors.js';
 import { RunFingerprints } from './fingerprints.js';
+import { PriceTape, type PriceSeries } from './price-tape.js';
 import { type FillRecord, ResultsCollector } from './results-collector.js';
 
 export interface BacktestRequest {
@@ -82,6 +85,12 @@ export interface BacktestResult {
   denials: Record<string, number>;
   reductions: Record<string, number>;
   rejections: Record<string, number>;
+  /** What the run was given: symbol, costs and fill model, cash, risk configuration. */
+  settings: BacktestSettings;
+  /** The bars' closes, aligned with the equity curve (price chart, buy-and-hold benchmark). */
+  prices: PriceSeries;
+  /** Denials and reductions per reason code, and the risk-mode changes. */
+  decisions: DecisionSummary;
 }
 
 const QUOTE = 'QUOTE';
@@ -104,10 +113,12 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
 
   const fingerprints = new RunFingerprints();
   const results = new ResultsCollector(settings.quoteAsset);
+  const decisions = new DecisionLog();
+  const tape = new PriceTape(settings.symbol);
   const log = new StoreRunLog(store, stream, {
     batchSize: req.batchSize ?? DEFAULT_BATCH_SIZE,
     durableBarriers: false,
-    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe],
+    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe, decisions.observe],
   });
   const clock = new ManualClock(scan.firstBarTime);
   const random = new SeededRandom(settings.seed);
@@ -140,7 +151,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     rateLimitWindowMs: req.rateLimitWindowMs,
   });
 
-  const market = new BacktestMarket(req.source, { symbol: settings.symbol, interval: scan.interval, intervalMs, clock, venue });
+  const market = new BacktestMarket(req.source, { symbol: settings.symbol, interval: scan.interval, intervalMs, clock, venue, onBar: tape.push });
   const curve = new EquityCurveBuilder();
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
@@ -199,6 +210,8 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const finalPass = cycleIdFor(runId, state.lastCycleSeq);
   const trades = tradesOf(results.fills, driver.closedOutAtEnd ? finalPass : null);
   const equity: EquityCurve = curve.curve();
+  const prices = tape.series();
+  const decided = decisions.summary();
   const metrics = computeMetrics({
     equityCurve: equity.values,
     times: equity.times,
@@ -208,6 +221,8 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     initialEquity: settings.initialCash,
     finalEquity,
     barsInMarket,
+    benchmark: buyAndHoldBenchmark(prices, equity.values.length, settings),
+    modeChanges: decided.modeChanges,
   });
   const prints = fingerprints.digest();
   const counts = log.counts();
@@ -235,6 +250,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     denials: results.denials,
     reductions: results.reductions,
     rejections: results.rejections,
+    settings,
+    prices,
+    decisions: decided,
   };
 }
 
