@@ -61,6 +61,10 @@ export const schemas = {
     configHash: z.string().regex(/^[0-9a-f]{64}$/),
     /** For backtests: the dataset; for live runs: null (snapshots are recorded one by one). */
     data: DataReference.nullable(),
+    /** A backtest of several instruments: the datasets of the others (`data` is the first's). Absent: one instrument. */
+    moreData: z.array(DataReference).optional(),
+    /** A strategy written by the user: its file (absolute path) and the sha256 of its text. Absent: a built-in. */
+    strategySource: z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
     eventsMode: z.enum(['full', 'decisions']),
     initialCash: NonNegativeDecimalString,
     quoteAsset: z.string(),
@@ -229,6 +233,8 @@ export const schemas = {
     reason: z.enum(['COMPLETED', 'STOPPED', 'ERROR']),
     cycles: z.number().int().nonnegative(),
     detail: z.string().nullable(),
+    /** A backtest's summary figures (its metrics), so a sweep can rank a finished run without running it again. */
+    summary: z.record(z.string(), JsonValue).optional(),
   }),
 } as const;
 

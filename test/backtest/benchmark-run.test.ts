@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '../../src/engine/bar.js';
 import { permissivePolicy } from '../../src/engine/risk/permissive-policy.js';
-import type { AccountView, IntentDraft, Strategy } from '../../src/engine/strategy.js';
+import { onFirstInstrument, type AccountView, type IntentDraft, type Strategy } from '../../src/engine/strategy.js';
 import { Decimal } from '../../src/engine/values.js';
 import { affordableQty, slipped } from '../../src/engine/venues/simulated/fill-model.js';
 import { MemoryEventStore } from '../../src/events/store/memory/memory-event-store.js';
@@ -30,12 +30,12 @@ function allIn(s: BacktestSettings): Strategy<boolean> {
     name: 'all-in',
     params: {},
     initialState: () => false,
-    onBar(bought: boolean, bar: Bar, account: AccountView): { state: boolean; intents: IntentDraft[] } {
+    onBar: onFirstInstrument((bought: boolean, bar: Bar, account: AccountView): { state: boolean; intents: IntentDraft[] } => {
       if (bought) return { state: true, intents: [] };
       const price = slipped(bar.close, 'BUY', s.slippageBps);
       const qty = affordableQty(account.cash, price, { feeBps: s.feeBps, slippageBps: s.slippageBps, participationCap: null, qtyStep: s.qtyStep });
       return { state: true, intents: [{ side: 'BUY', qty, orderType: 'MARKET', limitPrice: null, rationale: 'buy and hold', context: {} }] };
-    },
+    }),
   };
 }
 

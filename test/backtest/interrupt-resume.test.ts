@@ -8,7 +8,7 @@ import { engine, storedLines } from './cli-support.js';
 const tmp = tempDir('engine-bt-int-');
 afterAll(() => tmp.cleanup());
 
-const ARGS = ['backtest', '--data', 'synthetic:bars=60000,interval=1m,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '3', '--json'];
+const ARGS = ['backtest', '--data', 'synthetic:bars=30000,interval=1m,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '3', '--json'];
 
 describe('an interrupted backtest', () => {
   it('exits 130 on Ctrl-C leaving whole batches; re-running skips them and ends with the same events as a clean run', async () => {
@@ -17,7 +17,7 @@ describe('an interrupted backtest', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Wait until some batches are in the log, then interrupt.
     const wal = `${db}-wal`;
-    for (let i = 0; i < 600 && !(existsSync(wal) && statSync(wal).size > 1_000_000); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !(existsSync(wal) && statSync(wal).size > 300_000); i++) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const partial = (await storedLines(db)).length;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, DAY_MS, METRIC_CONVENTIONS } from '../../src/replay/metrics/index.js';
+import { computeMetrics, DAY_MS } from '../../src/replay/metrics/index.js';
 
 /**
  * The metric conventions, checked against empyrical's formulas. Python is not available here, so each
@@ -141,13 +141,5 @@ describe("metrics follow empyrical's formulas", () => {
         },
       ),
     );
-  });
-
-  it('states the conventions it uses, in the result', () => {
-    const m = computeMetrics({ equityCurve: [101, 99, 103], times: weekdays(3), intervalMs: DAY_MS, trades: [], fees: 0, initialEquity: 100, barsInMarket: 0 });
-    expect(m.conventions).toEqual(METRIC_CONVENTIONS);
-    expect(m.conventions.stdevDdof).toBe(1);
-    expect(m.conventions.riskFreeRate).toBe(0);
-    expect(m.conventions.reference).toMatch(/empyrical/);
   });
 });

@@ -1,3 +1,4 @@
+import { marketOf } from '../../src/engine/strategy.js';
 import { Decimal } from 'decimal.js';
 import { createStrategy } from '../../src/engine/strategies/index.js';
 import { buyAndHold, computeMetrics, roundTrips, type Metrics, type ModeChange, type RoundTrip, type TradeFill } from '../../src/replay/metrics/index.js';
@@ -35,7 +36,7 @@ export function sampleRun(bars = 400, intervalMs = 3_600_000, params: Record<str
     close = new Decimal(c.toFixed(2));
     const b = { ...bar(i, c + 1, c - 1, Number(close)), time: Date.UTC(2024, 0, 1) + i * intervalMs };
     const equity = cash.plus(position.mul(close));
-    const out = strategy.onBar(state, b, { position, equity, cash });
+    const out = strategy.onBar(state, marketOf(b), { position, equity, cash });
     state = out.state;
     for (const intent of out.intents) {
       const fee = intent.qty.mul(close).mul('0.001');

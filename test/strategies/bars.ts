@@ -1,3 +1,4 @@
+import { marketOf } from '../../src/engine/strategy.js';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import type { Bar } from '../../src/engine/bar.js';
@@ -32,7 +33,7 @@ export function runWithInstantFills(strategy: Strategy, bars: readonly Bar[], eq
   let position = new Decimal(0);
   const steps: Step[] = [];
   bars.forEach((b, index) => {
-    const out = strategy.onBar(state, b, { position, equity: new Decimal(equity), cash: new Decimal(equity) });
+    const out = strategy.onBar(state, marketOf(b), { position, equity: new Decimal(equity), cash: new Decimal(equity) });
     state = out.state;
     for (const intent of out.intents) position = intent.side === 'BUY' ? position.plus(intent.qty) : position.minus(intent.qty);
     if (out.intents.length > 0) steps.push({ index, intents: out.intents });

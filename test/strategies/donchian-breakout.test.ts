@@ -1,3 +1,4 @@
+import { marketOf } from '../../src/engine/strategy.js';
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ describe('donchian-breakout', () => {
     const s = createStrategy('donchian-breakout', PARAMS);
     let state = s.initialState();
     let out;
-    for (const b of BARS.slice(0, 4)) ({ state, ...out } = s.onBar(state, b, flat(10_000)));
+    for (const b of BARS.slice(0, 4)) ({ state, ...out } = s.onBar(state, marketOf(b), flat(10_000)));
     // TRs: bar2 = 2, bar3 = max(2, |12-10|, |10-10|) = 2; ATR(2) seeded at bar 1 = 2 and stays 2.
     expect(out!.intents[0]!.qty.toString()).toBe(new Decimal(100).div(4).toString()); // 10000*0.01/(2*2) = 25
   });
@@ -36,7 +37,7 @@ describe('donchian-breakout', () => {
     let state = s.initialState();
     const sides: string[][] = [];
     for (const b of BARS) {
-      const out = s.onBar(state, b, flat());
+      const out = s.onBar(state, marketOf(b), flat());
       state = out.state;
       sides.push(out.intents.map((i) => i.side));
     }

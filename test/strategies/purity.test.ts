@@ -1,3 +1,4 @@
+import { marketOf } from '../../src/engine/strategy.js';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -32,8 +33,8 @@ describe('strategies are pure folds', () => {
               const log: unknown[] = [];
               bars.forEach((b, i) => {
                 const before = JSON.stringify(state);
-                const out = s.onBar(state, b, accounts[i]!);
-                const again = s.onBar(state, b, accounts[i]!); // calling twice on the same state
+                const out = s.onBar(state, marketOf(b), accounts[i]!);
+                const again = s.onBar(state, marketOf(b), accounts[i]!); // calling twice on the same state
                 expect(plain(again.intents)).toEqual(plain(out.intents));
                 expect(JSON.stringify(again.state)).toBe(JSON.stringify(out.state));
                 expect(JSON.stringify(state)).toBe(before); // the input state is untouched

@@ -1,3 +1,4 @@
+import { marketOf } from '../../src/engine/strategy.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Decimal } from 'decimal.js';
@@ -38,7 +39,7 @@ function simulate(strategyName: string, params: Record<string, string>, bars: Ba
       fills.push({ side: o.side, qty: o.qty, price: bar.open, fee, time: bar.time });
     }
     const equity = cash.plus(position.mul(bar.close));
-    const out = s.onBar(state, bar, { position, equity, cash });
+    const out = s.onBar(state, marketOf(bar), { position, equity, cash });
     state = out.state;
     pending = out.intents.map((i) => ({ side: i.side, qty: i.qty }));
     for (const i of out.intents) if (position.isZero()) maxEntryLeverage = Math.max(maxEntryLeverage, i.qty.mul(bar.close).div(equity).toNumber());

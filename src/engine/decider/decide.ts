@@ -113,7 +113,12 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
         break;
       }
       case 'EndRun':
-        b.emitOutside('RunEnded', runEndedEventId(config.runId), { reason: input.reason, cycles: state.lastCycleSeq, detail: input.detail }, input.at);
+        b.emitOutside(
+          'RunEnded',
+          runEndedEventId(config.runId),
+          { reason: input.reason, cycles: state.lastCycleSeq, detail: input.detail, ...(input.summary ? { summary: input.summary as never } : {}) },
+          input.at,
+        );
         break;
     }
     return { events: b.events, commands: b.commands, state: b.state };

@@ -16,8 +16,10 @@ export function equityOf(s: RunState): Decimal {
 
 /** What the strategy sees of the account: its instrument's position and the tradable equity (reserve excluded). */
 export function accountView(s: RunState, symbol: string, equity: Decimal): AccountView {
-  return { position: s.positions[symbol]?.qty ?? new Decimal(0), equity: equity.minus(s.account.reserve), cash: s.account.cash };
+  return { position: s.positions[symbol]?.qty ?? ZERO, positions: positionQuantities(s), equity: equity.minus(s.account.reserve), cash: s.account.cash };
 }
+
+const ZERO = new Decimal(0);
 
 /** Signed quantity per instrument. */
 export function positionQuantities(s: RunState): Record<string, Decimal> {

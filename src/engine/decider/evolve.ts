@@ -11,6 +11,7 @@ import { isReasonCode } from '../reason-codes.js';
 import { Decimal } from '../values.js';
 import type { Bar } from '../bar.js';
 import type { MarketSnapshot } from '../ports.js';
+import type { MarketView } from '../strategy.js';
 import { DECODED_SNAPSHOT, snapshotOf, type WithDecodedSnapshot } from './bars.js';
 import type { DeciderConfig } from './decider-config.js';
 import { accountView, equityOf } from './equity.js';
@@ -43,6 +44,7 @@ export function initialRunState(config: Pick<DeciderConfig, 'runId' | 'strategy'
     lastClosedTrip: null,
     lastCycleSeq: 0,
     resumes: 0,
+    primaryBars: 0,
     cycle: null,
   };
 }
@@ -131,19 +133,37 @@ function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnaps
   const marks = { ...s.marks };
   const barTimes = { ...s.barTimes };
   const marketTimes = { ...s.marketTimes };
-  let primary: Bar | null = null;
+  const bars: Record<string, Bar> = {};
+  let time = Infinity;
   for (const { symbol, bar } of snapshot.bars) {
     marks[symbol] = bar.close;
     barTimes[symbol] = bar.time;
     marketTimes[symbol] = bar.time + intervalMs;
-    if (symbol === config.primarySymbol) primary = bar;
+    bars[symbol] = bar;
+    time = Math.min(time, bar.time);
   }
-  const marked: RunState = { ...s, marks, barTimes, marketTimes };
+  const primary = bars[config.primarySymbol];
+  const primaryBars = s.primaryBars + (primary ? 1 : 0);
+  const marked: RunState = { ...s, marks, barTimes, marketTimes, primaryBars };
   const equity = equityOf(marked);
   const observed = config.policy.observe(marked.risk, equity, at);
-  if (primary === null) return { ...marked, risk: observed.state, pendingTransition: observed.transition, pendingIntents: [] };
-  const step = config.strategy.onBar(marked.strategyState as never, primary, accountView(marked, config.primarySymbol, equity));
-  return { ...marked, risk: observed.state, pendingTransition: observed.transition, strategyState: step.state, pendingIntents: step.intents };
+  const market: MarketView = { time, instruments: instrumentsOf(config), symbol: config.primarySymbol, bar: primary, bars };
+  const step = config.strategy.onBar(marked.strategyState as never, market, accountView(marked, config.primarySymbol, equity));
+  // Before its warm-up is over, what the strategy proposes is not acted on (its indicators are still filling).
+  const warm = primaryBars > (config.strategy.warmupBars ?? 0);
+  return { ...marked, risk: observed.state, pendingTransition: observed.transition, strategyState: step.state, pendingIntents: warm ? step.intents : [] };
+}
+
+const instrumentLists = new WeakMap<DeciderConfig, readonly string[]>();
+
+/** The run's instruments, the first one first. */
+function instrumentsOf(config: DeciderConfig): readonly string[] {
+  let list = instrumentLists.get(config);
+  if (!list) {
+    list = Object.freeze([config.primarySymbol, ...Object.keys(config.instruments).filter((x) => x !== config.primarySymbol).sort()]);
+    instrumentLists.set(config, list);
+  }
+  return list;
 }
 
 function onSubmitRequested(config: DeciderConfig, s: RunState, eventId: string, d: EventData<'OrderSubmitRequested'>, at: number): RunState {

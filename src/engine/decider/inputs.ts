@@ -33,7 +33,7 @@ export type DeciderInput =
   /** End of data: close every open position at the last mark (backtests). */
   | { type: 'CloseOutPositions' }
   | { type: 'CloseCycle'; phaseMs: Readonly<Record<string, number>> }
-  | { type: 'EndRun'; at: number; reason: 'COMPLETED' | 'STOPPED' | 'ERROR'; detail: string | null };
+  | { type: 'EndRun'; at: number; reason: 'COMPLETED' | 'STOPPED' | 'ERROR'; detail: string | null; summary?: Record<string, unknown> };
 
 /** What the decider asks the driver to do at the venue, in order. */
 export type VenueCommand =

@@ -44,6 +44,8 @@ export interface RunState {
   lastCycleSeq: number;
   /** RunResumed events so far: the processes that took the run over after its first. */
   resumes: number;
+  /** Bars of the first instrument the strategy has been shown (its warm-up counts these). */
+  primaryBars: number;
   /**
    * The cycle (or reconciliation pass) this process has open: its id counters and running totals. Not part
    * of the fold: a process never continues a cycle it did not open, so a resumed state has none.

@@ -1,6 +1,7 @@
 import type { EventDataInput } from '../../events/catalog.js';
 import type { AnyNewEvent } from '../../events/event-factory.js';
 import type { FoldableEvent } from '../decider/evolve.js';
+import type { RunState } from '../decider/run-state.js';
 import type { Clock, MarketData, Random, Stopwatch, Venue } from '../ports.js';
 import type { BackoffPolicy } from '../retry/backoff.js';
 
@@ -69,4 +70,6 @@ export interface DriverOptions {
   signal?: AbortSignal;
   /** Called after every strategy cycle. */
   onCycle?: (info: { seq: number; done: number }) => void;
+  /** Figures to record in RunEnded (a backtest's metrics), from the final state. */
+  summarize?: (state: RunState) => Record<string, unknown>;
 }

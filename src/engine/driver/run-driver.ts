@@ -4,11 +4,14 @@ import type { Decision, DeciderInput, VenueCommand } from '../decider/inputs.js'
 import type { RunState } from '../decider/run-state.js';
 import type { OrderLookup, SubmitOutcome, VenueFill, VenueOrderView } from '../ports.js';
 import { backoffDelayMs } from '../retry/backoff.js';
+import { StrategyRuntimeError } from '../strategy.js';
 import type { DriverOptions, RunPorts } from './ports.js';
 
 export interface RunOutcome {
   state: RunState;
-  ended: 'COMPLETED' | 'STOPPED';
+  /** ERROR: the strategy failed mid-run (`failure` says how); the run was closed down and its end recorded. */
+  ended: 'COMPLETED' | 'STOPPED' | 'ERROR';
+  failure?: string;
   /** Strategy cycles this process ran. */
   cycles: number;
   /** Orders of the run that were not terminal when this process took it over (a resume). */
@@ -33,6 +36,7 @@ export class RunDriver {
   private current: RunState;
   /** A position was still open after the last bar and the close-out closed it. */
   private closedOut = false;
+  private cyclesDone = 0;
 
   constructor(
     private readonly decider: RunDecider,
@@ -53,11 +57,24 @@ export class RunDriver {
 
   async run(): Promise<RunOutcome> {
     const recoveredOrders = await this.startUp();
-    const { ended, cycles } = await this.cycles();
-    await this.closeDown();
-    this.apply({ type: 'EndRun', at: this.ports.clock.now(), reason: ended, detail: this.endDetail(ended) });
+    let done: { ended: 'COMPLETED' | 'STOPPED'; cycles: number };
+    try {
+      done = await this.cycles();
+    } catch (err) {
+      // A strategy that fails ends the run: what it decided so far stays recorded, what still works at the
+      // venue is closed, and the end says why. Anything else is the engine's own failure and propagates.
+      if (!(err instanceof StrategyRuntimeError)) throw err;
+      await this.ports.log.flush();
+      await this.closeDown(false);
+      this.apply({ type: 'EndRun', at: this.ports.clock.now(), reason: 'ERROR', detail: err.message });
+      await this.ports.log.flush();
+      return { state: this.current, ended: 'ERROR', failure: err.message, cycles: this.cyclesDone, recoveredOrders };
+    }
+    await this.closeDown(this.options.closeDown.flatten);
+    const summary = this.options.summarize?.(this.current);
+    this.apply({ type: 'EndRun', at: this.ports.clock.now(), reason: done.ended, detail: this.endDetail(done.ended), ...(summary ? { summary } : {}) });
     await this.ports.log.flush();
-    return { state: this.current, ended, cycles, recoveredOrders };
+    return { state: this.current, ended: done.ended, cycles: done.cycles, recoveredOrders };
   }
 
   // --- start-up ---------------------------------------------------------------------------------------
@@ -91,6 +108,7 @@ export class RunDriver {
     while (!signal?.aborted && (limit === null || done < limit)) {
       if (!(await this.cycle())) break;
       done++;
+      this.cyclesDone = done;
       this.options.onCycle?.({ seq: this.current.lastCycleSeq, done });
       if (limit !== null && done >= limit) break;
       if (intervalMs > 0) {
@@ -140,9 +158,9 @@ export class RunDriver {
 
   // --- close-down -------------------------------------------------------------------------------------
 
-  private async closeDown(): Promise<void> {
+  private async closeDown(flatten: boolean): Promise<void> {
     const { clock, sleeper } = this.ports;
-    const { drain, flatten, cancelReason } = this.options.closeDown;
+    const { drain, cancelReason } = this.options.closeDown;
     if (drain) {
       // Orders whose outcome is unknown are reconciled until resolved, bounded by the visibility window
       // and the not-found confirmations; the wait is not cut short by a stop (a second signal exits).

@@ -75,7 +75,9 @@ export interface LiveRunResult {
   /** Orders that were not terminal when this process took the run over (they were reconciled first). */
   recoveredOrders: number;
   eventsAppended: number;
-  ended: 'COMPLETED' | 'STOPPED';
+  ended: 'COMPLETED' | 'STOPPED' | 'ERROR';
+  /** How the strategy failed, when it did (the run ended ERROR). */
+  failure?: string;
   state: RunState;
 }
 
@@ -135,6 +137,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
     recoveredOrders: outcome.recoveredOrders,
     eventsAppended: runLog.counts().written,
     ended: outcome.ended,
+    ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
     state: outcome.state,
   };
 }

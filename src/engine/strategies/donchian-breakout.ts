@@ -1,7 +1,7 @@
 import type { Bar } from '../bar.js';
 import { atrInit, atrUpdate, atrValue, type AtrState } from '../indicators/atr.js';
 import { donchianInit, donchianUpdate, donchianValue, type DonchianState } from '../indicators/donchian.js';
-import type { AccountView, IntentDraft, Strategy } from '../strategy.js';
+import { type AccountView, type IntentDraft, onFirstInstrument, type Strategy } from '../strategy.js';
 import { sizeEntry } from './entry-sizing.js';
 import { decimalString, floatString, shortFloat } from './format.js';
 import { ATR_SIZING_PARAMS, parseParams, wholeNumber, type AtrSizingParams, type ParamSpec } from './params.js';
@@ -43,7 +43,7 @@ export function createDonchianBreakout(raw: Readonly<Record<string, string>>): S
     name: DONCHIAN_NAME,
     params: Object.freeze(effective),
     initialState: () => ({ entryChannel: donchianInit(p.entry), exitChannel: donchianInit(p.exit), atr: atrInit(p.atr), entryPending: false }),
-    onBar: (state, bar, account) => donchianStep(p, state, bar, account),
+    onBar: onFirstInstrument((state, bar, account) => donchianStep(p, state, bar, account)),
   };
 }
 

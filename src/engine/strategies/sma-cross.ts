@@ -3,7 +3,7 @@ import type { Bar } from '../bar.js';
 import { atrInit, atrUpdate, atrValue, type AtrState } from '../indicators/atr.js';
 import { smaInit, smaUpdate, smaValue, type SmaState } from '../indicators/sma.js';
 import type { Side } from '../ports.js';
-import type { AccountView, IntentDraft, Strategy } from '../strategy.js';
+import { type AccountView, type IntentDraft, onFirstInstrument, type Strategy } from '../strategy.js';
 import { sizeEntry } from './entry-sizing.js';
 import { decimalString, floatString, shortFloat } from './format.js';
 import { ATR_SIZING_PARAMS, booleanParam, parseParams, wholeNumber, type AtrSizingParams, type ParamSpec } from './params.js';
@@ -46,7 +46,7 @@ export function createSmaCross(raw: Readonly<Record<string, string>>): Strategy<
     name: SMA_CROSS_NAME,
     params: Object.freeze(effective),
     initialState: () => ({ fast: smaInit(p.fast), slow: smaInit(p.slow), atr: atrInit(p.atr), prev: null }),
-    onBar: (state, bar, account) => smaCrossStep(p, state, bar, account),
+    onBar: onFirstInstrument((state, bar, account) => smaCrossStep(p, state, bar, account)),
   };
 }
 

@@ -9,12 +9,17 @@ type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 /** Everything that decides what a backtest does, as recorded in RunStarted.config. */
 export interface BacktestSettings {
+  /** The first instrument. */
   symbol: string;
+  /** The run's other instruments (several-instrument backtests); absent or empty: one instrument. */
+  moreSymbols?: readonly string[];
   /** Name of the quote asset cash and fees are in (e.g. USD). */
   quoteAsset: string;
   strategy: string;
   /** Effective strategy parameters (defaults filled in). */
   params: Readonly<Record<string, string>>;
+  /** A strategy file's sha256 (its text): part of what decides the run. Absent: a built-in strategy. */
+  strategySha256?: string;
   seed: string;
   fill: FillTiming;
   feeBps: Decimal;
@@ -37,8 +42,9 @@ export function configJson(s: BacktestSettings): Json {
   return JSON.parse(
     canonicalJson({
       symbol: s.symbol,
+      ...(s.moreSymbols && s.moreSymbols.length > 0 ? { moreSymbols: [...s.moreSymbols] } : {}),
       quoteAsset: s.quoteAsset,
-      strategy: { name: s.strategy, params: s.params },
+      strategy: { name: s.strategy, params: s.params, ...(s.strategySha256 !== undefined ? { sha256: s.strategySha256 } : {}) },
       seed: s.seed,
       venue: {
         kind: 'simulated',
@@ -66,6 +72,12 @@ export function configHash(config: Json): string {
  * stream and its appends are recognised as already stored. The data's path is not part of it: the
  * same bars read from another directory are the same run.
  */
+/** The data hash a run id derives from: the dataset's, or, with several instruments, one over every (symbol, hash). */
+export function combinedDataHash(datasets: ReadonlyArray<{ symbol: string; hash: string }>): string {
+  if (datasets.length === 1) return datasets[0]!.hash;
+  return createHash('sha256').update(canonicalJson(datasets.map((d) => ({ symbol: d.symbol, hash: d.hash })))).digest('hex');
+}
+
 export function backtestRunId(hashOfConfig: string, dataHash: string, seed: string, eventsMode: EventsMode): string {
   return deriveRunId('bt', { configHash: hashOfConfig, dataHash, seed, eventsMode });
 }

@@ -3,40 +3,48 @@ import type { ManualClock } from '../../engine/clocks.js';
 import type { MarketData, MarketSnapshot } from '../../engine/ports.js';
 import type { SimulatedVenue } from '../../engine/venues/simulated/simulated-venue.js';
 import type { BarSource } from '../data/bar-source.js';
+import { AlignedBars } from './aligned-bars.js';
 
 const YIELD_EVERY_BARS = 64;
 
 /**
- * A backtest's market: the data's bars, one per cycle. Each bar moves the engine clock to the bar's close
- * and is shown to the simulated venue first (resting orders trade on it); after the last one the venue is
- * told the data has ended, so the close-out's market orders fill at the last close.
+ * A backtest's market: the data's bars, one time per cycle; with several instruments, aligned by time
+ * (./aligned-bars.ts). Each cycle moves the engine clock to the bars' close and shows each bar to the
+ * simulated venue first (resting orders trade on it); after the last one the venue is told the data has
+ * ended, so the close-out's market orders fill at the last closes.
  */
 export class BacktestMarket implements MarketData {
-  private readonly bars: AsyncIterator<Bar>;
+  private readonly aligned: AlignedBars;
   private served = 0;
   lastBarTime = 0;
 
   constructor(
-    source: BarSource,
-    private readonly o: { symbol: string; interval: string | null; intervalMs: number; clock: ManualClock; venue: SimulatedVenue; onBar?: (bar: Bar) => void },
+    sources: ReadonlyArray<{ symbol: string; source: BarSource }>,
+    private readonly o: {
+      interval: string | null;
+      intervalMs: number;
+      clock: ManualClock;
+      venue: SimulatedVenue;
+      /** Sees each time's bars after the venue (the price tape of the report). */
+      onBars?: (bars: ReadonlyArray<{ symbol: string; bar: Bar }>) => void;
+    },
   ) {
-    this.bars = source.bars()[Symbol.asyncIterator]();
+    this.aligned = new AlignedBars(sources.map(({ symbol, source }) => ({ symbol, bars: source.bars() })));
   }
 
   async next(): Promise<MarketSnapshot | null> {
     // Everything else settles in microtasks: give the event loop a turn now and then, so signals,
     // timers and the garbage collector's scheduled tasks are not starved for the whole run.
     if (++this.served % YIELD_EVERY_BARS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const next = await this.bars.next();
-    if (next.done) {
+    const next = await this.aligned.next();
+    if (next === null) {
       this.o.venue.endOfData();
       return null;
     }
-    const bar = next.value;
-    this.lastBarTime = bar.time;
-    this.o.clock.set(bar.time + this.o.intervalMs);
-    this.o.venue.onBar(bar);
-    this.o.onBar?.(bar);
-    return { interval: this.o.interval, bars: [{ symbol: this.o.symbol, bar }] };
+    this.lastBarTime = next.time;
+    this.o.clock.set(next.time + this.o.intervalMs);
+    for (const { symbol, bar } of next.bars) this.o.venue.onBar(bar, symbol);
+    this.o.onBars?.(next.bars);
+    return { interval: this.o.interval, bars: next.bars };
   }
 }

@@ -5,8 +5,9 @@ import type { BenchmarkInput } from '../metrics/compute-metrics.js';
 import type { PriceSeries } from './price-tape.js';
 
 /**
- * Buy and hold on the backtest's own bars and costs (metrics/buy-and-hold.ts), as the metrics compare it.
- * Null when the run marked fewer bars than it was served (it stopped part-way) or had too few to enter.
+ * Buy and hold on the backtest's own bars and costs (metrics/buy-and-hold.ts), as the metrics compare it:
+ * of the run's first instrument when it trades several. Null when the run marked fewer cycles than it was
+ * served (it stopped part-way) or had too few bars to enter.
  */
 export function buyAndHoldBenchmark(
   prices: PriceSeries,
@@ -16,7 +17,7 @@ export function buyAndHoldBenchmark(
   const input = prices.closes.length === points ? buyAndHoldInputOf(prices, s) : null;
   const held = input && buyAndHold(input);
   if (!held) return null;
-  const entry = s.fill === 'next-open' ? "the second bar's open" : "the first bar's close";
+  const entry = s.fill === 'next-open' ? "its second bar's open" : "its first bar's close";
   const description = `all cash into ${s.symbol} at ${entry} (the strategy's first possible fill), held, sold at the last close; the same fees and slippage`;
   return { label: 'buy and hold', description, equityCurve: held.equityCurve, finalEquity: held.finalEquity, fees: held.fees };
 }
@@ -30,11 +31,11 @@ export function buyAndHoldInputOf(
   prices: PriceSeries,
   costs: { fill: FillTiming; feeBps: Decimal; slippageBps: Decimal; qtyStep: Decimal; initialCash: Decimal },
 ): BuyAndHoldInput | null {
-  const entryBar = costs.fill === 'next-open' ? prices.firstBars[1] : prices.firstBars[0];
-  if (entryBar === undefined || prices.lastBar === null) return null;
+  const entry = costs.fill === 'next-open' ? prices.firstBars[1] : prices.firstBars[0];
+  if (entry === undefined || prices.lastBar === null) return null;
   return {
     closes: prices.closes,
-    entry: costs.fill === 'next-open' ? { price: entryBar.open, barIndex: 1, time: entryBar.time } : { price: entryBar.close, barIndex: 0, time: entryBar.time },
+    entry: { price: costs.fill === 'next-open' ? entry.bar.open : entry.bar.close, barIndex: entry.index, time: entry.bar.time },
     exitPrice: prices.lastBar.close,
     initialCash: costs.initialCash,
     feeBps: costs.feeBps,

@@ -10,3 +10,14 @@ export class EmptyDataError extends Error {
 export class RunMismatchError extends Error {
   override readonly name = 'RunMismatchError';
 }
+
+/** The strategy failed mid-run: the run was recorded up to there and ended ERROR (the CLI exits 1). */
+export class RunFailedError extends Error {
+  override readonly name = 'RunFailedError';
+  constructor(
+    readonly runId: string,
+    readonly failure: string,
+  ) {
+    super(`run ${runId} ended ERROR: ${failure}`);
+  }
+}

@@ -1,37 +1,44 @@
 import type { Bar } from '../../engine/bar.js';
 
-/** The bars' closes as the report and the benchmark need them, aligned with the equity curve. */
+/** The run's first instrument's closes, one per cycle, aligned with the equity curve. */
 export interface PriceSeries {
   symbol: string;
-  /** Close of each bar (float: charts and statistics), in bar order. */
+  /**
+   * Close at each cycle (float: charts and statistics). A cycle where the instrument has no bar (a gap, or
+   * before its data starts) repeats the last close, NaN before the first.
+   */
   closes: Float64Array;
-  /** The first two bars and the last, exact (where the buy-and-hold benchmark trades). */
-  firstBars: readonly Bar[];
+  /** The instrument's first two bars, exact, with the cycle each came in (where buy and hold trades). */
+  firstBars: ReadonlyArray<{ index: number; bar: Bar }>;
   lastBar: Bar | null;
 }
 
 /**
- * Records each bar the backtest's market serves: its close in a growable Float64Array (8 bytes a bar, off
- * the JS heap: a year of minute bars is 4 MB, never a million objects), and only the few bars the
- * benchmark trades at as objects.
+ * Records the bars the backtest's market serves, for one instrument: its close per cycle in a growable
+ * Float64Array (8 bytes a cycle, off the JS heap: a year of minute bars is 4 MB, never a million objects),
+ * and only the few bars the benchmark trades at as objects.
  */
 export class PriceTape {
   private closes = new Float64Array(1024);
   private n = 0;
-  private readonly first: Bar[] = [];
+  private readonly first: Array<{ index: number; bar: Bar }> = [];
   private last: Bar | null = null;
 
   constructor(private readonly symbol: string) {}
 
-  push = (bar: Bar): void => {
+  push = (bars: ReadonlyArray<{ symbol: string; bar: Bar }>): void => {
     if (this.n === this.closes.length) {
       const grown = new Float64Array(this.closes.length * 2);
       grown.set(this.closes);
       this.closes = grown;
     }
-    this.closes[this.n++] = bar.close.toNumber();
-    if (this.first.length < 2) this.first.push(bar);
-    this.last = bar;
+    const mine = bars.find((b) => b.symbol === this.symbol)?.bar;
+    if (mine) {
+      if (this.first.length < 2) this.first.push({ index: this.n, bar: mine });
+      this.last = mine;
+    }
+    this.closes[this.n] = mine ? mine.close.toNumber() : this.n > 0 ? this.closes[this.n - 1]! : Number.NaN;
+    this.n++;
   };
 
   series(): PriceSeries {

@@ -16,24 +16,29 @@ import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { type RoundTrip } from '../../projections/position-book.js';
 import type { BarSource, DataScan } from '../data/bar-source.js';
 import { computeMetrics, roundTrips, type Metrics } from '../metrics/index.js';
-import { type BacktestSettings, type EventsMode, backtestRunId, configHash, configJson } from './backtest-config.js';
+import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
 import { buyAndHoldBenchmark } from './benchmark.js';
-import { EquityCurveBuilder } from './equity-curve.js';
 import { DecisionLog, type DecisionSummary } from './decision-log.js';
-import { EmptyDataError } from './errors.js';
+import { EquityCurveBuilder } from './equity-curve.js';
+import { EmptyDataError, RunFailedError } from './errors.js';
 import { RunFingerprints } from './fingerprints.js';
 import { PriceTape, type PriceSeries } from './price-tape.js';
 import { type FillRecord, ResultsCollector } from './results-collector.js';
 
 export interface BacktestRequest {
   settings: BacktestSettings;
+  /** The first instrument's data (settings.symbol). */
   source: BarSource;
   /** How RunStarted names the data for a replay (e.g. an absolute path); default: the source's spec. */
   dataSource?: string;
   /** The source's scan, when the caller already validated the data (before opening the store). */
   scan?: DataScan;
+  /** The data of the run's other instruments (settings.moreSymbols, in that order). */
+  more?: ReadonlyArray<InstrumentData>;
   strategy: Strategy;
+  /** A strategy file (recorded in RunStarted so a replay can find it and check it did not change). */
+  strategySource?: { path: string; sha256: string };
   policy: RiskPolicy;
   /** The policy's rate-limit window (null: no rate limit). */
   rateLimitWindowMs: number | null;
@@ -45,6 +50,13 @@ export interface BacktestRequest {
   batchSize?: number;
   /** Called now and then with bars done so far. */
   onProgress?: (barsDone: number, barCount: number) => void;
+}
+
+export interface InstrumentData {
+  symbol: string;
+  source: BarSource;
+  dataSource?: string;
+  scan?: DataScan;
 }
 
 export interface EquityCurve {
@@ -87,7 +99,7 @@ export interface BacktestResult {
   rejections: Record<string, number>;
   /** What the run was given: symbol, costs and fill model, cash, risk configuration. */
   settings: BacktestSettings;
-  /** The bars' closes, aligned with the equity curve (price chart, buy-and-hold benchmark). */
+  /** The first instrument's closes, aligned with the equity curve (price chart, buy-and-hold benchmark). */
   prices: PriceSeries;
   /** Denials and reductions per reason code, and the risk-mode changes. */
   decisions: DecisionSummary;
@@ -105,9 +117,16 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const { settings } = req;
   const scan = req.scan ?? (await req.source.scan());
   if (scan.barCount === 0 || scan.firstBarTime === null) throw new EmptyDataError(req.source.spec);
-  const config = configJson(settings);
+  const more: Array<Required<Pick<InstrumentData, 'symbol' | 'source' | 'scan'>> & { reference: string }> = [];
+  for (const m of req.more ?? []) {
+    const s = m.scan ?? (await m.source.scan());
+    if (s.barCount === 0 || s.firstBarTime === null) throw new EmptyDataError(m.source.spec);
+    more.push({ symbol: m.symbol, source: m.source, scan: s, reference: m.dataSource ?? m.source.spec });
+  }
+  const config = configJson({ ...settings, moreSymbols: more.map((m) => m.symbol), ...(req.strategySource ? { strategySha256: req.strategySource.sha256 } : {}) });
   const hashOfConfig = configHash(config);
-  const runId = backtestRunId(hashOfConfig, scan.hash, settings.seed, req.eventsMode);
+  const dataHash = combinedDataHash([{ symbol: settings.symbol, hash: scan.hash }, ...more.map((m) => ({ symbol: m.symbol, hash: m.scan.hash }))]);
+  const runId = backtestRunId(hashOfConfig, dataHash, settings.seed, req.eventsMode);
   const stream = runStream(runId);
   const intervalMs = scan.intervalMs ?? 0;
 
@@ -125,6 +144,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const venue = new SimulatedVenue({
     symbol: settings.symbol,
     baseAsset: settings.symbol,
+    more: more.map((m) => ({ symbol: m.symbol, baseAsset: m.symbol })),
     quoteAsset: QUOTE,
     initialBalances: { [QUOTE]: settings.initialCash },
     timing: settings.fill,
@@ -132,17 +152,15 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     intervalMs,
     random: random.fork('venue'),
   });
-  const assets = instrumentAssets(settings.symbol, settings.quoteAsset);
+  const instrument = (symbol: string) => {
+    const assets = instrumentAssets(symbol, settings.quoteAsset);
+    return { rules: { symbol, baseAsset: assets.base, quoteAsset: assets.quote, qtyStep: settings.qtyStep, minQty: new Decimal(0), minNotional: settings.minNotional, priceTick: settings.priceTick }, assets };
+  };
   const decider = createRunDecider({
     runId,
     mode: 'backtest',
     recording: recordingFor('backtest', req.eventsMode),
-    instruments: {
-      [settings.symbol]: {
-        rules: { symbol: settings.symbol, baseAsset: assets.base, quoteAsset: assets.quote, qtyStep: settings.qtyStep, minQty: new Decimal(0), minNotional: settings.minNotional, priceTick: settings.priceTick },
-        assets,
-      },
-    },
+    instruments: Object.fromEntries([settings.symbol, ...more.map((m) => m.symbol)].map((s) => [s, instrument(s)])),
     primarySymbol: settings.symbol,
     strategy: req.strategy,
     policy: req.policy,
@@ -151,8 +169,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     rateLimitWindowMs: req.rateLimitWindowMs,
   });
 
-  const market = new BacktestMarket(req.source, { symbol: settings.symbol, interval: scan.interval, intervalMs, clock, venue, onBar: tape.push });
+  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue, onBars: tape.push });
   const curve = new EquityCurveBuilder();
+  let summary: { trades: RoundTrip[]; equity: EquityCurve; metrics: Metrics } | null = null;
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
   const driver: RunDriver = new RunDriver(
@@ -170,15 +189,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
           seed: settings.seed,
           config,
           configHash: hashOfConfig,
-          data: {
-            source: req.dataSource ?? req.source.spec,
-            hash: scan.hash,
-            symbol: settings.symbol,
-            interval: scan.interval,
-            firstBarTime: isoTime(scan.firstBarTime),
-            lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
-            barCount: scan.barCount,
-          },
+          data: dataReference(settings.symbol, req.dataSource ?? req.source.spec, scan),
+          ...(more.length > 0 ? { moreData: more.map((m) => dataReference(m.symbol, m.reference, m.scan)) } : {}),
+          ...(req.strategySource ? { strategySource: req.strategySource } : {}),
           eventsMode: req.eventsMode,
           initialCash: settings.initialCash.toFixed(),
           quoteAsset: settings.quoteAsset,
@@ -191,6 +204,28 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
       intervalMs: 0,
       closeDown: { drain: false, flatten: true, cancelReason: 'END_OF_DATA' },
       backoff: { baseMs: 0, capMs: 0, maxAttempts: 1 },
+      // The run's figures, recorded in its RunEnded (a sweep ranks finished runs from them).
+      summarize: (s) => {
+        const finalEquity = equityOf(s);
+        // The curve's last point is the same close, now net of the close-out's costs.
+        if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
+        const trades = tradesOf(results.fills, driver.closedOutAtEnd ? cycleIdFor(runId, s.lastCycleSeq) : null);
+        const equity: EquityCurve = curve.curve();
+        const metrics = computeMetrics({
+          equityCurve: equity.values,
+          times: equity.times,
+          intervalMs: scan.intervalMs,
+          trades,
+          fees: Object.values(s.positions).reduce((sum, p) => sum.plus(p.fees), new Decimal(0)),
+          initialEquity: settings.initialCash,
+          finalEquity,
+          barsInMarket,
+          benchmark: buyAndHoldBenchmark(tape.series(), equity.values.length, settings),
+          modeChanges: decisions.summary().modeChanges,
+        });
+        summary = { trades, equity, metrics };
+        return metrics as unknown as Record<string, unknown>;
+      },
       onCycle: ({ done }) => {
         const s = driver.state;
         curve.push(market.lastBarTime, equityOf(s).toNumber());
@@ -200,30 +235,12 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     },
   );
   const outcome = await driver.run();
+  if (outcome.ended === 'ERROR') throw new RunFailedError(runId, outcome.failure ?? 'the strategy failed');
   if (curve.length === 0) throw new EmptyDataError(req.source.spec);
   const state = outcome.state;
   const finalEquity = equityOf(state);
-  // The curve's last point is the same close, now net of the close-out's costs.
-  if (driver.closedOutAtEnd) curve.setLast(finalEquity.toNumber());
   req.onProgress?.(scan.barCount, scan.barCount);
-
-  const finalPass = cycleIdFor(runId, state.lastCycleSeq);
-  const trades = tradesOf(results.fills, driver.closedOutAtEnd ? finalPass : null);
-  const equity: EquityCurve = curve.curve();
-  const prices = tape.series();
-  const decided = decisions.summary();
-  const metrics = computeMetrics({
-    equityCurve: equity.values,
-    times: equity.times,
-    intervalMs: scan.intervalMs,
-    trades,
-    fees: Object.values(state.positions).reduce((sum, p) => sum.plus(p.fees), new Decimal(0)),
-    initialEquity: settings.initialCash,
-    finalEquity,
-    barsInMarket,
-    benchmark: buyAndHoldBenchmark(prices, equity.values.length, settings),
-    modeChanges: decided.modeChanges,
-  });
+  const { trades, equity, metrics } = summary!;
   const prints = fingerprints.digest();
   const counts = log.counts();
   return {
@@ -251,8 +268,20 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     reductions: results.reductions,
     rejections: results.rejections,
     settings,
-    prices,
-    decisions: decided,
+    prices: tape.series(),
+    decisions: decisions.summary(),
+  };
+}
+
+function dataReference(symbol: string, source: string, scan: DataScan) {
+  return {
+    source,
+    hash: scan.hash,
+    symbol,
+    interval: scan.interval,
+    firstBarTime: scan.firstBarTime === null ? null : isoTime(scan.firstBarTime),
+    lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
+    barCount: scan.barCount,
   };
 }
 

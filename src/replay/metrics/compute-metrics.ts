@@ -3,7 +3,6 @@ import { normalizeDecimal } from '../../events/decimal-string.js';
 import { isoTime as iso } from '../../events/time.js';
 import { annualization } from './annualization.js';
 import { relativeFigures } from './benchmark.js';
-import { METRIC_CONVENTIONS, type MetricConventions } from './conventions.js';
 import { drawdownStats } from './drawdown.js';
 import { calendarReturns, type CalendarReturns } from './period-returns.js';
 import { riskModeFigures, type ModeChange, type RiskModeFigures } from './risk-modes.js';
@@ -16,7 +15,8 @@ import { downsideDeviation, mean, sampleStdDev, simpleReturns } from './statisti
  * the initial equity as the point before the first bar; Sharpe and volatility with the sample standard
  * deviation (ddof 1), Sortino with the downside deviation over all returns, a zero risk-free rate, all
  * annualised by sqrt(periods per year) (annualization.ts; the factor used is part of the result); CAGR
- * over bars / periods per year. With a benchmark (buy and hold), the same figures for it, the
+ * over bars / periods per year. The figures are recorded in the run's RunEnded, so the conventions are not
+ * repeated in them: they live in METRIC_CONVENTIONS, which the summary and the report print. With a benchmark (buy and hold), the same figures for it, the
  * differences, beta, alpha and the information ratio. Monetary figures are decimal strings; ratios are
  * numbers, or null with a note when undefined (JSON has no Infinity or NaN).
  */
@@ -115,7 +115,6 @@ export interface Metrics extends CurveFigures {
   /** Monthly and yearly returns (UTC calendar), with the benchmark's beside. */
   calendar: CalendarReturns;
   riskModes: RiskModeFigures | null;
-  conventions: MetricConventions;
   notes: string[];
 }
 
@@ -164,7 +163,6 @@ export function computeMetrics(input: MetricsInput): Metrics {
     benchmark,
     calendar: calendarReturns(input.times, curve, initial.toNumber(), input.benchmark && n > 0 ? input.benchmark.equityCurve : null),
     riskModes: input.modeChanges && n > 0 ? riskModeFigures(input.modeChanges, input.times[0]!, end) : null,
-    conventions: METRIC_CONVENTIONS,
     notes,
   };
 }

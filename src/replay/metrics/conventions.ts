@@ -1,6 +1,6 @@
 /**
- * How every figure of the metrics is computed, stated once: printed by the summary and the report, carried
- * in --json, and checked against empyrical's formulas (test/metrics/empyrical-conventions.test.ts).
+ * How every figure of the metrics is computed, stated once: printed by the summary and the report, and
+ * checked against empyrical's formulas (test/metrics/empyrical-conventions.test.ts).
  */
 export const METRIC_CONVENTIONS = {
   returns: 'simple returns of the equity at each bar close; the initial equity is the point before the first bar',

@@ -4,6 +4,7 @@ import { snapshotOf } from '../../engine/decider/bars.js';
 import type { Clock, MarketData, MarketSnapshot } from '../../engine/ports.js';
 import { ProcessEnded, type ParityLog } from './parity-log.js';
 import type { RecordedCursor } from './recorded-cursor.js';
+import { AlignedBars } from '../backtest/aligned-bars.js';
 
 /**
  * The market of a replay whose log holds its snapshots (live runs, full-mode backtests): the snapshot of
@@ -59,20 +60,20 @@ export function recordedKillSwitch(cursor: RecordedCursor): () => Promise<boolea
  * recorded one), one bar per cycle, the clock at each bar's close as the backtest set it.
  */
 export class DatasetMarket implements MarketData {
-  private readonly bars: AsyncIterator<Bar>;
+  private readonly aligned: AlignedBars;
 
   constructor(
-    bars: AsyncIterable<Bar>,
-    private readonly o: { symbol: string; interval: string | null; intervalMs: number; clock: ManualClock; cursor: RecordedCursor },
+    sources: ReadonlyArray<{ symbol: string; bars: AsyncIterable<Bar> }>,
+    private readonly o: { interval: string | null; intervalMs: number; clock: ManualClock; cursor: RecordedCursor },
   ) {
-    this.bars = bars[Symbol.asyncIterator]();
+    this.aligned = new AlignedBars(sources);
   }
 
   async next(): Promise<MarketSnapshot | null> {
     await this.o.cursor.prefetch();
-    const next = await this.bars.next();
-    if (next.done) return null;
-    this.o.clock.set(next.value.time + this.o.intervalMs);
-    return { interval: this.o.interval, bars: [{ symbol: this.o.symbol, bar: next.value }] };
+    const next = await this.aligned.next();
+    if (next === null) return null;
+    this.o.clock.set(next.time + this.o.intervalMs);
+    return { interval: this.o.interval, bars: next.bars };
   }
 }

@@ -11,6 +11,7 @@ import { createRiskPolicy } from '../../engine/risk/index.js';
 import { createStrategy } from '../../engine/strategies/index.js';
 import type { Strategy } from '../../engine/strategy.js';
 import { instrumentAssets } from '../../projections/fill-valuation.js';
+import { openStrategy } from '../strategy-file/index.js';
 import { configHash } from '../backtest/backtest-config.js';
 import { DataError, openBarSource } from '../data/index.js';
 import { type Divergence, DivergenceFound, ParityLog, ProcessEnded } from './parity-log.js';
@@ -30,6 +31,8 @@ export interface ReplayOptions {
   riskSource?: string;
   /** Decisions-mode backtests: read the dataset from here instead of the recorded source. */
   dataPath?: string;
+  /** A run of a user's strategy file: read it from here instead of the recorded path (its sha256 must match). */
+  strategyPath?: string;
   strategyFor?: StrategyFactory;
 }
 
@@ -85,8 +88,13 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   } catch (err) {
     throw new ReplayInputError(`run ${runId}: ${(err as Error).message}`);
   }
-  const strategyFor: StrategyFactory = options.strategyFor ?? ((name, params) => createStrategy(name, params));
+  let strategyFor: StrategyFactory;
   try {
+    if (options.strategyFor) strategyFor = options.strategyFor;
+    else if (settings.strategy.file) {
+      const opened = await openStrategy(options.strategyPath ?? settings.strategy.file.path, settings.strategy.params, settings.strategy.file.sha256);
+      strategyFor = (_name, params) => opened.withParams(params);
+    } else strategyFor = (name, params) => createStrategy(name, params);
     strategyFor(settings.strategy.name, settings.strategy.params);
   } catch (err) {
     throw new ReplayInputError(`run ${runId}: cannot rebuild its strategy: ${(err as Error).message}`);
@@ -95,10 +103,12 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   const backtest = started.mode === 'backtest';
   const decisionsOnly = backtest && started.eventsMode === 'decisions';
   let data: ParityReport['data'] = null;
-  let dataset: { bars: AsyncIterable<Bar>; intervalMs: number } | null = null;
+  let dataset: { sources: Array<{ symbol: string; bars: AsyncIterable<Bar> }>; intervalMs: number } | null = null;
   if (decisionsOnly) {
     const verified = await verifiedDataset(started.data, started.symbol, settings.tz, options.dataPath);
-    dataset = verified;
+    const sources = [{ symbol: started.symbol, bars: verified.bars }];
+    for (const ref of started.moreData ?? []) sources.push({ symbol: ref.symbol, bars: (await verifiedDataset(ref, ref.symbol, settings.tz, undefined)).bars });
+    dataset = { sources, intervalMs: verified.intervalMs };
     data = { source: verified.source, hash: verified.hash, verified: true };
   } else if (started.data) {
     data = { source: started.data.source, hash: started.data.hash, verified: false };
@@ -110,7 +120,7 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
   const barClock = new ManualClock(0);
   const clock: Clock = decisionsOnly ? barClock : new RecordedClock(cursor);
   const market: MarketData = dataset
-    ? new DatasetMarket(dataset.bars, { symbol: started.symbol, interval: started.data?.interval ?? null, intervalMs: dataset.intervalMs, clock: barClock, cursor })
+    ? new DatasetMarket(dataset.sources, { interval: started.data?.interval ?? null, intervalMs: dataset.intervalMs, clock: barClock, cursor })
     : new RecordedMarket(cursor, log);
 
   let divergence: Divergence | null = null;
@@ -125,7 +135,9 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
         runId,
         mode: started.mode,
         recording: recordingFor(started.mode, started.eventsMode),
-        instruments: { [settings.symbol]: { rules: settings.rules, assets: instrumentAssets(settings.symbol, settings.quoteAsset) } },
+        instruments: Object.fromEntries(
+          settings.instruments.map((symbol) => [symbol, { rules: { ...settings.rules, ...instrumentAssetsAsRules(symbol, settings.quoteAsset) }, assets: instrumentAssets(symbol, settings.quoteAsset) }]),
+        ),
         primarySymbol: settings.symbol,
         strategy: strategyFor(settings.strategy.name, settings.strategy.params),
         policy: createRiskPolicy(settings.risk, { executionCostBps: settings.executionCostBps }),
@@ -210,6 +222,11 @@ export async function replayRun(store: EventStore, runId: string, options: Repla
     },
     data,
   };
+}
+
+function instrumentAssetsAsRules(symbol: string, quoteAsset: string) {
+  const a = instrumentAssets(symbol, quoteAsset);
+  return { symbol, baseAsset: a.base, quoteAsset: a.quote };
 }
 
 async function collect(events: AsyncIterable<AnyStoredEvent>): Promise<AnyStoredEvent[]> {

@@ -14,9 +14,14 @@ import { instrumentAssets } from '../../projections/fill-valuation.js';
  * risk section (`engine replay --config f --profile p`).
  */
 export interface ReplaySettings {
-  strategy: { name: string; params: Record<string, string> };
+  /** The strategy; `file` when the run's was a user's strategy file. */
+  strategy: { name: string; params: Record<string, string>; file?: { path: string; sha256: string } };
+  /** The first instrument. */
   symbol: string;
+  /** Every instrument, the first one first. */
+  instruments: string[];
   quoteAsset: string;
+  /** The first instrument's rules; the others share its step, tick and minimums. */
   rules: MarketRules;
   /** Fees plus slippage in basis points: the buy headroom of the risk policy. */
   executionCostBps: Decimal;
@@ -53,8 +58,9 @@ function backtestSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplayS
   }
   const recordedRisk = parseRisk(c.risk);
   return {
-    strategy: { name: c.strategy?.name ?? s.strategy, params: { ...(c.strategy?.params ?? s.params) } },
+    strategy: { name: c.strategy?.name ?? s.strategy, params: { ...(c.strategy?.params ?? s.params) }, ...(s.strategySource ? { file: s.strategySource } : {}) },
     symbol: s.symbol,
+    instruments: [s.symbol, ...(s.moreData ?? []).map((d) => d.symbol)],
     quoteAsset: s.quoteAsset,
     rules: rulesOf(s.symbol, s.quoteAsset, v.qtyStep, v.minNotional, v.priceTick ?? recordedRisk.priceTick),
     executionCostBps: new Decimal(v.feeBps).add(v.slippageBps),
@@ -74,8 +80,9 @@ function liveSettings(s: RunStartedData, riskOverride?: RiskConfig): ReplaySetti
   const c: EngineConfig = parsed.data;
   const venueRules = (market as { rules?: Record<string, string> } | undefined)?.rules;
   return {
-    strategy: { name: s.strategy, params: { ...s.params } },
+    strategy: { name: s.strategy, params: { ...s.params }, ...(s.strategySource ? { file: s.strategySource } : {}) },
     symbol: s.symbol,
+    instruments: [s.symbol],
     quoteAsset: s.quoteAsset,
     rules: venueRules
       ? { ...rulesOf(s.symbol, s.quoteAsset, venueRules.qtyStep ?? c.risk.qtyStep, venueRules.minNotional ?? c.risk.minNotional, venueRules.priceTick ?? c.risk.priceTick), minQty: new Decimal(venueRules.minQty ?? '0') }

@@ -1,4 +1,5 @@
 import type { Metrics } from '../metrics/compute-metrics.js';
+import { METRIC_CONVENTIONS } from '../metrics/conventions.js';
 import { ratio } from './format.js';
 
 /** The cost and fill model of a run in words, and the metric conventions: stated wherever figures are. */
@@ -21,8 +22,8 @@ export function costLine(c: CostModel): string {
 export function conventionsLine(m: Metrics): string {
   const p = m.periodsPerYear % 1 === 0 ? String(m.periodsPerYear) : m.periodsPerYear.toFixed(2);
   return (
-    `per-bar simple returns of the bar-close equity (initial equity first); risk-free rate ${m.conventions.riskFreeRate}; ` +
-    `Sharpe and volatility: sample std (ddof ${m.conventions.stdevDdof}) x sqrt(${p}) = ${ratio(m.annualizationFactor)}; ` +
+    `per-bar simple returns of the bar-close equity (initial equity first); risk-free rate ${METRIC_CONVENTIONS.riskFreeRate}; ` +
+    `Sharpe and volatility: sample std (ddof ${METRIC_CONVENTIONS.stdevDdof}) x sqrt(${p}) = ${ratio(m.annualizationFactor)}; ` +
     `Sortino: downside deviation sqrt(mean(min(r,0)^2)) over all returns; CAGR: (final/initial)^(${p}/bars) - 1` +
     `${m.cagrYears === null ? '' : ` over ${m.cagrYears.toFixed(2)} years`}; as empyrical computes them`
   );

@@ -1,4 +1,5 @@
 import type { Metrics } from '../metrics/compute-metrics.js';
+import { METRIC_CONVENTIONS } from '../metrics/conventions.js';
 import type { DecisionSummary } from '../metrics/decisions.js';
 import type { ReturnDistribution } from '../metrics/return-distribution.js';
 import { benchmarkView } from './benchmark-rows.js';
@@ -99,7 +100,7 @@ export function decisionsSection(d: DecisionSummary | undefined, modeLine: strin
 }
 
 export function conventionsSection(m: Metrics, costLine: string | null): string {
-  const c = m.conventions;
+  const c = METRIC_CONVENTIONS;
   const rows: Array<[string, string]> = [
     ...(costLine ? ([['Costs and fills', costLine]] as Array<[string, string]>) : []),
     ['Returns', c.returns],

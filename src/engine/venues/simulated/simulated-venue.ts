@@ -6,8 +6,10 @@ import { type FillPlan, type FillRules, type FillTiming, affordableQty, feeFor, 
 
 export interface SimulatedVenueConfig {
   name?: string;
+  /** The first instrument (and its base asset); `more` lists the others a multi-instrument run trades. */
   symbol: string;
   baseAsset: string;
+  more?: ReadonlyArray<{ symbol: string; baseAsset: string }>;
   quoteAsset: string;
   initialBalances: Record<string, Decimal>;
   timing: FillTiming;
@@ -33,7 +35,10 @@ export interface SimVenueState {
 export class SimulatedVenue implements Venue {
   readonly name: string;
   private readonly book: SimBookState;
-  private lastBar: Bar | null = null;
+  /** The last bar shown of each instrument. */
+  private readonly lastBars = new Map<string, Bar>();
+  /** Instrument -> its base asset. */
+  private readonly baseAssets: ReadonlyMap<string, string>;
   private timing: FillTiming;
   private closingOut = false;
 
@@ -47,21 +52,23 @@ export class SimulatedVenue implements Venue {
       outbox: [],
       nextVenueOrderSeq: 1,
     };
-    this.lastBar = config.restore?.lastBar ?? null;
+    if (config.restore?.lastBar) this.lastBars.set(config.symbol, config.restore.lastBar);
+    this.baseAssets = new Map([[config.symbol, config.baseAsset], ...(config.more ?? []).map((x) => [x.symbol, x.baseAsset] as const)]);
   }
 
   /** The live state (not a copy): serialise it before the venue is used again. */
   exportState(): SimVenueState {
-    return { book: this.book, lastBar: this.lastBar };
+    return { book: this.book, lastBar: this.lastBars.get(this.config.symbol) ?? null };
   }
 
-  /** The market moved on by one bar: resting orders trade against it. */
-  onBar(bar: Bar): void {
-    this.lastBar = bar;
+  /** The market moved on by one bar of an instrument (the first by default): its resting orders trade against it. */
+  onBar(bar: Bar, symbol: string = this.config.symbol): void {
+    this.lastBars.set(symbol, bar);
     if (this.book.open.length === 0) return;
     const basis = this.timing === 'next-open' ? 'open' : 'close';
     for (const id of [...this.book.open]) {
       const order = this.book.orders.get(id)!;
+      if (order.symbol !== symbol) continue;
       if (order.placedAfterBarTime !== null && bar.time <= order.placedAfterBarTime) continue;
       this.tryFill(order, bar, basis, false);
     }
@@ -90,15 +97,16 @@ export class SimulatedVenue implements Venue {
       limitPrice: request.limitPrice,
       filled: new Decimal(0),
       status: 'OPEN',
-      placedAfterBarTime: this.lastBar?.time ?? null,
+      placedAfterBarTime: this.lastBars.get(request.symbol)?.time ?? null,
       fillCount: 0,
       endReason: null,
     };
     this.book.orders.set(order.clientOrderId, order);
     this.book.open.push(order.clientOrderId);
-    if (this.lastBar && (this.timing === 'close' || this.closingOut)) {
+    const lastBar = this.lastBars.get(request.symbol);
+    if (lastBar && (this.timing === 'close' || this.closingOut)) {
       // Placed at the close of the bar it was decided on: it can trade on that closing print.
-      this.tryFill(order, this.lastBar, 'close', this.closingOut);
+      this.tryFill(order, lastBar, 'close', this.closingOut);
     }
     return { kind: 'accepted', venueOrderId: order.venueOrderId };
   }
@@ -135,7 +143,7 @@ export class SimulatedVenue implements Venue {
   }
 
   private validate(r: OrderRequest): string | null {
-    if (r.symbol !== this.config.symbol) return `unknown symbol ${r.symbol}`;
+    if (!this.baseAssets.has(r.symbol)) return `unknown symbol ${r.symbol}`;
     if (r.qty.lte(0)) return 'quantity must be positive';
     if (!floorToStep(r.qty, this.config.rules.qtyStep).eq(r.qty)) return `quantity ${r.qty.toFixed()} is not a multiple of the step ${this.config.rules.qtyStep.toFixed()}`;
     if (r.orderType === 'LIMIT' && (r.limitPrice === null || r.limitPrice.lte(0))) return 'limit order needs a positive limit price';
@@ -158,13 +166,15 @@ export class SimulatedVenue implements Venue {
 
   /** The plan's quantity cut to what the account holds (spot: no borrowing). */
   private fundedQty(order: SimOrder, plan: FillPlan): Decimal {
-    const { baseAsset, quoteAsset, rules } = this.config;
+    const { quoteAsset, rules } = this.config;
+    const baseAsset = this.baseAssets.get(order.symbol)!;
     if (order.side === 'SELL') return Decimal.min(plan.qty, floorToStep(this.balance(baseAsset), rules.qtyStep));
     return Decimal.min(plan.qty, affordableQty(this.balance(quoteAsset), plan.price, rules));
   }
 
   private execute(order: SimOrder, plan: FillPlan, time: number): void {
-    const { baseAsset, quoteAsset, rules } = this.config;
+    const { quoteAsset, rules } = this.config;
+    const baseAsset = this.baseAssets.get(order.symbol)!;
     const fee = feeFor(plan.qty, plan.price, rules.feeBps);
     const notional = plan.qty.mul(plan.price);
     const buy = order.side === 'BUY';
