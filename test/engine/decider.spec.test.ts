@@ -209,6 +209,16 @@ describe('the risk decision and the one execution check live behind decide', () 
     expect(r.commands.map((c) => c.type === 'submit' && c.request.side)).toEqual(['SELL']);
   });
 
+  it('an order whose outcome is unknown counts as exposure: a position cap leaves room only for what it does not hold', () => {
+    const s = inCycle(scripted({ 1: [buy(6)], 2: [buy(6)] }), { risk: { maxPositionQty: '10' } });
+    s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });
+    s.when({ type: 'SubmitAnswered', clientOrderId: ORDER, attempt: 1, outcome: { kind: 'unknown', cause: 'TIMEOUT', detail: 't' } });
+    s.when({ type: 'CloseCycle', phaseMs: {} });
+    s.when({ type: 'OpenCycle', at: T0 + 2 * HOUR, killSwitch: false });
+    const r = s.when({ type: 'MarketObserved', snapshot: snapshot(1, 100) });
+    expect(r.events.find((e) => e.type === 'RiskDecisionMade')!.data).toMatchObject({ verdict: 'REDUCED', reasonCode: 'POSITION_CAP', approvedQty: '4' });
+  });
+
   it('an order the venue cannot express is refused at the EXECUTION layer (precision, minimum notional)', () => {
     const s = inCycle(scripted({ 1: [buy('0.001'), buy('0.02')] }));
     const r = s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });

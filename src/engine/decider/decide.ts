@@ -8,7 +8,7 @@ import { Decimal } from '../values.js';
 import { snapshotData } from './bars.js';
 import { closeOutIntent } from './close-out.js';
 import type { DeciderConfig } from './decider-config.js';
-import { equityOf, positionQuantities } from './equity.js';
+import { riskPortfolio } from './equity.js';
 import { DecisionBuilder } from './event-builder.js';
 import type { FoldableEvent } from './evolve.js';
 import type { Decision, DeciderInput } from './inputs.js';
@@ -186,7 +186,7 @@ function decideIntent(config: DeciderConfig, b: DecisionBuilder, draft: IntentDr
         {
           now: cycle.at,
           snapshotTime: s.marketTimes[symbol] ?? cycle.at,
-          portfolio: { cash: s.account.cash, reserve: s.account.reserve, positions: positionQuantities(s), equity: equityOf(s) },
+          portfolio: riskPortfolio(s, draft.side),
           state: s.risk,
           cycleNotional: cycle.notional,
           dryRun: !s.armed,

@@ -1,3 +1,5 @@
+import { isUnresolved } from '../../projections/orders/order-status.js';
+import type { PortfolioView } from '../risk/port.js';
 import type { AccountView } from '../strategy.js';
 import { Decimal } from '../values.js';
 import type { RunState } from './run-state.js';
@@ -26,4 +28,24 @@ export function positionQuantities(s: RunState): Record<string, Decimal> {
   const out: Record<string, Decimal> = {};
   for (const symbol in s.positions) out[symbol] = s.positions[symbol]!.qty;
   return out;
+}
+
+/**
+ * The portfolio the risk decision on an order of `side` sees: what is held, plus the orders of that side whose
+ * outcome is still unknown, as if they filled (the venue may have them): a buy counts other unknown buys against
+ * position caps and their cost against cash; a sell counts other unknown sells against what is held. Never the
+ * other side's: an order that may not exist does not make room for anything.
+ */
+export function riskPortfolio(s: RunState, side: 'BUY' | 'SELL'): PortfolioView {
+  const positions = positionQuantities(s);
+  let cash = s.account.cash;
+  for (const id of s.activeOrderIds) {
+    const o = s.orders.get(id)!;
+    if (o.side !== side || !isUnresolved(o.status)) continue;
+    const left = o.qty.minus(o.filledQty);
+    if (left.lte(0)) continue;
+    positions[o.symbol] = (positions[o.symbol] ?? ZERO).plus(side === 'BUY' ? left : left.neg());
+    if (side === 'BUY') cash = cash.minus(left.times(o.limitPrice ?? s.marks[o.symbol] ?? ZERO));
+  }
+  return { cash, reserve: s.account.reserve, positions, equity: equityOf(s) };
 }

@@ -113,11 +113,21 @@ const QUOTE = 'QUOTE';
  * still open at the last close, RunEnded. Bars are streamed and events appended in batches: memory stays
  * flat. The data is validated before (scan): a bad file appends nothing.
  */
-export async function runBacktest(store: EventStore, req: BacktestRequest): Promise<BacktestResult> {
+/** What decides a backtest's identity, before it runs: its data (scanned), configuration and run id. */
+export interface BacktestPlan {
+  runId: string;
+  scan: DataScan & { firstBarTime: number };
+  more: Array<Required<Pick<InstrumentData, 'symbol' | 'source' | 'scan'>> & { reference: string }>;
+  config: ReturnType<typeof configJson>;
+  hashOfConfig: string;
+}
+
+/** The run id a backtest request will have (a sweep skips runs its log already finished). */
+export async function planBacktest(req: BacktestRequest): Promise<BacktestPlan> {
   const { settings } = req;
   const scan = req.scan ?? (await req.source.scan());
   if (scan.barCount === 0 || scan.firstBarTime === null) throw new EmptyDataError(req.source.spec);
-  const more: Array<Required<Pick<InstrumentData, 'symbol' | 'source' | 'scan'>> & { reference: string }> = [];
+  const more: BacktestPlan['more'] = [];
   for (const m of req.more ?? []) {
     const s = m.scan ?? (await m.source.scan());
     if (s.barCount === 0 || s.firstBarTime === null) throw new EmptyDataError(m.source.spec);
@@ -127,6 +137,12 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const hashOfConfig = configHash(config);
   const dataHash = combinedDataHash([{ symbol: settings.symbol, hash: scan.hash }, ...more.map((m) => ({ symbol: m.symbol, hash: m.scan.hash }))]);
   const runId = backtestRunId(hashOfConfig, dataHash, settings.seed, req.eventsMode);
+  return { runId, scan: { ...scan, firstBarTime: scan.firstBarTime }, more, config, hashOfConfig };
+}
+
+export async function runBacktest(store: EventStore, req: BacktestRequest): Promise<BacktestResult> {
+  const { settings } = req;
+  const { runId, scan, more, config, hashOfConfig } = await planBacktest(req);
   const stream = runStream(runId);
   const intervalMs = scan.intervalMs ?? 0;
 

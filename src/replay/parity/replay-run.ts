@@ -12,6 +12,7 @@ import { createStrategy } from '../../engine/strategies/index.js';
 import type { Strategy } from '../../engine/strategy.js';
 import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { openStrategy } from '../strategy-file/index.js';
+import { openRecordedSource } from '../sweep/windowed-source.js';
 import { configHash } from '../backtest/backtest-config.js';
 import { DataError, openBarSource } from '../data/index.js';
 import { type Divergence, DivergenceFound, ParityLog, ProcessEnded } from './parity-log.js';
@@ -244,7 +245,7 @@ async function verifiedDataset(
   if (!ref) throw new ReplayInputError('this decisions-mode run recorded no dataset reference: it cannot be replayed');
   const spec = dataPath ?? ref.source;
   try {
-    const source = openBarSource(spec, { tz, symbol });
+    const source = openRecordedSource(spec, (s) => openBarSource(s, { tz, symbol }));
     const scan = await source.scan();
     if (scan.hash !== ref.hash) {
       throw new ReplayInputError(`${spec}: the dataset changed since the run (sha256 ${scan.hash.slice(0, 16)}..., recorded ${ref.hash.slice(0, 16)}...); pass --data with the original file`);

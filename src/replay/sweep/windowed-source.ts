@@ -46,3 +46,12 @@ export class WindowedBarSource implements BarSource {
     return { hash: hasher.digest(), symbol: whole.symbol, interval: whole.interval, intervalMs: whole.intervalMs, firstBarTime: first, lastBarTime: last, barCount: count };
   }
 }
+
+const WINDOWED = /^(.*)@(\d{4}-\d{2}-\d{2}T[0-9:.]+Z)\.\.(\d{4}-\d{2}-\d{2}T[0-9:.]+Z)$/;
+
+/** A recorded data reference of a walk-forward window (`<spec>@<from>..<to>`) opened again; any other as it is. */
+export function openRecordedSource(spec: string, open: (spec: string) => BarSource): BarSource {
+  const m = WINDOWED.exec(spec);
+  if (!m) return open(spec);
+  return new WindowedBarSource(open(m[1]!), Date.parse(m[2]!), Date.parse(m[3]!));
+}

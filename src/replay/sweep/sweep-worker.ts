@@ -1,0 +1,53 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { NewEvent } from '../../events/envelope.js';
+import type { AppendResult, EventStore, ExpectedVersion } from '../../events/store/port.js';
+import { type SweepJob, type SweepSpec, StrategyCache, runSweepJob } from './sweep-job.js';
+
+/**
+ * A sweep's worker thread: runs the jobs it is sent and hands every batch of events to the parent, the log's
+ * one writer, waiting for each append to be done (the order of a run's batches is kept; a conflict or a store
+ * error comes back as the append's error).
+ */
+export type ToWorker = { kind: 'job'; job: SweepJob } | { kind: 'reply'; id: number; result?: unknown; error?: string } | { kind: 'stop' };
+export type FromWorker =
+  | { kind: 'append'; id: number; stream: string; events: NewEvent[]; expected: ExpectedVersion }
+  | { kind: 'finished?'; id: number; runId: string }
+  | { kind: 'done'; result: import('./sweep-job.js').SweepJobResult }
+  | { kind: 'failed'; jobId: number; error: string; input: boolean };
+
+if (parentPort) {
+  const port = parentPort;
+  const spec = workerData as SweepSpec;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  type Question = { kind: 'append'; stream: string; events: NewEvent[]; expected: ExpectedVersion } | { kind: 'finished?'; runId: string };
+  const ask = <T>(message: Question): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      port.postMessage({ ...message, id });
+    });
+  const store = {
+    kind: 'sweep-parent',
+    location: 'parent',
+    append: (stream: string, events: readonly NewEvent[], expected: ExpectedVersion) =>
+      ask<AppendResult>({ kind: 'append', stream, events: events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata })), expected }),
+  } as unknown as EventStore;
+  const host = { store, finished: (runId: string) => ask<Record<string, unknown> | null>({ kind: 'finished?', runId }) };
+  const strategies = new StrategyCache();
+  port.on('message', (m: ToWorker) => {
+    if (m.kind === 'reply') {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.error !== undefined) p?.reject(new Error(m.error));
+      else p?.resolve(m.result);
+    } else if (m.kind === 'job') {
+      runSweepJob(spec, m.job, host, strategies).then(
+        (result) => port.postMessage({ kind: 'done', result } satisfies FromWorker),
+        (err: Error) => port.postMessage({ kind: 'failed', jobId: m.job.id, error: err.message, input: err.name === 'StrategyConfigError' || err.name === 'DataError' } satisfies FromWorker),
+      );
+    } else {
+      port.close();
+    }
+  });
+}
