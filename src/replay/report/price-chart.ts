@@ -23,10 +23,13 @@ export function priceChart(
   const marked = trades.length <= options.maxMarkedTrades ? trades : [];
   let lo = Infinity;
   let hi = -Infinity;
+  // Cycles before the instrument's data starts have no close (NaN): not drawn.
   for (let i = 0; i < n; i++) {
+    if (Number.isNaN(closes[i]!)) continue;
     lo = Math.min(lo, closes[i]!);
     hi = Math.max(hi, closes[i]!);
   }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return '<p class="empty">No price to draw.</p>';
   for (const t of marked) {
     lo = Math.min(lo, t.entryPrice.toNumber(), t.exitPrice.toNumber());
     hi = Math.max(hi, t.entryPrice.toNumber(), t.exitPrice.toNumber());
@@ -36,7 +39,7 @@ export function priceChart(
   const t1 = times[n - 1]! > t0 ? times[n - 1]! : t0 + 1;
   const x = linearScale(t0, t1, FRAME.left, FRAME.width - FRAME.right);
   const y = linearScale(lo - pad, hi + pad, FRAME.height - FRAME.bottom, FRAME.top);
-  const kept = minMaxDownsample(closes, options.maxPoints);
+  const kept = minMaxDownsample(closes, options.maxPoints).filter((i) => !Number.isNaN(closes[i]!));
   const line = pathOf(kept.map((i) => [x(times[i]!), y(closes[i]!)] as const));
   const digits = hi - lo < 10 ? 4 : 2;
   const out: string[] = [];
