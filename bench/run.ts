@@ -2,6 +2,7 @@ import { appendBench } from './append.js';
 import { backtestBench } from './backtest.js';
 import { esdbBench } from './esdb.js';
 import { oplogBench } from './oplog.js';
+import { indicatorsBench } from './indicators.js';
 import { rebuildBench } from './rebuild.js';
 import { fmtInt, perSecond, rssMb, type BenchModule, type BenchResult } from './support.js';
 
@@ -11,7 +12,7 @@ import { fmtInt, perSecond, rssMb, type BenchModule, type BenchResult } from './
  *
  *   node dist/bench/run.js [--events N] [--only name[,name]]     (or BENCH_EVENTS=N)
  */
-const BENCHES: BenchModule[] = [appendBench, rebuildBench, backtestBench, esdbBench, oplogBench];
+const BENCHES: BenchModule[] = [appendBench, rebuildBench, backtestBench, esdbBench, oplogBench, indicatorsBench];
 
 const DEFAULT_EVENTS = 1_000_000;
 

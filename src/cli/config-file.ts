@@ -89,8 +89,8 @@ export function parseConfigText(file: string, text: string, profile: ProfileName
 }
 
 /**
- * The configuration a command runs with: the file's profile (or the built-in defaults without a file),
- * then the command-line flags on top.
+ * The configuration a command runs with: the file's profile (or the profile's built-in defaults without a
+ * file), then the command-line flags on top.
  */
 export function resolveEngineConfig(options: {
   command: string;
@@ -99,7 +99,7 @@ export function resolveEngineConfig(options: {
   overrides?: ConfigOverrides;
 }): { config: EngineConfig; profile: ProfileName; source: string } {
   const profile = options.profile !== undefined ? parseProfileName(options.profile) : defaultProfileFor(options.command);
-  const fromFile = options.file !== undefined ? loadConfigFile(options.file, profile) : defaultEngineConfig();
+  const fromFile = options.file !== undefined ? loadConfigFile(options.file, profile) : defaultEngineConfig(profile);
   const config = options.overrides ? applyOverrides(fromFile, options.overrides) : fromFile;
   return { config, profile, source: options.file ?? '(built-in defaults)' };
 }

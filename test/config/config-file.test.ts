@@ -102,8 +102,31 @@ describe('config file', () => {
   });
 
   it('without a file the built-in defaults apply; the default profile depends on the command', () => {
-    expect(resolveEngineConfig({ command: 'backtest' })).toMatchObject({ profile: 'dev', config: defaultEngineConfig() });
+    expect(resolveEngineConfig({ command: 'backtest' })).toMatchObject({ profile: 'dev', config: defaultEngineConfig('dev') });
     expect(resolveEngineConfig({ command: 'stage7-run' }).profile).toBe('paper');
     expect(configError(() => resolveEngineConfig({ command: 'backtest', profile: 'qa' })).source).toBe('--profile');
+  });
+});
+
+describe('built-in profile defaults: the dev profile recovers from OBSERVE by rule', () => {
+  const WEEK = 7 * 86_400_000;
+  const coolOff = (c: { risk: { modes: { observeCoolOffMs: number | null } } }) => c.risk.modes.observeCoolOffMs;
+
+  it('without a file: backtests (dev) cool off after 7 days in OBSERVE, live runs (paper) keep the hard breaker', () => {
+    expect(coolOff(resolveEngineConfig({ command: 'backtest' }).config)).toBe(WEEK);
+    expect(coolOff(resolveEngineConfig({ command: 'stage7-run' }).config)).toBeNull();
+    expect(coolOff(resolveEngineConfig({ command: 'backtest', profile: 'prod' }).config)).toBeNull();
+    expect(coolOff(defaultEngineConfig())).toBeNull();
+  });
+
+  it("a file that says nothing keeps the profile's default; a file's base or profile overrides it, null included", () => {
+    const silent = writeJson('silent.json', { base: { symbol: 'BTCUSDT' } });
+    expect(coolOff(loadConfigFile(silent, 'dev'))).toBe(WEEK);
+    expect(coolOff(loadConfigFile(silent, 'paper'))).toBeNull();
+    const hard = writeJson('hard.json', { base: { risk: { modes: { observeCoolOffMs: null } } } });
+    expect(coolOff(loadConfigFile(hard, 'dev'))).toBeNull();
+    const own = writeJson('own.json', { profiles: { dev: { risk: { modes: { observeCoolOffMs: 3_600_000 } } }, paper: { risk: { modes: { observeCoolOffMs: WEEK } } } } });
+    expect(coolOff(loadConfigFile(own, 'dev'))).toBe(3_600_000);
+    expect(coolOff(loadConfigFile(own, 'paper'))).toBe(WEEK);
   });
 });

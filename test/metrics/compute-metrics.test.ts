@@ -11,8 +11,8 @@ const daily = (n: number, start = MONDAY) => Array.from({ length: n }, (_, i) =>
 
 describe('computeMetrics, hand-checked example', () => {
   // initial 100, then closes at 110, 99, 121 on Mon/Tue/Wed (daily, no weekend: 252 periods a year).
-  // returns 0.1, -0.1, 22/99; mean 0.0740741, sample sd 0.1626681, downside dev sqrt(0.01/2) = 0.0707107
-  // (figures computed independently with Python's statistics.stdev).
+  // returns 0.1, -0.1, 22/99; mean 0.0740741, sample sd 0.1626681 (Python's statistics.stdev), downside
+  // deviation sqrt(0.01 / 3) = 0.0577350 (empyrical's downside_risk: the mean of min(r, 0)^2 over all 3 returns).
   const m = computeMetrics({
     equityCurve: [110, 99, 121],
     times: daily(3),
@@ -33,12 +33,14 @@ describe('computeMetrics, hand-checked example', () => {
     expect(m.totalReturn).toBeCloseTo(0.21, 12);
     expect(m.netProfit).toBe('21');
     expect(m.finalEquity).toBe('121');
-    expect(m.cagr).toBeCloseTo(1.21 ** (365.25 / 3) - 1, -3);
-    expect(m.notes.some((n) => n.includes('extrapolated from 3.0 days'))).toBe(true);
+    // empyrical's annual_return: 3 bars at 252 a year are 3/252 years.
+    expect(m.cagr! / (1.21 ** (252 / 3) - 1)).toBeCloseTo(1, 12);
+    expect(m.cagrYears).toBeCloseTo(3 / 252, 15);
+    expect(m.notes.some((n) => n.includes('extrapolated from 3 bars'))).toBe(true);
   });
   it('Sharpe, Sortino and volatility', () => {
     expect(m.sharpe).toBeCloseTo(7.2287657613, 8);
-    expect(m.sortino).toBeCloseTo(16.6295883857, 8);
+    expect(m.sortino).toBeCloseTo(20.3670030887, 8);
     expect(m.volatility).toBeCloseTo(2.5822757692, 8);
   });
   it('drawdown: 110 -> 99 is 10%, one bar under water, two days from the peak (Mon) to the recovery (Wed)', () => {

@@ -27,10 +27,10 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<script|<link|@import|url\(|src=/i);
   });
 
-  it('is well-formed: balanced tags, two svg charts', () => {
+  it('is well-formed: balanced tags; equity, drawdown and distribution charts (no price chart without prices)', () => {
     expect(tagProblem(html)).toBeNull();
-    expect(html.match(/<svg\b/g)).toHaveLength(2);
-    expect(html.match(/<\/svg>/g)).toHaveLength(2);
+    expect([...html.matchAll(/<svg\b[^>]*data-chart="(\w+)"/g)].map((m) => m[1])).toEqual(['equity', 'drawdown', 'distribution']);
+    expect(html.match(/<\/svg>/g)).toHaveLength(3);
     expect(html.startsWith('<!doctype html>')).toBe(true);
   });
 
@@ -80,6 +80,79 @@ describe('HTML report', () => {
     const one = renderReport({ title: 'empty', metrics: run.metrics, equity: { times: [0], values: [100] }, trades: [] });
     expect(one).toContain('No trades.');
     expect(tagProblem(one)).toBeNull();
+  });
+});
+
+describe('HTML report: the research sections', () => {
+  const run = sampleRun();
+  const decisions = {
+    intents: 12,
+    approved: 7,
+    denied: 4,
+    reduced: 1,
+    byCode: [
+      { code: 'RISK_MODE_OBSERVE', layer: 'RISK', denied: 4, reduced: 0, firstTime: run.times[100]!, lastTime: run.times[300]! },
+      { code: 'NOTIONAL_CAP_PER_ORDER', layer: 'RISK', denied: 0, reduced: 1, firstTime: run.times[10]!, lastTime: run.times[10]! },
+    ],
+    modeChanges: [{ time: run.times[90]!, from: 'NORMAL' as const, to: 'OBSERVE' as const, reasonCode: 'DRAWDOWN_BREACH', context: { drawdown: '0.2' } }],
+  };
+  const html = renderReport({
+    title: 'sma-cross on SYN',
+    metrics: run.metrics,
+    equity: { times: run.times, values: run.values },
+    trades: run.trades,
+    params: run.params,
+    benchmark: { label: 'buy and hold', values: run.benchmark },
+    prices: { symbol: 'SYN', closes: run.closes },
+    banner: 'CIRCUIT BREAKER ENDED TRADING <at> a time',
+    decisions,
+    riskModeLine: 'NORMAL 50%, OBSERVE 50% of the time',
+    costLine: 'fee 10 bps of notional per fill',
+  });
+  const chart = (name: string) => new RegExp(`<svg\\b[^>]*data-chart="${name}"[\\s\\S]*?</svg>`).exec(html)?.[0] ?? '';
+
+  it('is well-formed and self-contained, with the equity, drawdown, price and distribution charts', () => {
+    expect(tagProblem(html)).toBeNull();
+    expect(html).not.toMatch(/https?:\/\/|<script|<link|@import|url\(|src=/i);
+    expect([...html.matchAll(/<svg\b[^>]*data-chart="(\w+)"/g)].map((m) => m[1])).toEqual(['equity', 'drawdown', 'price', 'distribution']);
+  });
+
+  it('the price chart marks every entry and exit at its fill price; the equity chart draws buy and hold beside the strategy', () => {
+    const price = chart('price');
+    const sides = [...price.matchAll(/data-side="(BUY|SELL)"/g)].map((m) => m[1]);
+    expect(sides).toHaveLength(2 * run.trades.length);
+    const entries = [...price.matchAll(/<title>#\d+ BUY [^@]+@ ([\d.]+)/g)].map((m) => m[1]);
+    expect(entries).toEqual(run.trades.map((t) => t.entryPrice.toSignificantDigits(10).toFixed()));
+    expect(chart('equity')).toMatch(/<path class="bench" d="M/);
+  });
+
+  it('the verdict and the comparison table agree with the metrics', () => {
+    const b = run.metrics.benchmark!;
+    expect(html).toContain(b.beatOnReturn ? 'class="verdict beat"' : 'class="verdict lost"');
+    expect(html).toContain(b.beatOnReturn ? 'the strategy BEAT buy and hold' : 'the strategy did NOT beat buy and hold');
+    expect(html).toContain(`<tr><td>Total return</td><td>${(run.metrics.totalReturn * 100).toFixed(2)}%</td><td>${(b.totalReturn * 100).toFixed(2)}%</td>`);
+  });
+
+  it('the monthly table has a row per year and a cell per month', () => {
+    const table = /<table class="monthly">([\s\S]*?)<\/table>/.exec(html)![1]!;
+    const rows = [...table.matchAll(/<tr><th>(\d{4})<\/th>((?:<td[^>]*>[^<]*<\/td>){14})<\/tr>/g)];
+    expect(rows.map((r) => r[1])).toEqual(run.metrics.calendar.yearly.map((y) => y.period));
+  });
+
+  it('why trades did not happen: a row per reason code, the risk-mode changes, the banner first, escaped', () => {
+    expect(html).toMatch(/<tr><td>RISK_MODE_OBSERVE<\/td><td>RISK<\/td><td>4<\/td><td>0<\/td>/);
+    expect(html).toMatch(/<tr><td>NOTIONAL_CAP_PER_ORDER<\/td><td>RISK<\/td><td>0<\/td><td>1<\/td>/);
+    expect(html).toContain('12 intents: 7 approved, 1 reduced, 4 denied');
+    expect(html).toContain('Risk-mode changes (1)');
+    expect(html).toContain('<p class="banner">CIRCUIT BREAKER ENDED TRADING &lt;at&gt; a time</p>');
+    expect(html.indexOf('class="banner"')).toBeLessThan(html.indexOf('data-chart="equity"'));
+  });
+
+  it('states the costs and the metric conventions', () => {
+    expect(html).toContain('fee 10 bps of notional per fill');
+    expect(html).toContain('std(r, ddof 1)');
+    expect(html).toContain('empyrical');
+    expect(html).toContain('Risk-free rate</th><td>0</td>');
   });
 });
 

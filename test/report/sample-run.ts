@@ -1,12 +1,15 @@
 import { marketOf } from '../../src/engine/strategy.js';
 import { Decimal } from 'decimal.js';
 import { createStrategy } from '../../src/engine/strategies/index.js';
-import { computeMetrics, roundTrips, type Metrics, type RoundTrip, type TradeFill } from '../../src/replay/metrics/index.js';
+import { buyAndHold, computeMetrics, roundTrips, type Metrics, type ModeChange, type RoundTrip, type TradeFill } from '../../src/replay/metrics/index.js';
 import { bar } from '../strategies/bars.js';
 
 export interface SampleRun {
   times: number[];
   values: number[];
+  closes: number[];
+  /** Buy and hold on the same closes and fee. */
+  benchmark: Float64Array;
   trades: RoundTrip[];
   metrics: Metrics;
   params: Readonly<Record<string, string>>;
@@ -23,6 +26,7 @@ export function sampleRun(bars = 400, intervalMs = 3_600_000, params: Record<str
   let position = new Decimal(0);
   const times: number[] = [];
   const values: number[] = [];
+  const closes: number[] = [];
   const fills: TradeFill[] = [];
   let fees = new Decimal(0);
   let inMarket = 0;
@@ -45,9 +49,22 @@ export function sampleRun(bars = 400, intervalMs = 3_600_000, params: Record<str
     }
     if (!position.isZero()) inMarket++;
     times.push(b.time);
+    closes.push(close.toNumber());
     values.push(cash.plus(position.mul(close)).toNumber());
   }
   const trades = roundTrips(fills, { price: close, time: times[times.length - 1]! });
-  const metrics = computeMetrics({ equityCurve: values, times, intervalMs, trades, fees, initialEquity: 10_000, finalEquity: cash.plus(position.mul(close)), barsInMarket: inMarket });
-  return { times, values, trades, metrics, params: strategy.params };
+  const held = buyAndHold({ closes, entry: { price: new Decimal(closes[0]!), barIndex: 0, time: times[0]! }, exitPrice: close, initialCash: new Decimal(10_000), feeBps: new Decimal(10), slippageBps: new Decimal(0), qtyStep: new Decimal('0.0001') })!;
+  const metrics = computeMetrics({
+    equityCurve: values,
+    times,
+    intervalMs,
+    trades,
+    fees,
+    initialEquity: 10_000,
+    finalEquity: cash.plus(position.mul(close)),
+    barsInMarket: inMarket,
+    benchmark: { label: 'buy and hold', description: 'all cash in at the first close, out at the last', equityCurve: held.equityCurve, finalEquity: held.finalEquity, fees: held.fees },
+    modeChanges: [] as ModeChange[],
+  });
+  return { times, values, closes, benchmark: held.equityCurve, trades, metrics, params: strategy.params };
 }

@@ -1,10 +1,11 @@
 import { type ConfigIssue, zodIssuesToConfigIssues } from './errors.js';
 import { deepMerge, isPlainObject } from './merge.js';
-import { crossFieldIssues, type EngineConfig, EngineConfigSchema, PROFILE_NAMES, type ProfileName } from './schema.js';
+import { crossFieldIssues, type EngineConfig, EngineConfigSchema, PROFILE_DEFAULTS, PROFILE_NAMES, type ProfileName } from './schema.js';
 
 /**
  * A configuration file holds a `base` and up to three `profiles` (dev, paper, prod); a profile is
- * deep-merged over the base, then defaults fill the rest:
+ * deep-merged over the base, the base over the profile's built-in defaults (PROFILE_DEFAULTS: dev has a
+ * 7-day OBSERVE cool-off), then defaults fill the rest:
  *
  *   { "base": { "symbol": "BTCUSDT" }, "profiles": { "prod": { "risk": { "maxOrderNotional": "500" } } } }
  *
@@ -61,7 +62,7 @@ export function resolveProfiles(raw: unknown): ResolvedProfiles {
     const ownCheck = EngineConfigSchema.safeParse(own ?? {});
     if (!ownCheck.success) add(zodIssuesToConfigIssues(ownCheck.error.issues, `profiles.${name}`));
     if (!ownCheck.success || !baseCheck.success) continue;
-    const merged = EngineConfigSchema.parse(deepMerge(base, own ?? {}));
+    const merged = EngineConfigSchema.parse(deepMerge(deepMerge(PROFILE_DEFAULTS[name], base), own ?? {}));
     crossByProfile.set(name, crossFieldIssues(merged).map((i) => ({ path: i.path.join('.'), message: i.message })));
     profiles[name] = merged;
   }

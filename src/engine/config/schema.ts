@@ -63,7 +63,8 @@ export const RiskModesSection = z
     /**
      * Cool-off: after this long in OBSERVE (and no unresolved unknown order), the drawdown baseline is
      * rebased to the current equity, so trading resumes. null = OBSERVE holds until equity itself
-     * recovers, which a flat account never does: a hard circuit breaker.
+     * recovers, which a flat account never does: a hard circuit breaker. The dev profile (backtests)
+     * defaults to 7 days instead (PROFILE_DEFAULTS below).
      */
     observeCoolOffMs: positiveInt().nullable().default(null),
     /** In REDUCE, the exposure-increasing part of every order is multiplied by this. */
@@ -242,7 +243,26 @@ export type LiveConfig = EngineConfig['live'];
 export const PROFILE_NAMES = ['dev', 'paper', 'prod'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-/** The built-in configuration, used when no file is given. */
-export function defaultEngineConfig(): EngineConfig {
-  return CompleteEngineConfigSchema.parse({});
+const DAY_MS = 86_400_000;
+
+/**
+ * What each profile changes in the built-in defaults, beneath anything a file says (a file's base and
+ * profile both override it).
+ *
+ * dev (what `engine backtest` uses): a drawdown that puts the risk mode in OBSERVE is a circuit breaker
+ * that RECOVERS BY RULE. After 7 days of engine time in OBSERVE the drawdown baseline is rebased to the
+ * equity then and trading resumes, so a backtest measures the strategy over all its data instead of
+ * sitting out everything after its first bad stretch. The summary shows every OBSERVE and cool-off, and
+ * says loudly when a run ends locked out anyway. paper and prod keep the hard breaker (null): a person
+ * decides when live trading resumes.
+ */
+export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, EngineConfigInput>> = {
+  dev: { risk: { modes: { observeCoolOffMs: 7 * DAY_MS } } },
+  paper: {},
+  prod: {},
+};
+
+/** The built-in configuration, used when no file is given: of a profile, or with no profile's changes. */
+export function defaultEngineConfig(profile?: ProfileName): EngineConfig {
+  return CompleteEngineConfigSchema.parse(profile === undefined ? {} : PROFILE_DEFAULTS[profile]);
 }

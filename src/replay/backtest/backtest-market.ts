@@ -1,3 +1,4 @@
+import type { Bar } from '../../engine/bar.js';
 import type { ManualClock } from '../../engine/clocks.js';
 import type { MarketData, MarketSnapshot } from '../../engine/ports.js';
 import type { SimulatedVenue } from '../../engine/venues/simulated/simulated-venue.js';
@@ -19,7 +20,14 @@ export class BacktestMarket implements MarketData {
 
   constructor(
     sources: ReadonlyArray<{ symbol: string; source: BarSource }>,
-    private readonly o: { interval: string | null; intervalMs: number; clock: ManualClock; venue: SimulatedVenue },
+    private readonly o: {
+      interval: string | null;
+      intervalMs: number;
+      clock: ManualClock;
+      venue: SimulatedVenue;
+      /** Sees each time's bars after the venue (the price tape of the report). */
+      onBars?: (bars: ReadonlyArray<{ symbol: string; bar: Bar }>) => void;
+    },
   ) {
     this.aligned = new AlignedBars(sources.map(({ symbol, source }) => ({ symbol, bars: source.bars() })));
   }
@@ -36,6 +44,7 @@ export class BacktestMarket implements MarketData {
     this.lastBarTime = next.time;
     this.o.clock.set(next.time + this.o.intervalMs);
     for (const { symbol, bar } of next.bars) this.o.venue.onBar(bar, symbol);
+    this.o.onBars?.(next.bars);
     return { interval: this.o.interval, bars: next.bars };
   }
 }

@@ -19,9 +19,12 @@ import { computeMetrics, type Metrics } from '../metrics/index.js';
 import { RunTradesFold } from '../metrics/run-trades.js';
 import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
+import { buyAndHoldBenchmark } from './benchmark.js';
+import { DecisionLog, type DecisionSummary } from './decision-log.js';
 import { EquityCurveBuilder } from './equity-curve.js';
 import { EmptyDataError, RunFailedError } from './errors.js';
 import { RunFingerprints } from './fingerprints.js';
+import { PriceTape, type PriceSeries } from './price-tape.js';
 import { type FillRecord, ResultsCollector } from './results-collector.js';
 
 export interface BacktestRequest {
@@ -95,6 +98,12 @@ export interface BacktestResult {
   denials: Record<string, number>;
   reductions: Record<string, number>;
   rejections: Record<string, number>;
+  /** What the run was given: symbol, costs and fill model, cash, risk configuration. */
+  settings: BacktestSettings;
+  /** The first instrument's closes, aligned with the equity curve (price chart, buy-and-hold benchmark). */
+  prices: PriceSeries;
+  /** Denials and reductions per reason code, and the risk-mode changes. */
+  decisions: DecisionSummary;
 }
 
 const QUOTE = 'QUOTE';
@@ -141,10 +150,12 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const fingerprints = new RunFingerprints();
   const results = new ResultsCollector(settings.quoteAsset);
   const tradeFold = new RunTradesFold();
+  const decisions = new DecisionLog();
+  const tape = new PriceTape(settings.symbol);
   const log = new StoreRunLog(store, stream, {
     batchSize: req.batchSize ?? DEFAULT_BATCH_SIZE,
     durableBarriers: false,
-    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe, tradeFold.observe],
+    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe, tradeFold.observe, decisions.observe],
   });
   const clock = new ManualClock(scan.firstBarTime);
   const random = new SeededRandom(settings.seed);
@@ -176,7 +187,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     rateLimitWindowMs: req.rateLimitWindowMs,
   });
 
-  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue });
+  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue, onBars: tape.push });
   const curve = new EquityCurveBuilder();
   let summary: { trades: RoundTrip[]; equity: EquityCurve; metrics: Metrics } | null = null;
   let barsInMarket = 0;
@@ -228,6 +239,8 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
           initialEquity: settings.initialCash,
           finalEquity,
           barsInMarket,
+          benchmark: buyAndHoldBenchmark(tape.series(), equity.values.length, settings),
+          modeChanges: decisions.summary().modeChanges,
         });
         summary = { trades, equity, metrics };
         return metrics as unknown as Record<string, unknown>;
@@ -273,6 +286,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     denials: results.denials,
     reductions: results.reductions,
     rejections: results.rejections,
+    settings,
+    prices: tape.series(),
+    decisions: decisions.summary(),
   };
 }
 

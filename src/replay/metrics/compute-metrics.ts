@@ -1,18 +1,36 @@
 import { Decimal } from 'decimal.js';
 import { normalizeDecimal } from '../../events/decimal-string.js';
 import { isoTime as iso } from '../../events/time.js';
-import { annualization, DAY_MS } from './annualization.js';
+import { annualization } from './annualization.js';
+import { relativeFigures } from './benchmark.js';
 import { drawdownStats } from './drawdown.js';
+import { calendarReturns, type CalendarReturns } from './period-returns.js';
+import { riskModeFigures, type ModeChange, type RiskModeFigures } from './risk-modes.js';
 import type { RoundTrip } from './round-trips.js';
 import { downsideDeviation, mean, sampleStdDev, simpleReturns } from './statistics.js';
 
 /**
- * The backtest's performance figures. Returns are per bar, taken on the bar-level equity curve with
- * the initial equity as the point before the first bar; Sharpe and Sortino use the sample standard
- * deviation (n - 1) and a zero risk-free rate, annualised by sqrt(periods per year) (see
- * annualization.ts; the factor used is part of the result). Monetary figures are decimal strings;
- * ratios are numbers, or null with a note when undefined (JSON has no Infinity or NaN).
+ * The backtest's performance figures, with empyrical's conventions (conventions.ts, checked in
+ * test/metrics/empyrical-conventions.test.ts): simple returns per bar on the bar-level equity curve with
+ * the initial equity as the point before the first bar; Sharpe and volatility with the sample standard
+ * deviation (ddof 1), Sortino with the downside deviation over all returns, a zero risk-free rate, all
+ * annualised by sqrt(periods per year) (annualization.ts; the factor used is part of the result); CAGR
+ * over bars / periods per year. The figures are recorded in the run's RunEnded, so the conventions are not
+ * repeated in them: they live in METRIC_CONVENTIONS, which the summary and the report print. With a benchmark (buy and hold), the same figures for it, the
+ * differences, beta, alpha and the information ratio. Monetary figures are decimal strings; ratios are
+ * numbers, or null with a note when undefined (JSON has no Infinity or NaN).
  */
+
+export interface BenchmarkInput {
+  /** e.g. "buy and hold". */
+  label: string;
+  /** How it was built, in one sentence (entry, exit, costs). */
+  description: string;
+  /** Its equity at each bar close, aligned with the strategy's curve. */
+  equityCurve: ArrayLike<number>;
+  finalEquity: Decimal.Value;
+  fees: Decimal.Value;
+}
 
 export interface MetricsInput {
   /** Equity at each bar's close, in the quote asset. */
@@ -29,27 +47,56 @@ export interface MetricsInput {
   finalEquity?: Decimal.Value;
   /** Bars that ended with a non-zero position. */
   barsInMarket: number;
+  /** The benchmark to compare with (same bars, same starting equity). */
+  benchmark?: BenchmarkInput | null;
+  /** The run's risk-mode changes (RiskModeChanged), oldest first; absent: no risk-mode figures. */
+  modeChanges?: readonly ModeChange[];
 }
 
-export interface Metrics {
-  bars: number;
-  startTime: string | null;
-  endTime: string | null;
-  initialEquity: string;
-  finalEquity: string;
-  netProfit: string;
+/** Figures of one equity curve. */
+export interface CurveFigures {
   totalReturn: number;
   cagr: number | null;
   sharpe: number | null;
   sortino: number | null;
   /** Annualised standard deviation of per-bar returns. */
   volatility: number | null;
+  maxDrawdown: number;
+}
+
+export interface BenchmarkMetrics extends CurveFigures {
+  label: string;
+  description: string;
+  finalEquity: string;
+  netProfit: string;
+  fees: string;
+  /** Strategy minus benchmark: return and CAGR in fractions, Sharpe and Sortino in ratio points, max drawdown in fractions (negative: shallower). */
+  excess: { totalReturn: number; cagr: number | null; sharpe: number | null; sortino: number | null; maxDrawdown: number };
+  beta: number | null;
+  /** Annualised, per empyrical's alpha. */
+  alpha: number | null;
+  /** Annualised mean active return over its tracking error. */
+  informationRatio: number | null;
+  /** The strategy ended with more than the benchmark (net of all costs). */
+  beatOnReturn: boolean;
+  /** Its Sharpe ratio was higher (null when either is undefined). */
+  beatOnSharpe: boolean | null;
+}
+
+export interface Metrics extends CurveFigures {
+  bars: number;
+  startTime: string | null;
+  endTime: string | null;
+  initialEquity: string;
+  finalEquity: string;
+  netProfit: string;
   periodsPerYear: number;
   /** sqrt(periodsPerYear). */
   annualizationFactor: number;
   annualizationBasis: string;
   intervalMs: number | null;
-  maxDrawdown: number;
+  /** The years CAGR compounds over: bars / periodsPerYear. */
+  cagrYears: number | null;
   maxDrawdownPeakTime: string | null;
   maxDrawdownTroughTime: string | null;
   /** The longest stretch below a previous equity peak: its bars, and its calendar time from the peak to the bar that regained it (or the last bar). */
@@ -64,6 +111,10 @@ export interface Metrics {
   exposure: number;
   barsInMarket: number;
   totalFees: string;
+  benchmark: BenchmarkMetrics | null;
+  /** Monthly and yearly returns (UTC calendar), with the benchmark's beside. */
+  calendar: CalendarReturns;
+  riskModes: RiskModeFigures | null;
   notes: string[];
 }
 
@@ -75,23 +126,18 @@ export function computeMetrics(input: MetricsInput): Metrics {
   const initial = new Decimal(input.initialEquity);
   const final = input.finalEquity !== undefined ? new Decimal(input.finalEquity) : n > 0 ? floatToDecimal(curve[n - 1]!) : initial;
 
-  const levels = new Float64Array(n + 1);
-  levels[0] = initial.toNumber();
-  for (let i = 0; i < n; i++) levels[i + 1] = curve[i]!;
-
   const ann = annualization(input.times, input.intervalMs);
-  const { returns, ruined } = simpleReturns(levels);
-  if (ruined) notes.push('equity reached zero or below: return statistics stop there');
-  const ratios = riskAdjusted(returns, ann.factor, notes);
+  const own = curveFigures(curve, initial, final, ann.periodsPerYear, notes, '');
+  const cagrYears = n > 0 ? n / ann.periodsPerYear : null;
+  if (cagrYears !== null && cagrYears < 1 && own.figures.cagr !== null) notes.push(`CAGR is extrapolated from ${n} bars (${cagrYears.toFixed(2)} years at ${fmt(ann.periodsPerYear)} a year)`);
 
   // levels[0] is the initial equity, at the first bar's time; levels[i] the equity at bar i - 1.
   const levelTime = (levelIndex: number): number => input.times[Math.max(0, levelIndex - 1)]!;
-  const dd = drawdownStats(levels, n > 0 ? levelTime : undefined);
+  const dd = drawdownStats(own.levels, n > 0 ? levelTime : undefined);
   const timeAt = (levelIndex: number | null): string | null => (levelIndex === null || n === 0 ? null : iso(levelTime(levelIndex)));
-
-  const totalReturn = initial.gt(0) ? final.div(initial).minus(1).toNumber() : 0;
-  const cagr = compoundAnnualGrowth(initial, final, input.times, ann.intervalMs, notes);
   const tradeStats = tradeFigures(input.trades, notes);
+  const benchmark = input.benchmark && n > 0 ? benchmarkMetrics(input.benchmark, own, initial, final, ann.periodsPerYear, notes) : null;
+  const end = n > 0 ? input.times[n - 1]! + (ann.intervalMs ?? 0) : 0;
 
   return {
     bars: n,
@@ -100,14 +146,12 @@ export function computeMetrics(input: MetricsInput): Metrics {
     initialEquity: normalizeDecimal(initial),
     finalEquity: normalizeDecimal(final),
     netProfit: normalizeDecimal(final.minus(initial)),
-    totalReturn,
-    cagr,
-    ...ratios,
+    ...own.figures,
     periodsPerYear: ann.periodsPerYear,
     annualizationFactor: ann.factor,
     annualizationBasis: ann.description,
     intervalMs: ann.intervalMs,
-    maxDrawdown: dd.maxDrawdown,
+    cagrYears,
     maxDrawdownPeakTime: timeAt(dd.peakIndex),
     maxDrawdownTroughTime: timeAt(dd.troughIndex),
     maxDrawdownDurationBars: dd.longestBars,
@@ -116,13 +160,43 @@ export function computeMetrics(input: MetricsInput): Metrics {
     exposure: n > 0 ? input.barsInMarket / n : 0,
     barsInMarket: input.barsInMarket,
     totalFees: normalizeDecimal(new Decimal(input.fees)),
+    benchmark,
+    calendar: calendarReturns(input.times, curve, initial.toNumber(), input.benchmark && n > 0 ? input.benchmark.equityCurve : null),
+    riskModes: input.modeChanges && n > 0 ? riskModeFigures(input.modeChanges, input.times[0]!, end) : null,
     notes,
   };
 }
 
-function riskAdjusted(returns: Float64Array, factor: number, notes: string[]): { sharpe: number | null; sortino: number | null; volatility: number | null } {
+interface CurveResult {
+  figures: CurveFigures;
+  levels: Float64Array;
+  returns: Float64Array;
+}
+
+/** The figures of one curve; `who` prefixes its notes ('' for the strategy). */
+function curveFigures(curve: ArrayLike<number>, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[], who: string): CurveResult {
+  const n = curve.length;
+  const levels = new Float64Array(n + 1);
+  levels[0] = initial.toNumber();
+  for (let i = 0; i < n; i++) levels[i + 1] = curve[i]!;
+  const { returns, ruined } = simpleReturns(levels);
+  if (ruined) notes.push(`${who}equity reached zero or below: return statistics stop there`);
+  const ratios = riskAdjusted(returns, Math.sqrt(periodsPerYear), notes, who);
+  return {
+    figures: {
+      totalReturn: initial.gt(0) ? final.div(initial).minus(1).toNumber() : 0,
+      cagr: compoundAnnualGrowth(initial, final, n, periodsPerYear),
+      ...ratios,
+      maxDrawdown: drawdownStats(levels).maxDrawdown,
+    },
+    levels,
+    returns,
+  };
+}
+
+function riskAdjusted(returns: Float64Array, factor: number, notes: string[], who: string): { sharpe: number | null; sortino: number | null; volatility: number | null } {
   if (returns.length < 2) {
-    notes.push('fewer than two returns: Sharpe, Sortino and volatility are undefined');
+    notes.push(`${who}fewer than two returns: Sharpe, Sortino and volatility are undefined`);
     return { sharpe: null, sortino: null, volatility: null };
   }
   const m = mean(returns);
@@ -131,24 +205,44 @@ function riskAdjusted(returns: Float64Array, factor: number, notes: string[]): {
   let sharpe: number | null = null;
   let sortino: number | null = null;
   if (sd > 0) sharpe = (m / sd) * factor;
-  else notes.push('returns have zero variance: Sharpe is undefined');
+  else notes.push(`${who}returns have zero variance: Sharpe is undefined`);
   if (down > 0) sortino = (m / down) * factor;
-  else notes.push('no negative returns: Sortino is undefined (infinite)');
+  else notes.push(`${who}no negative returns: Sortino is undefined (infinite)`);
   return { sharpe, sortino, volatility: sd * factor };
 }
 
-function compoundAnnualGrowth(initial: Decimal, final: Decimal, times: ArrayLike<number>, intervalMs: number | null, notes: string[]): number | null {
-  const n = times.length;
-  if (n === 0 || initial.lte(0)) return null;
-  const spanMs = times[n - 1]! - times[0]! + (intervalMs ?? 0);
-  if (!(spanMs > 0)) {
-    notes.push('the data spans no time: CAGR is undefined');
-    return null;
-  }
-  const years = spanMs / (365.25 * DAY_MS);
+/** empyrical's annual_return: (final / initial)^(1 / years) - 1 with years = bars / periods per year. */
+function compoundAnnualGrowth(initial: Decimal, final: Decimal, bars: number, periodsPerYear: number): number | null {
+  if (bars === 0 || initial.lte(0)) return null;
   if (final.lte(0)) return -1;
-  if (years < 1) notes.push(`CAGR is extrapolated from ${(spanMs / DAY_MS).toFixed(1)} days of data`);
-  return Math.pow(final.div(initial).toNumber(), 1 / years) - 1;
+  return Math.pow(final.div(initial).toNumber(), periodsPerYear / bars) - 1;
+}
+
+function benchmarkMetrics(b: BenchmarkInput, own: CurveResult, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[]): BenchmarkMetrics {
+  if (b.equityCurve.length !== own.levels.length - 1) throw new RangeError(`the benchmark has ${b.equityCurve.length} points but the equity curve ${own.levels.length - 1}`);
+  const theirFinal = new Decimal(b.finalEquity);
+  const theirs = curveFigures(b.equityCurve, initial, theirFinal, periodsPerYear, notes, `${b.label}: `);
+  const f = theirs.figures;
+  const o = own.figures;
+  const diff = (x: number | null, y: number | null) => (x === null || y === null ? null : x - y);
+  return {
+    label: b.label,
+    description: b.description,
+    finalEquity: normalizeDecimal(theirFinal),
+    netProfit: normalizeDecimal(theirFinal.minus(initial)),
+    fees: normalizeDecimal(new Decimal(b.fees)),
+    ...f,
+    excess: {
+      totalReturn: o.totalReturn - f.totalReturn,
+      cagr: diff(o.cagr, f.cagr),
+      sharpe: diff(o.sharpe, f.sharpe),
+      sortino: diff(o.sortino, f.sortino),
+      maxDrawdown: o.maxDrawdown - f.maxDrawdown,
+    },
+    ...relativeFigures(own.returns, theirs.returns, periodsPerYear),
+    beatOnReturn: final.gt(theirFinal),
+    beatOnSharpe: o.sharpe === null || f.sharpe === null ? null : o.sharpe > f.sharpe,
+  };
 }
 
 function tradeFigures(trades: readonly RoundTrip[], notes: string[]): Pick<Metrics, 'tradeCount' | 'winRate' | 'profitFactor' | 'grossProfit' | 'grossLoss' | 'averageTradePnl'> {
@@ -176,6 +270,10 @@ function tradeFigures(trades: readonly RoundTrip[], notes: string[]): Pick<Metri
     grossLoss: normalizeDecimal(grossLoss.toDecimalPlaces(12)),
     averageTradePnl: count > 0 ? normalizeDecimal(total.div(count).toDecimalPlaces(12)) : null,
   };
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2);
 }
 
 function floatToDecimal(x: number): Decimal {

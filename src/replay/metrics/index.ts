@@ -1,4 +1,11 @@
-export { computeMetrics, type Metrics, type MetricsInput } from './compute-metrics.js';
+export { computeMetrics, type BenchmarkInput, type BenchmarkMetrics, type CurveFigures, type Metrics, type MetricsInput } from './compute-metrics.js';
 export { roundTrips, roundTripToJson, type RoundTrip, type RoundTripJson, type TradeFill, type TradeSide } from './round-trips.js';
 export { annualization, describeInterval, medianSpacing, DAY_MS, type Annualization } from './annualization.js';
 export { drawdownSeries, drawdownStats, type DrawdownStats } from './drawdown.js';
+export { buyAndHold, type BuyAndHold, type BuyAndHoldInput } from './buy-and-hold.js';
+export { relativeFigures } from './benchmark.js';
+export { METRIC_CONVENTIONS, type MetricConventions } from './conventions.js';
+export { calendarReturns, periodKey, periodReturns, type CalendarReturns, type PeriodReturn, type PeriodUnit } from './period-returns.js';
+export { riskModeFigures, type Mode, type ModeChange, type RiskModeFigures } from './risk-modes.js';
+export { returnDistribution, type ReturnDistribution } from './return-distribution.js';
+export { type DecisionSummary, type ReasonCodeTally } from './decisions.js';

@@ -1,16 +1,25 @@
 import type { Metrics } from '../metrics/compute-metrics.js';
+import type { DecisionSummary } from '../metrics/decisions.js';
 import { drawdownSeries } from '../metrics/drawdown.js';
+import { returnDistribution } from '../metrics/return-distribution.js';
 import type { RoundTrip } from '../metrics/round-trips.js';
 import { minMaxDownsample } from './downsample.js';
 import { escapeHtml } from './escape.js';
 import { isoTime, money, percent, plainNumber } from './format.js';
+import { benchmarkSection, conventionsSection, decisionsSection, distributionSection, monthlySection, verdictSection } from './html-sections.js';
+import { indexAtOrBefore, marker } from './markers.js';
 import { metricRows } from './metric-rows.js';
+import { priceChart } from './price-chart.js';
 import { linearScale, niceTicks, pathOf, xAxis, yAxis, type Frame, type Scale } from './svg-chart.js';
 
 /**
- * One self-contained HTML page for a backtest: equity curve with buy/sell markers, the drawdown
- * underneath, the metrics, the parameters and the trades. Inline SVG and an inline stylesheet only: no
- * script, no external resource of any kind, so the file opens the same offline and years later.
+ * One self-contained HTML page for a backtest, answering "better than holding?": the circuit-breaker
+ * banner when one ended trading, the verdict against buy and hold, the equity curve (buy and hold's
+ * beside it) with buy/sell markers and the drawdown underneath, the price with every entry and exit, the
+ * metrics beside buy and hold's, the monthly returns, the return distribution, why trades did not happen
+ * (denials and reductions per reason code, risk-mode changes), the costs and metric conventions, the
+ * parameters and the trades. Inline SVG and an inline stylesheet only: no script, no external resource of
+ * any kind, so the file opens the same offline and years later.
  */
 
 export interface ReportInput {
@@ -27,6 +36,17 @@ export interface ReportInput {
   maxMarkedTrades?: number;
   /** Rows of the trades table: the first and last half of this when there are more (default 100). */
   maxTradeRows?: number;
+  /** Buy and hold's equity at each bar close (drawn beside the strategy's). */
+  benchmark?: { label: string; values: ArrayLike<number> } | null;
+  /** The instrument's close at each bar (the price chart). */
+  prices?: { symbol: string; closes: ArrayLike<number> } | null;
+  /** Said first, in a red box (e.g. the circuit breaker ended trading). */
+  banner?: string | null;
+  decisions?: DecisionSummary;
+  /** The risk modes in one line (report/risk-section.ts). */
+  riskModeLine?: string | null;
+  /** The cost and fill model in one line (report/costs.ts). */
+  costLine?: string | null;
 }
 
 const WIDTH = 960;
@@ -49,13 +69,26 @@ export function renderReport(input: ReportInput): string {
     '</head><body>',
     `<h1>${title}</h1>`,
     input.subtitle ? `<p class="sub">${escapeHtml(input.subtitle)}</p>` : '',
+    input.banner ? `<p class="banner">${escapeHtml(input.banner)}</p>` : '',
+    verdictSection(input.metrics),
     chart,
+    input.prices && drawable
+      ? `<section><h2>${escapeHtml(input.prices.symbol)}: price, entries and exits</h2><figure>${priceChart(input.prices.symbol, times, input.prices.closes, input.trades, {
+          maxPoints: input.maxPoints ?? 2000,
+          maxMarkedTrades: input.maxMarkedTrades ?? 1000,
+        })}<figcaption>Closes, with every entry and exit at its fill price and time (UTC).</figcaption></figure></section>`
+      : '',
     '<div class="cols">',
     `<section><h2>Metrics</h2><table class="kv">${metricRows(input.metrics).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`,
     input.metrics.notes.length > 0 ? `<ul class="notes">${input.metrics.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '',
     '</section>',
-    params.length > 0 ? `<section><h2>Parameters</h2><table class="kv">${params.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table></section>` : '',
+    benchmarkSection(input.metrics),
     '</div>',
+    monthlySection(input.metrics),
+    distributionSection(returnDistribution(times, values, Number(input.metrics.initialEquity), input.metrics.intervalMs)),
+    decisionsSection(input.decisions, input.riskModeLine ?? null),
+    conventionsSection(input.metrics, input.costLine ?? null),
+    params.length > 0 ? `<section><h2>Parameters</h2><table class="kv">${params.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table></section>` : '',
     tradesTable(input.trades, input.maxTradeRows ?? 100),
     '</body></html>',
     '',
@@ -66,11 +99,12 @@ function charts(input: ReportInput): string {
   const { times, values } = input.equity;
   const n = times.length;
   const maxPoints = input.maxPoints ?? 2000;
+  const bench = input.benchmark && input.benchmark.values.length === n ? input.benchmark : null;
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < n; i++) {
-    lo = Math.min(lo, values[i]!);
-    hi = Math.max(hi, values[i]!);
+    lo = Math.min(lo, values[i]!, bench ? bench.values[i]! : Infinity);
+    hi = Math.max(hi, values[i]!, bench ? bench.values[i]! : -Infinity);
   }
   const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.01 || 1;
   const t0 = times[0]!;
@@ -79,6 +113,7 @@ function charts(input: ReportInput): string {
   const yE = linearScale(lo - pad, hi + pad, EQUITY_FRAME.height - EQUITY_FRAME.bottom, EQUITY_FRAME.top);
   const kept = minMaxDownsample(values, maxPoints);
   const equityPath = pathOf(kept.map((i) => [xE(times[i]!), yE(values[i]!)] as const));
+  const benchPath = bench ? pathOf(minMaxDownsample(bench.values, maxPoints).map((i) => [xE(times[i]!), yE(bench.values[i]!)] as const)) : null;
 
   const dd = drawdownSeries(values);
   let maxDd = 0;
@@ -99,19 +134,20 @@ function charts(input: ReportInput): string {
   const downsampled = kept.length < n ? `<p class="sub">${n} bars drawn as ${kept.length} points (lowest and highest of each bucket kept).</p>` : '';
   return [
     '<figure>',
-    `<svg class="chart" viewBox="0 0 ${WIDTH} ${EQUITY_FRAME.height}" role="img" aria-label="Equity curve with trade markers">`,
+    `<svg class="chart" viewBox="0 0 ${WIDTH} ${EQUITY_FRAME.height}" role="img" aria-label="Equity curve with trade markers" data-chart="equity">`,
     yAxis(EQUITY_FRAME, yE, niceTicks(lo - pad, hi + pad, 6), (v) => money(String(v), Math.abs(hi - lo) < 10 ? 2 : 0)),
     xAxis(EQUITY_FRAME, xE, false),
+    benchPath ? `<path class="bench" d="${benchPath}"><title>${escapeHtml(bench!.label)}</title></path>` : '',
     `<path class="equity" d="${equityPath}"/>`,
     markers(input, xE, yE),
     '</svg>',
-    `<svg class="chart" viewBox="0 0 ${WIDTH} ${DRAWDOWN_FRAME.height}" role="img" aria-label="Drawdown">`,
+    `<svg class="chart" viewBox="0 0 ${WIDTH} ${DRAWDOWN_FRAME.height}" role="img" aria-label="Drawdown" data-chart="drawdown">`,
     yAxis(DRAWDOWN_FRAME, yD, niceTicks(0, depth, 4), (v) => (v === 0 ? '0%' : `-${percent(v, 1)}`)),
     xAxis(DRAWDOWN_FRAME, xD, true),
     `<path class="dd" d="${ddArea}"/>`,
     maxDd > 0 ? deepest(xD(times[maxDdAt]!), yD(maxDd), maxDd, times[maxDdAt]!) : '',
     '</svg>',
-    `<figcaption><span class="buy">&#9650;</span> buy &nbsp; <span class="sell">&#9660;</span> sell &nbsp; <span class="hollow">&#9651;&#9661;</span> closed at the last close &nbsp; Equity (top) and drawdown from the running peak (bottom), UTC.</figcaption>`,
+    `<figcaption><span class="buy">&#9650;</span> buy &nbsp; <span class="sell">&#9660;</span> sell &nbsp; <span class="hollow">&#9651;&#9661;</span> closed at the last close &nbsp; Equity (top${bench ? `, ${escapeHtml(bench.label)} dashed` : ''}) and drawdown from the running peak (bottom), UTC.</figcaption>`,
     downsampled,
     '</figure>',
   ].join('\n');
@@ -139,25 +175,6 @@ function markers(input: ReportInput, x: Scale, y: Scale): string {
     out.push(marker(exitSide, x(t.exitTime), y(equityAt(t.exitTime)), t.openAtEnd, `#${k + 1} ${exitSide} ${plainNumber(t.qty)} @ ${plainNumber(t.exitPrice)} (${isoTime(t.exitTime)}) pnl ${money(t.pnl)}${t.openAtEnd ? ', closed at the last close' : ''}`));
   });
   return `<g class="markers">${out.join('')}</g>`;
-}
-
-function marker(side: 'BUY' | 'SELL', px: number, py: number, hollow: boolean, label: string): string {
-  const x = Math.round(px * 10) / 10;
-  // A buy points up from below the curve, a sell points down from above it.
-  const d = side === 'BUY' ? `M${x} ${Math.round((py + 3) * 10) / 10}l5 9h-10z` : `M${x} ${Math.round((py - 3) * 10) / 10}l5 -9h-10z`;
-  return `<path class="m ${side === 'BUY' ? 'buy' : 'sell'}${hollow ? ' hollow' : ''}" data-side="${side}" d="${d}"><title>${escapeHtml(label)}</title></path>`;
-}
-
-function indexAtOrBefore(times: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = times.length - 1;
-  if (t <= times[0]!) return 0;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (times[mid]! <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 function tradesTable(trades: readonly RoundTrip[], maxRows: number): string {
@@ -195,4 +212,10 @@ const STYLE = [
   '.trades{width:100%;font-size:12px;font-variant-numeric:tabular-nums}.trades td:nth-child(n+3):nth-child(-n+9){text-align:right}',
   '.trades tr.win td:nth-child(8){color:#1a7a3d}.trades tr.loss td:nth-child(8){color:#b53030}.gap td{text-align:center;color:#5b6475}',
   '.notes{color:#5b6475;font-size:12px}.empty{color:#5b6475}',
+  'h3{font-size:14px;margin:16px 0 6px}.price{fill:none;stroke:#3a4254;stroke-width:1.1}.bench{fill:none;stroke:#8a93a6;stroke-width:1.2;stroke-dasharray:5 4}',
+  '.banner{background:#fdecec;border:2px solid #c23b3b;color:#8c1d1d;font-weight:600;padding:10px 12px;border-radius:4px}',
+  '.verdict{font-size:15px;font-weight:600;padding:8px 12px;border-left:4px solid}.verdict.beat{border-color:#1a9c4b;background:#eef8f1}.verdict.lost{border-color:#c23b3b;background:#fbf0f0}',
+  '.cmp td,.decisions td,.modes td{font-variant-numeric:tabular-nums}.cmp td:nth-child(n+2),.decisions td:nth-child(3),.decisions td:nth-child(4){text-align:right}',
+  '.monthly{font-size:12px;font-variant-numeric:tabular-nums}.monthly td{text-align:right;min-width:38px}.monthly td.total{font-weight:600}.monthly td.bh{color:#5b6475}',
+  '.bin{fill:#2456c8;fill-opacity:.7}.zero{stroke:#1d2330;stroke-width:1}.mean{stroke:#e0892b;stroke-width:1.5;stroke-dasharray:3 3}.conv td{font-size:12px}',
 ].join('');

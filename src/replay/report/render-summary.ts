@@ -1,21 +1,32 @@
 import type { Metrics } from '../metrics/compute-metrics.js';
 import type { RoundTrip } from '../metrics/round-trips.js';
+import { benchmarkView } from './benchmark-rows.js';
+import { calendarGrid, MONTHS, pct1 } from './calendar-grid.js';
 import { isoTime, money, plainNumber } from './format.js';
 import { metricRows } from './metric-rows.js';
+import { textTable } from './text-table.js';
 
-/** The human-readable result of a backtest for stdout: aligned label/value table, then notes. */
+/**
+ * The human-readable result of a backtest for stdout: an aligned label/value table and its notes, the
+ * comparison with buy and hold (when the metrics have one), the monthly returns, the last trades.
+ */
 
 export interface SummaryOptions {
   title?: string;
+  /** Said right under the title, in capitals: what must not be missed (e.g. the circuit breaker ended trading). */
+  banner?: string | null;
   params?: Readonly<Record<string, string>>;
   trades?: readonly RoundTrip[];
   /** Trades listed (the most recent ones); 0 to list none. */
   maxTrades?: number;
+  /** Years of the monthly table shown (the most recent; default 10); 0 to show none. */
+  maxYears?: number;
 }
 
 export function renderSummary(metrics: Metrics, options: SummaryOptions = {}): string {
   const lines: string[] = [];
   if (options.title) lines.push(options.title, '='.repeat(Math.min(78, options.title.length)));
+  if (options.banner) lines.push(`  !! ${options.banner}`, '');
   const rows = metricRows(metrics);
   if (options.params && Object.keys(options.params).length > 0) {
     rows.unshift(['Params', Object.entries(options.params).map(([k, v]) => `${k}=${v}`).join(' ')]);
@@ -23,6 +34,24 @@ export function renderSummary(metrics: Metrics, options: SummaryOptions = {}): s
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${value}`);
   for (const note of metrics.notes) lines.push(`  note: ${note}`);
+
+  const bench = benchmarkView(metrics);
+  if (bench) {
+    lines.push('', `Against buy and hold (${metrics.benchmark!.description})`);
+    lines.push(...textTable([bench.header, ...bench.rows]));
+    lines.push(`  ${bench.relative}`, `  => ${bench.verdict}`);
+  }
+
+  const years = calendarGrid(metrics.calendar);
+  const maxYears = options.maxYears ?? 10;
+  if (years.length > 0 && maxYears > 0 && metrics.bars > 0) {
+    const shown = years.slice(-maxYears);
+    const hasBench = shown.some((y) => y.benchmark !== null);
+    lines.push('', `Monthly returns (%, UTC months)${shown.length < years.length ? `, last ${shown.length} of ${years.length} years` : ''}`);
+    const header = ['', ...MONTHS, 'year', ...(hasBench ? ['B&H'] : [])];
+    const body = shown.map((y) => [y.year, ...y.months.map(pct1), pct1(y.total), ...(hasBench ? [pct1(y.benchmark)] : [])]);
+    lines.push(...textTable([header, ...body]));
+  }
 
   const trades = options.trades ?? [];
   const max = options.maxTrades ?? 10;
@@ -33,9 +62,8 @@ export function renderSummary(metrics: Metrics, options: SummaryOptions = {}): s
       ['side', 'qty', 'entry time', 'entry', 'exit time', 'exit', 'pnl', ''],
       ...shown.map((t) => [t.side, plainNumber(t.qty), isoTime(t.entryTime), plainNumber(t.entryPrice), isoTime(t.exitTime), plainNumber(t.exitPrice), money(t.pnl), t.openAtEnd ? 'open at end' : '']),
     ];
-    const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
     const numeric = new Set([1, 3, 5, 6]);
-    for (const row of table) lines.push(`  ${row.map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()}`);
+    lines.push(...textTable(table, { rightAligned: (c) => numeric.has(c) }));
   }
   return `${lines.join('\n')}\n`;
 }

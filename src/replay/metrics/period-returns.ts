@@ -1,0 +1,54 @@
+/**
+ * Returns per calendar period (UTC) of a bar-close equity curve: each period's last equity over the
+ * previous period's last (the initial equity before the first), minus 1. So the periods chain: the product
+ * of (1 + r) over them is final / initial.
+ */
+
+export type PeriodUnit = 'day' | 'month' | 'year';
+
+export interface PeriodReturn {
+  /** '2024-03-07', '2024-03' or '2024' (UTC). */
+  period: string;
+  return: number;
+}
+
+export function periodKey(t: number, unit: PeriodUnit): string {
+  const iso = new Date(t).toISOString();
+  return unit === 'day' ? iso.slice(0, 10) : unit === 'month' ? iso.slice(0, 7) : iso.slice(0, 4);
+}
+
+export function periodReturns(times: ArrayLike<number>, values: ArrayLike<number>, initial: number, unit: PeriodUnit): PeriodReturn[] {
+  const out: PeriodReturn[] = [];
+  let base = initial;
+  let key: string | null = null;
+  let last = initial;
+  const close = () => {
+    if (key !== null) out.push({ period: key, return: base > 0 ? last / base - 1 : 0 });
+    base = last;
+  };
+  for (let i = 0; i < times.length; i++) {
+    const k = periodKey(times[i]!, unit);
+    if (k !== key) {
+      close();
+      key = k;
+    }
+    last = values[i]!;
+  }
+  close();
+  return out;
+}
+
+export interface CalendarReturns {
+  monthly: Array<PeriodReturn & { benchmark: number | null }>;
+  yearly: Array<PeriodReturn & { benchmark: number | null }>;
+}
+
+/** Monthly and yearly returns of the strategy, with the benchmark's for the same periods when given. */
+export function calendarReturns(times: ArrayLike<number>, values: ArrayLike<number>, initial: number, benchmark: ArrayLike<number> | null): CalendarReturns {
+  const pair = (unit: PeriodUnit) => {
+    const own = periodReturns(times, values, initial, unit);
+    const theirs = benchmark ? periodReturns(times, benchmark, initial, unit) : null;
+    return own.map((p, i) => ({ ...p, benchmark: theirs ? theirs[i]!.return : null }));
+  };
+  return { monthly: pair('month'), yearly: pair('year') };
+}
