@@ -19,6 +19,7 @@ export const REASON_CODES = {
   NOTIONAL_CAP_PER_ORDER: { layer: 'RISK', meaning: 'Order notional above the per-order cap' },
   NOTIONAL_CAP_PER_CYCLE: { layer: 'RISK', meaning: 'Orders in this cycle would exceed the per-cycle notional cap' },
   POSITION_CAP: { layer: 'RISK', meaning: 'Resulting position would exceed the maximum position for the symbol' },
+  PORTFOLIO_CAP: { layer: 'RISK', meaning: "Positions of all instruments together, at their marks, would exceed the portfolio's share of equity" },
   CASH_RESERVE: { layer: 'RISK', meaning: 'Order would take cash below the reserve that is never traded' },
   DRAWDOWN_BREACH: { layer: 'RISK', meaning: 'Drawdown from peak equity crossed a risk-mode threshold' },
   DRAWDOWN_RECOVERED: {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock, lockFileFor } from '../../src/cli/lock.js';
@@ -190,7 +190,9 @@ describe('engine store copy refuses bad input: one line, exit 2, nothing written
       const r = await cli(['store', 'copy', '--from', source, '--to', to]);
       expect(r.code).toBe(3);
       expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/the run lock .* is held by pid/)]);
-      expect(existsSync(to)).toBe(false);
+      // The lock lives on the database file itself, so the holder created it (empty); the copy wrote nothing.
+      expect(statSync(to).size).toBe(0);
+      expect(existsSync(to + '-wal')).toBe(false);
     } finally {
       lock.release();
     }

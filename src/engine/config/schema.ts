@@ -82,6 +82,12 @@ export const RiskSection = z
     maxPositionQty: positiveDecimal().nullable().default(null),
     /** Per-symbol overrides of maxPositionQty. */
     maxPositionQtyBySymbol: z.record(z.string(), positiveDecimal()).default({}),
+    /** Largest position of one instrument at its price, as a fraction of equity (POSITION_CAP); null = no cap. */
+    maxPositionFraction: positiveFraction().nullable().default(null),
+    /** Per-symbol overrides of maxPositionFraction. */
+    maxPositionFractionBySymbol: z.record(z.string(), positiveFraction()).default({}),
+    /** Positions of every instrument together (|qty| x mark), as a fraction of equity (PORTFOLIO_CAP); null = no cap. */
+    maxGrossExposureFraction: positiveFraction().nullable().default(null),
     /** Fraction of tradable equity that must stay in cash after any buy. */
     cashReserveFraction: fraction().prefault('0.02'),
     /** Extra cost assumed per unit bought when checking cash (fees, slippage, decision-to-fill gap). */

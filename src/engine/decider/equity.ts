@@ -47,5 +47,5 @@ export function riskPortfolio(s: RunState, side: 'BUY' | 'SELL'): PortfolioView 
     positions[o.symbol] = (positions[o.symbol] ?? ZERO).plus(side === 'BUY' ? left : left.neg());
     if (side === 'BUY') cash = cash.minus(left.times(o.limitPrice ?? s.marks[o.symbol] ?? ZERO));
   }
-  return { cash, reserve: s.account.reserve, positions, equity: equityOf(s) };
+  return { cash, reserve: s.account.reserve, positions, equity: equityOf(s), marks: s.marks };
 }

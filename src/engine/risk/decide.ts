@@ -4,13 +4,14 @@ import { Decimal, floorToStep, ZERO } from '../values.js';
 import { checkCashReserve } from './checks/cash-reserve.js';
 import { checkDailyLoss, checkKillSwitch, checkObserveMode } from './checks/exposure-gates.js';
 import { checkCycleNotional, checkOrderNotional } from './checks/notional-caps.js';
+import { checkGrossExposure, checkInstrumentExposure } from './checks/exposure-caps.js';
 import { checkPositionCap } from './checks/position-cap.js';
 import { checkRateLimit } from './checks/rate-limit.js';
 import { checkStaleData } from './checks/stale-data.js';
 import type { Denial, QtyLimit } from './checks/types.js';
 import { str } from './decimal-math.js';
 import { reducingPart } from './exposure.js';
-import { maxPositionFor, type RiskLimits } from './limits.js';
+import { maxPositionFor, maxPositionFractionFor, type RiskLimits } from './limits.js';
 import type { ProposedOrder, RiskContext, RiskMode, RiskState, RiskVerdict } from './port.js';
 
 /**
@@ -24,7 +25,7 @@ import type { ProposedOrder, RiskContext, RiskMode, RiskState, RiskVerdict } fro
  *     counting closes in it too is merely conservative)
  *  5. sizing, each may REDUCE the quantity: RISK_MODE_REDUCE (scales the exposure-increasing part),
  *     NOTIONAL_CAP_PER_ORDER, NOTIONAL_CAP_PER_CYCLE (both on the new-exposure part only: a close is
- *     never cut), POSITION_CAP, INSUFFICIENT_BALANCE, CASH_RESERVE
+ *     never cut), POSITION_CAP (quantity, then share of equity), PORTFOLIO_CAP, INSUFFICIENT_BALANCE, CASH_RESERVE
  *  6. round down to the quantity step. If what is left is zero or below the venue's minimums the order
  *     is DENIED with the code of the limit that cut it (its context also shows minNotional); otherwise
  *     REDUCED with that code (PRECISION when only the rounding changed it)
@@ -98,6 +99,8 @@ export function decideOrder(order: ProposedOrder, ctx: RiskContext, limits: Risk
     () => checkOrderNotional(limits.maxOrderNotional, qty, reducing, order.refPrice),
     () => checkCycleNotional(limits.maxCycleNotional, ctx.cycleNotional, qty, reducing, order.refPrice),
     () => checkPositionCap(maxPositionFor(limits, order.symbol), order.side, position, qty),
+    () => checkInstrumentExposure(maxPositionFractionFor(limits, order.symbol), order.side, position, qty, order.refPrice, portfolio.equity),
+    () => checkGrossExposure(limits.maxGrossExposureFraction, order.symbol, order.side, position, qty, order.refPrice, portfolio),
     () => checkBalance(order.side, qty, portfolio.cash, position, unitCost, limits.allowShort),
     () => checkCashReserve(order.side, qty, portfolio.cash, tradableEquity.mul(limits.cashReserveFraction), unitCost),
   ];

@@ -8,6 +8,9 @@ export interface RiskLimits {
   maxCycleNotional: Decimal | null;
   maxPositionQty: Decimal | null;
   maxPositionQtyBySymbol: Readonly<Record<string, Decimal>>;
+  maxPositionFraction: Decimal | null;
+  maxPositionFractionBySymbol: Readonly<Record<string, Decimal>>;
+  maxGrossExposureFraction: Decimal | null;
   cashReserveFraction: Decimal;
   /** 1 + max(priceBufferBps, execution cost) / 10000: the cost of one unit bought is refPrice times this. */
   costFactor: Decimal;
@@ -42,6 +45,9 @@ export function riskLimitsFromConfig(c: RiskConfig, executionCostBps: Decimal.Va
     maxCycleNotional: dec(c.maxCycleNotional),
     maxPositionQty: dec(c.maxPositionQty),
     maxPositionQtyBySymbol: Object.fromEntries(Object.entries(c.maxPositionQtyBySymbol).map(([k, v]) => [k, new Decimal(v)])),
+    maxPositionFraction: dec(c.maxPositionFraction),
+    maxPositionFractionBySymbol: Object.fromEntries(Object.entries(c.maxPositionFractionBySymbol).map(([k, v]) => [k, new Decimal(v)])),
+    maxGrossExposureFraction: dec(c.maxGrossExposureFraction),
     cashReserveFraction: new Decimal(c.cashReserveFraction),
     costFactor: new Decimal(1).plus(headroomBps.div(10_000)),
     dailyLossLimitFraction: dec(c.dailyLossLimitFraction),
@@ -72,4 +78,8 @@ export function riskLimitsFromConfig(c: RiskConfig, executionCostBps: Decimal.Va
 
 export function maxPositionFor(limits: RiskLimits, symbol: string): Decimal | null {
   return limits.maxPositionQtyBySymbol[symbol] ?? limits.maxPositionQty;
+}
+
+export function maxPositionFractionFor(limits: RiskLimits, symbol: string): Decimal | null {
+  return limits.maxPositionFractionBySymbol[symbol] ?? limits.maxPositionFraction;
 }

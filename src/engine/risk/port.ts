@@ -31,6 +31,8 @@ export interface PortfolioView {
   positions: Readonly<Record<string, Decimal>>;
   /** Mark-to-market equity (cash + reserve + positions at last price). */
   equity: Decimal;
+  /** Symbol -> last price the positions are marked at (the portfolio cap values the other instruments with it). */
+  marks?: Readonly<Record<string, Decimal>>;
 }
 
 export interface RiskState {

@@ -16,7 +16,8 @@ import { instrumentAssets } from '../../projections/fill-valuation.js';
 import { type RoundTrip } from '../../projections/position-book.js';
 import type { BarSource, DataScan } from '../data/bar-source.js';
 import { computeMetrics, type Metrics } from '../metrics/index.js';
-import { RunTradesFold } from '../metrics/run-trades.js';
+import { perInstrument, type InstrumentFigures } from '../metrics/per-instrument.js';
+import { RunTradesFold, type RunTrade } from '../metrics/run-trades.js';
 import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
 import { buyAndHoldBenchmark } from './benchmark.js';
@@ -91,7 +92,9 @@ export interface BacktestResult {
   equity: EquityCurve;
   fills: FillRecord[];
   /** Round trips; the one closed by the end-of-data close-out is marked openAtEnd. */
-  trades: RoundTrip[];
+  trades: RunTrade[];
+  /** Each instrument's fills, turnover, fees and trips, in the run's order (the first instrument first). */
+  instruments: InstrumentFigures[];
   metrics: Metrics;
   intents: number;
   orders: number;
@@ -189,7 +192,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
 
   const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue, onBars: tape.push });
   const curve = new EquityCurveBuilder();
-  let summary: { trades: RoundTrip[]; equity: EquityCurve; metrics: Metrics } | null = null;
+  let summary: { trades: RunTrade[]; equity: EquityCurve; metrics: Metrics } | null = null;
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
   const driver: RunDriver = new RunDriver(
@@ -280,6 +283,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     equity,
     fills: results.fills,
     trades,
+    instruments: perInstrument([settings.symbol, ...more.map((m) => m.symbol)], results.fills, trades),
     metrics,
     intents: results.intents,
     orders: results.orders,
