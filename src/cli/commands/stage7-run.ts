@@ -1,44 +1,42 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { canonicalJson } from '../../events/canonical.js';
 import type { AnyNewEvent } from '../../events/event-factory.js';
-import { SeededRandom } from '../../engine/clocks.js';
-import { CompleteEngineConfigSchema, type EngineConfig, type LiveConfig } from '../../engine/config/schema.js';
-import type { EventData } from '../../events/catalog.js';
-import { toTypedEvent } from '../../events/event-factory.js';
-import type { EventStore } from '../../events/store/port.js';
-import { runStream } from '../../engine/ids.js';
-import type { Strategy } from '../../engine/strategy.js';
+import type { EngineConfig, LiveConfig } from '../../engine/config/schema.js';
 import { runLive } from '../../engine/live/live-run.js';
-import { createRiskPolicy } from '../../engine/risk/index.js';
-import { createStrategy } from '../../engine/strategies/index.js';
-import { StrategyConfigError } from '../../engine/strategy.js';
+import type { MarketData, Venue } from '../../engine/ports.js';
 import { Decimal } from '../../engine/values.js';
-import { paperVenueConfigFrom } from '../../engine/venues/simulated/paper-venue-config.js';
-import { FaultInjectingVenue } from '../../engine/venues/fault-injection/fault-injecting-venue.js';
-import { type Fault, randomFaults } from '../../engine/venues/fault-injection/fault-plan.js';
-import { PaperVenue } from '../../engine/venues/simulated/paper-venue.js';
-import { VenueStateError } from '../../engine/venues/simulated/venue-state.js';
+import type { CcxtVenueId } from '../../engine/venues/ccxt/exchange-factory.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, VISIBILITY_WINDOW_MS } from '../../engine/venues/ccxt/venue-defaults.js';
+import type { MarketRules } from '../../engine/venues/market-rules.js';
 import { ProjectionRunner } from '../../projections/runner.js';
-import { configMarketRules, executionCostBps } from '../../engine/config/market-rules.js';
 import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
-import { isAtVenue } from '../../projections/orders/order-status.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
-import type { Bar } from '../../engine/bar.js';
-import { DataError, openBarSource } from '../../replay/data/index.js';
 import { resolveEngineConfig } from '../config-file.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { acquireLock, lockFileFor } from '../lock.js';
-import { atomicStateFile, gitCommit, parseDuration, realSleeper, systemClock, wallStopwatch } from '../live-ports.js';
+import { acquireRunLock } from '../lock.js';
+import { gitCommit, parseDuration, realSleeper, systemClock, wallStopwatch } from '../live-ports.js';
 import { EngineMetrics, startMetricsServer } from '../metrics-server.js';
 import { openStore, parseStoreTarget } from '../open-store.js';
-import { intArg, jsonOption, type RegisterCommand } from '../program.js';
+import { type CommandIo, intArg, jsonOption, type RegisterCommand } from '../program.js';
+import { scrubCredentials } from '../venue/venue-cli-errors.js';
+import { type Leftover, reconcileLeftovers } from '../live/leftover-orders.js';
+import { effectiveConfig, type LiveSetup, liveSetup, recordedRules, resumedSetup, runStartedOf } from '../live/live-config.js';
+import { connectRealVenue, type RealVenue } from '../live/real-venue.js';
+import { runPolicy, runRules } from '../live/recorded-run.js';
+import { openSimVenue } from '../live/sim-venue.js';
+
+type VenueName = 'sim' | CcxtVenueId;
 
 interface Stage7Options {
-  venue: 'sim';
+  venue: VenueName;
+  market?: string;
+  venueUrl?: string;
+  venueCredentials?: string;
+  venueTimeout?: number;
   config?: string;
   profile?: string;
   arm?: boolean;
@@ -51,260 +49,276 @@ interface Stage7Options {
 }
 
 /**
- * `engine stage7-run --venue sim`: a live paper run. Takes the single-instance lock of the database
- * (a second process exits 3 naming the holder), brings the projections up to date, resumes the last
- * live run if it never ended (a crash) or starts a new one, reconciles every order that is not terminal
- * before the first cycle, then runs one cycle per interval until --cycles or SIGINT/SIGTERM (the cycle
- * in progress finishes, RunEnded is appended). Without --arm every order is denied DRY_RUN.
+ * `engine stage7-run`: a live run against the simulated venue or a real one (Binance spot, BTCTurk
+ * through ccxt). Takes the run lock of the database (a second process exits 3 naming the holder),
+ * brings the projections up to date, resumes the last live run if it never ended (a crash; only on the
+ * venue it started on) or starts a new one after reconciling what ended runs left open at the venue,
+ * reconciles every order that is not terminal before the first cycle, then runs one cycle per interval
+ * until --cycles or SIGINT/SIGTERM. Without --arm every order is denied DRY_RUN (a real venue's
+ * markets and balances are still read); armed, a real venue's read-only preflight must pass first.
  */
 export const registerStage7Run: RegisterCommand = (program, cli) => {
   jsonOption(
     program
       .command('stage7-run')
-      .description('live paper run against the simulated venue: cycles on an interval, unknown orders reconciled, crash-safe restarts')
-      .addOption(new Option('--venue <name>', 'venue adapter').choices(['sim']).makeOptionMandatory())
+      .description('live run against the simulated venue or a real one (binance, btcturk): cycles on an interval, unknown orders reconciled, crash-safe restarts')
+      .addOption(new Option('--venue <name>', 'venue adapter').choices(['sim', 'binance', 'btcturk']).makeOptionMandatory())
+      .option('--market <BASE/QUOTE>', 'the market to trade at a real venue, e.g. BTC/USDT (the sim venue trades the config symbol)')
+      .option('--venue-url <url>', "a real venue's API origin: a loopback address (an emulator) or the venue's own production host")
+      .option('--venue-credentials <file>', 'JSON file (mode 0600) with {"apiKey","secret"}; default ENGINE_<VENUE>_API_KEY/_SECRET')
+      .option('--venue-timeout <duration>', 'per-request timeout at a real venue (default 10s)', (v) => durationArg('--venue-timeout', v))
       .option('--config <file>', 'engine configuration file (JSON with profiles)')
       .option('--profile <name>', 'configuration profile: dev, paper, prod (default paper)')
       .option('--arm', 'send orders (without it: dry run, every order denied DRY_RUN)')
       .option('--cycles <n>', 'stop after n cycles (default: until SIGINT/SIGTERM)', intArg('--cycles', 0))
-      .option('--interval <duration>', 'time between cycles, e.g. 20ms, 1s, 1m (config live.intervalMs)', durationArg)
+      .option('--interval <duration>', 'time between cycles, e.g. 20ms, 1s, 1m (config live.intervalMs)', (v) => durationArg('--interval', v))
       .option('--seed <s>', 'seed of the engine randomness of a new run (default: random, recorded)')
       .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on 127.0.0.1:<port> (0: any free port)', intArg('--metrics-port', 0))
       .option('--venue-state <file>', 'the simulated venue state file (config live.sim.statePath, default <db>.venue.json)'),
   ).action(
-    cli.action<Stage7Options>(async ({ global, out, logger, signal, commandPath }, opts) => {
-      const requested = resolveEngineConfig({
-        command: 'stage7-run',
-        ...(opts.config !== undefined ? { file: opts.config } : {}),
-        ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
-      });
-      const requestedSetup = await liveSetup(requested.config, opts.interval);
-
-      const target = parseStoreTarget(global.db);
-      const lock = acquireLock(lockFileFor(target), { command: commandPath });
-      const opened = await openStore(global.db, { access: 'write', create: true });
-      let server: { port: number; close: () => Promise<void> } | null = null;
+    cli.action<Stage7Options>(async (io, opts) => {
+      let real: RealVenue | null = null;
       try {
-        // Projections first: they say which run to resume.
-        const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
-        let rebuilt;
-        try {
-          rebuilt = await runner.catchUp();
-        } catch (err) {
-          // A checkpoint that cannot be used is only a cache: fold the whole log instead.
-          logger.warn({ err }, 'projection checkpoint unusable: rebuilding the projections from the log');
-          rebuilt = await runner.rebuild();
-        }
-        const unfinished = runner
-          .query((s) => listRuns(s.runs))
-          .filter((r) => r.mode === 'live' && r.venue === 'sim' && r.startedAt !== null && r.endedAt === null)
-          .sort((a, b) => b.lastPosition - a.lastPosition)[0];
-        const resume = unfinished !== undefined;
-        // A resumed run goes on with the configuration it recorded, whatever the file says now.
-        const recordedStart = unfinished ? await runStartedOf(opened.store, unfinished.runId) : null;
-        const { config, live, strategy, recorded } = recordedStart ? await resumedSetup(recordedStart.config) : requestedSetup;
-        const profile = recordedStart ? String((recordedStart.config as { profile?: unknown }).profile ?? requested.profile) : requested.profile;
-        if (recordedStart && recordedStart.configHash !== configHash(effectiveConfig(requestedSetup.config, requestedSetup.live, requested.profile))) {
-          logger.warn({ runId: unfinished?.runId }, 'the configuration differs from the one the unfinished run recorded: resuming with the recorded one');
-        }
-        const statePath = opts.venueState ?? live.sim.statePath ?? (target.kind === 'sqlite' ? `${target.path}.venue.json` : path.resolve('engine-venue.json'));
-        const barIntervalMs = live.barIntervalMs ?? live.intervalMs;
-        const venueRandom = new SeededRandom(live.sim.seed);
-        let paper: PaperVenue;
-        try {
-          paper = new PaperVenue(
-            {
-              ...paperVenueConfigFrom(config, venueRandom.fork('venue')),
-              ackLatencyMs: live.sim.ackLatencyMs,
-              ...(recorded ? { recorded: recorded.bars } : {}),
-              delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-            },
-            atomicStateFile(statePath),
-          );
-        } catch (err) {
-          if (err instanceof VenueStateError) throw new InputError(err.message);
-          throw err;
-        }
-        const faults = live.sim.faults;
-        // A new draw sequence per engine start (the walk step moves on), reproducible from the state file.
-        const faultRandom = venueRandom.fork(`faults/${venueHistoryLength(paper)}`);
-        const venue = faults.rate === '0' || faults.kinds.length === 0 ? paper : new FaultInjectingVenue(paper, randomFaults(() => faultRandom.next(), Number(faults.rate), faults.kinds.map((k) => faultOf(k, faults))));
-
-        const leftOver = runner.query((s) => nonTerminalOrders(s.orders)).filter((x) => x.runId !== unfinished?.runId && !isAtVenue(x.status));
-        if (leftOver.length > 0) {
-          logger.warn({ orders: leftOver.map((x) => ({ runId: x.runId, clientOrderId: x.clientOrderId, status: x.status })) }, 'ended runs left orders unresolved: check them at the venue');
-        }
-        const runId = unfinished?.runId ?? `live-${randomBytes(6).toString('hex')}`;
-        const seed = opts.seed ?? randomBytes(8).toString('hex');
-        const json = effectiveConfig(config, live, profile);
-        const initialCash = (await paper.balances())[config.quoteAsset] ?? new Decimal(config.initialCash);
-        const log = logger.child({ runId });
-        log.info({ resume, profile, statePath, projectionsFrom: rebuilt.startedFrom, events: rebuilt.eventsApplied, armed: opts.arm === true }, resume ? 'resuming the unfinished live run' : 'starting a live run');
-
-        const metrics = new EngineMetrics();
-        if (opts.metricsPort !== undefined) {
-          server = await startMetricsServer(
-            metrics,
-            () => {
-              const since = metrics.secondsSinceLastCycle(Date.now());
-              const ok = since === null || since * 1000 < Math.max(5_000, 5 * live.intervalMs);
-              return { ok, detail: { runId, secondsSinceLastCycle: since } };
-            },
-            opts.metricsPort,
-          );
-          log.info({ port: server.port }, 'metrics listening on 127.0.0.1');
-        }
-
-        const result = await runLive({
-          store: opened.store,
-          runId,
-          resume,
-          runStarted: {
-            mode: 'live',
-            strategy: strategy.name,
-            params: { ...strategy.params },
-            symbol: config.symbol,
-            venue: 'sim',
-            seed,
-            config: json,
-            configHash: configHash(json),
-            data: null,
-            eventsMode: 'full',
-            initialCash: initialCash.toFixed(),
-            quoteAsset: config.quoteAsset,
-            packageVersion: program.version() ?? '0.0.0',
-            gitCommit: gitCommit(),
-            armed: opts.arm === true,
-          },
-          seed: resume ? (unfinished?.seed ?? seed) : seed,
-          rules: configMarketRules(config),
-          quoteAsset: config.quoteAsset,
-          venue,
-          market: { next: async () => paper.tick(systemClock.now()) },
-          clock: systemClock,
-          stopwatch: wallStopwatch,
-          sleeper: realSleeper,
-          policy: createRiskPolicy(config.risk, { executionCostBps: executionCostBps(config) }),
-          strategy,
-          // Arming belongs to the process: a resumed run is armed only when this process says --arm.
-          armed: opts.arm === true,
-          intervalMs: live.intervalMs,
-          cycles: opts.cycles ?? null,
-          reconcilePolicy: live.reconcile,
-          rateLimitWindowMs: config.risk.rateLimit?.windowMs ?? null,
-          backoff: live.backoff,
-          packageVersion: program.version() ?? '0.0.0',
-          gitCommit: gitCommit(),
-          signal,
-          onAppended: (e: AnyNewEvent) => metrics.observe(e, Date.now()),
-          logger,
-        });
-        await runner.catchUp();
-        const summary = {
-          runId: result.runId,
-          resumed: result.resumed,
-          ended: result.ended,
-          cycles: result.cycles,
-          lastCycleSeq: result.lastCycleSeq,
-          recoveredOrders: result.recoveredOrders,
-          eventsAppended: result.eventsAppended,
-          venueState: statePath,
-        };
-        if (opts.json) await out.json(summary);
-        else await out.line(`${result.runId} ${result.ended.toLowerCase()} after ${result.cycles} cycles (${result.eventsAppended} events${result.resumed ? ', resumed' : ''})`);
-        return ExitCode.OK;
-      } finally {
-        await server?.close();
-        await opened.close();
-        lock.release();
+        return await stage7Run(io, opts, (r) => (real = r), program.version() ?? '0.0.0');
+      } catch (err) {
+        // A last guard: no error line leaves the process with a key in it.
+        const creds = (real as RealVenue | null)?.credentials;
+        if (creds && err instanceof Error) err.message = scrubCredentials(err.message, creds);
+        throw err;
       }
     }),
   );
 };
 
-function venueHistoryLength(paper: PaperVenue): number {
-  return paper.fills().length + paper.received().length;
-}
 
-function faultOf(kind: LiveConfig['sim']['faults']['kinds'][number], f: LiveConfig['sim']['faults']): Fault {
-  switch (kind) {
-    case 'rate-limited':
-      return { kind, times: f.rateLimitedTimes, retryAfterMs: f.retryAfterMs };
-    case 'lost-ack':
-      return { kind, hiddenQueries: f.lostAckHiddenQueries };
-    case 'duplicate-fills':
-      return { kind, copies: f.duplicateCopies };
-    default:
-      return { kind };
-  }
-}
+async function stage7Run(
+  { global, out, logger, signal, commandPath }: CommandIo,
+  opts: Stage7Options,
+  onReal: (r: RealVenue) => void,
+  packageVersion: string,
+): Promise<ExitCode> {
+  checkVenueFlags(opts);
+  const requested = resolveEngineConfig({
+    command: 'stage7-run',
+    ...(opts.config !== undefined ? { file: opts.config } : {}),
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+  });
+  const requestedSetup = await liveSetup(requested.config, opts.interval);
+  const target = parseStoreTarget(global.db);
+  const statePath = opts.venueState ?? requested.config.live.sim.statePath ?? (target.kind === 'sqlite' ? `${target.path}.venue.json` : path.resolve('engine-venue.json'));
+  if (opts.venue === 'sim') checkRegularFileIfPresent('--venue-state', statePath);
 
-interface LiveSetup {
-  config: EngineConfig;
-  live: LiveConfig;
-  strategy: Strategy;
-  recorded: { bars: Bar[]; intervalMs: number | null } | null;
-}
-
-/** Everything the configuration decides before the run starts, checked (bad input: exit 2). */
-async function liveSetup(config: EngineConfig, interval: number | undefined): Promise<LiveSetup> {
-  const recorded = config.live.sim.csv === null ? null : await loadCsv(config.live.sim.csv, config.symbol);
-  const csvIntervalMs = recorded && recorded.intervalMs !== null ? Math.max(1, Math.round(recorded.intervalMs / config.live.sim.csvSpeed)) : null;
-  const live: LiveConfig = { ...config.live, intervalMs: interval ?? csvIntervalMs ?? config.live.intervalMs };
-  let strategy: Strategy;
+  const lock = acquireRunLock(global.db, commandPath);
+  const opened = await openStore(global.db, { access: 'write', create: true });
+  let server: { port: number; close: () => Promise<void> } | null = null;
   try {
-    strategy = createStrategy(config.strategy.name, config.strategy.params);
-  } catch (err) {
-    if (err instanceof StrategyConfigError) throw new InputError(err.message);
-    throw err;
+    // Projections first: they say which run to resume.
+    const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
+    let rebuilt;
+    try {
+      rebuilt = await runner.catchUp();
+    } catch (err) {
+      // A checkpoint that cannot be used is only a cache: fold the whole log instead.
+      logger.warn({ err }, 'projection checkpoint unusable: rebuilding the projections from the log');
+      rebuilt = await runner.rebuild();
+    }
+    const runs = runner.query((s) => listRuns(s.runs)).filter((r) => r.mode === 'live' && r.startedAt !== null);
+    const unfinished = runs.filter((r) => r.endedAt === null).sort((a, b) => b.lastPosition - a.lastPosition)[0];
+    if (unfinished && unfinished.venue !== opts.venue) {
+      throw new InputError(`live run ${unfinished.runId} was left unfinished on venue ${unfinished.venue}: a run resumes only on its own venue (run it with --venue ${unfinished.venue} to finish it)`);
+    }
+    const resume = unfinished !== undefined;
+    // A resumed run goes on with the configuration it recorded, whatever the file says now.
+    const recordedStart = unfinished ? await runStartedOf(opened.store, unfinished.runId) : null;
+    const recordedMarket = (recordedStart?.data.config as { market?: { symbol?: string } } | undefined)?.market?.symbol;
+    if (recordedStart && opts.market !== undefined && recordedMarket !== undefined && recordedMarket !== opts.market) {
+      throw new InputError(`live run ${unfinished!.runId} trades ${recordedMarket}, not ${opts.market}: a run resumes only on its own market`);
+    }
+    const setup: LiveSetup = recordedStart ? await resumedSetup(recordedStart.data.config) : requestedSetup;
+    const profile = recordedStart ? String((recordedStart.data.config as { profile?: unknown }).profile ?? requested.profile) : requested.profile;
+
+    const log = logger;
+    const armed = opts.arm === true;
+    let venue: Venue;
+    let market: MarketData;
+    let config: EngineConfig = setup.config;
+    let live: LiveConfig = setup.live;
+    let rules: MarketRules;
+    let initialCash: Decimal;
+    let json: never;
+    let openFor: (startedAt: number) => Promise<Venue>;
+    if (opts.venue === 'sim') {
+      const sim = await openSimVenue(setup, statePath, () => systemClock.now());
+      ({ venue, market, initialCash } = sim);
+      rules = runRules(config, recordedStart?.data.config ?? null);
+      json = effectiveConfig(config, live, profile);
+      openFor = async () => sim.venue;
+    } else {
+      const rv = await connectRealVenue({
+        venue: opts.venue,
+        symbol: recordedMarket ?? opts.market!,
+        ...(opts.venueUrl !== undefined ? { venueUrl: opts.venueUrl } : {}),
+        ...(opts.venueCredentials !== undefined ? { credentialsFile: opts.venueCredentials } : {}),
+        env: process.env,
+        timeoutMs: opts.venueTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        armed,
+        clock: systemClock,
+      });
+      onReal(rv);
+      for (const c of rv.preflight.checks) log.info({ check: c.name, ok: c.ok, detail: c.detail }, 'preflight');
+      if (recordedStart) {
+        json = recordedStart.data.config as never;
+      } else {
+        // The venue's market replaces the configuration's instrument and rules; the venue's visibility
+        // window is the least the reconciler waits before it believes "not found".
+        config = { ...config, symbol: rv.rules.symbol, quoteAsset: rv.rules.quoteAsset };
+        live = { ...live, reconcile: { ...live.reconcile, visibilityWindowMs: Math.max(live.reconcile.visibilityWindowMs, VISIBILITY_WINDOW_MS[opts.venue]) } };
+        json = effectiveConfig(config, live, profile, { venue: opts.venue, market: { symbol: rv.rules.symbol, venueUrl: rv.venueUrl, rules: recordedRules(rv.rules) } });
+      }
+      rules = runRules(config, json);
+      initialCash = new Decimal(rv.preflight.balances?.[rules.quoteAsset] ?? '0');
+      openFor = (startedAt) => rv.open(startedAt - FILL_LOOKBACK_MS);
+      venue = await openFor(recordedStart?.at ?? systemClock.now());
+      market = await rv.market(live.barIntervalMs ?? live.intervalMs, logger.child({ venue: opts.venue }));
+    }
+    if (recordedStart && recordedStart.data.configHash !== configHash(effectiveConfig(requestedSetup.config, requestedSetup.live, requested.profile))) {
+      log.warn({ runId: unfinished?.runId }, 'the configuration differs from the one the unfinished run recorded: resuming with the recorded one');
+    }
+
+    const metrics = new EngineMetrics();
+    const onAppended = (e: AnyNewEvent) => metrics.observe(e, Date.now());
+    if (!resume) {
+      const leftovers = leftoverOrders(runner, runs, opts.venue);
+      if (leftovers.length > 0 && !armed) {
+        log.warn({ runs: leftovers }, 'ended runs left orders without a verdict at this venue: an armed run reconciles them before it starts');
+      } else if (leftovers.length > 0) {
+        await reconcileLeftovers(leftovers, { store: opened.store, openVenue: openFor, armed, signal, logger: log, packageVersion, gitCommit: gitCommit(), onAppended });
+      }
+    }
+
+    const runId = unfinished?.runId ?? `live-${randomBytes(6).toString('hex')}`;
+    const seed = opts.seed ?? randomBytes(8).toString('hex');
+    const runLog = log.child({ runId });
+    runLog.info(
+      { resume, profile, venue: opts.venue, ...(opts.venue === 'sim' ? { statePath } : { market: rules.symbol }), projectionsFrom: rebuilt.startedFrom, events: rebuilt.eventsApplied, armed },
+      resume ? 'resuming the unfinished live run' : 'starting a live run',
+    );
+    if (opts.metricsPort !== undefined) {
+      server = await startMetricsServer(
+        metrics,
+        () => {
+          const since = metrics.secondsSinceLastCycle(Date.now());
+          const ok = since === null || since * 1000 < Math.max(5_000, 5 * live.intervalMs);
+          return { ok, detail: { runId, secondsSinceLastCycle: since } };
+        },
+        opts.metricsPort,
+      );
+      runLog.info({ port: server.port }, 'metrics listening on 127.0.0.1');
+    }
+
+    const result = await runLive({
+      store: opened.store,
+      runId,
+      resume,
+      runStarted: {
+        mode: 'live',
+        strategy: setup.strategy.name,
+        params: { ...setup.strategy.params },
+        symbol: config.symbol,
+        venue: opts.venue,
+        seed,
+        config: json,
+        configHash: configHash(json),
+        data: null,
+        eventsMode: 'full',
+        initialCash: initialCash.toFixed(),
+        quoteAsset: config.quoteAsset,
+        packageVersion,
+        gitCommit: gitCommit(),
+        armed,
+      },
+      seed: resume ? (unfinished?.seed ?? seed) : seed,
+      rules,
+      quoteAsset: config.quoteAsset,
+      venue,
+      market,
+      clock: systemClock,
+      stopwatch: wallStopwatch,
+      sleeper: realSleeper,
+      policy: runPolicy({ config }),
+      strategy: setup.strategy,
+      // Arming belongs to the process: a resumed run is armed only when this process says --arm.
+      armed,
+      intervalMs: live.intervalMs,
+      cycles: opts.cycles ?? null,
+      reconcilePolicy: live.reconcile,
+      rateLimitWindowMs: config.risk.rateLimit?.windowMs ?? null,
+      backoff: live.backoff,
+      packageVersion,
+      gitCommit: gitCommit(),
+      signal,
+      onAppended,
+      logger: log,
+    });
+    await runner.catchUp();
+    const summary = {
+      runId: result.runId,
+      venue: opts.venue,
+      resumed: result.resumed,
+      ended: result.ended,
+      cycles: result.cycles,
+      lastCycleSeq: result.lastCycleSeq,
+      recoveredOrders: result.recoveredOrders,
+      eventsAppended: result.eventsAppended,
+      ...(opts.venue === 'sim' ? { venueState: statePath } : { market: rules.symbol }),
+    };
+    if (opts.json) await out.json(summary);
+    else await out.line(`${result.runId} ${result.ended.toLowerCase()} after ${result.cycles} cycles (${result.eventsAppended} events${result.resumed ? ', resumed' : ''})`);
+    return ExitCode.OK;
+  } finally {
+    await server?.close();
+    await opened.close();
+    lock.release();
   }
-  return { config, live, strategy, recorded };
 }
 
-/** What RunStarted records as the configuration (and hashes). */
-function effectiveConfig(config: EngineConfig, live: LiveConfig, profile: string): never {
-  return JSON.parse(canonicalJson({ ...config, live, venue: 'sim', profile })) as never;
-}
+/** Fills are asked for from a little before the run's start: the venue's clock may run behind ours. */
+const FILL_LOOKBACK_MS = 60_000;
 
-/** A resumed run's setup: its recorded configuration, paced as it recorded (live.intervalMs is the effective interval). */
-async function resumedSetup(recorded: unknown): Promise<LiveSetup> {
-  const config = configFromRecord(recorded);
-  return liveSetup(config, config.live.intervalMs);
-}
-
-/** The engine configuration inside a recorded RunStarted.config. */
-function configFromRecord(recorded: unknown): EngineConfig {
-  const { venue: _venue, profile: _profile, ...rest } = recorded as Record<string, unknown>;
-  return CompleteEngineConfigSchema.parse(rest);
-}
-
-async function runStartedOf(store: EventStore, runId: string): Promise<EventData<'RunStarted'> | null> {
-  for await (const e of store.readStream(runStream(runId), { maxCount: 1 })) {
-    const t = toTypedEvent(e);
-    if (t.type === 'RunStarted') return t.data;
-    break;
+function checkVenueFlags(opts: Stage7Options): void {
+  if (opts.venue === 'sim') {
+    for (const [flag, v] of [['--market', opts.market], ['--venue-url', opts.venueUrl], ['--venue-credentials', opts.venueCredentials], ['--venue-timeout', opts.venueTimeout]] as const) {
+      if (v !== undefined) throw new UsageError(`${flag} is for a real venue (--venue binance|btcturk), not --venue sim`);
+    }
+    return;
   }
-  return null;
+  if (opts.venueState !== undefined) throw new UsageError(`--venue-state is for --venue sim, not --venue ${opts.venue}`);
+  if (opts.market === undefined) throw new UsageError(`--venue ${opts.venue} needs --market BASE/QUOTE, e.g. BTC/USDT`);
+  if (!/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/.test(opts.market)) throw new UsageError(`--market must be BASE/QUOTE in capitals, e.g. BTC/USDT, got "${opts.market}"`);
 }
 
-/** The CSV the paper venue replays, read whole and checked first (a bad file is bad input: exit 2). */
-async function loadCsv(file: string, symbol: string): Promise<{ bars: Bar[]; intervalMs: number | null }> {
+/** A path the command will read must be a regular file when it exists (a FIFO would hang the read). */
+function checkRegularFileIfPresent(flag: string, file: string): void {
+  let st;
   try {
-    const source = openBarSource(file, { symbol });
-    const scan = await source.scan();
-    if (scan.barCount === 0) throw new InputError(`${file}: no bars to replay`);
-    const bars: Bar[] = [];
-    for await (const bar of source.bars()) bars.push(bar);
-    return { bars, intervalMs: scan.intervalMs };
-  } catch (err) {
-    if (err instanceof DataError) throw new InputError(err.message);
-    throw err;
+    st = statSync(file);
+  } catch {
+    return;
   }
+  if (!st.isFile()) throw new InputError(`${flag} ${file} is not a regular file`, { file });
 }
 
-function durationArg(value: string): number {
+/** Ended live runs at this venue whose orders have no verdict yet. */
+function leftoverOrders(runner: ProjectionRunner, runs: ReadonlyArray<{ runId: string; venue: string | null; endedAt: string | null }>, venue: string): Leftover[] {
+  const ended = new Set(runs.filter((r) => r.endedAt !== null && r.venue === venue).map((r) => r.runId));
+  const counts = new Map<string, number>();
+  for (const o of runner.query((s) => nonTerminalOrders(s.orders))) if (ended.has(o.runId)) counts.set(o.runId, (counts.get(o.runId) ?? 0) + 1);
+  return [...counts.entries()].map(([runId, orders]) => ({ runId, orders }));
+}
+
+function durationArg(flag: string, value: string): number {
   const ms = parseDuration(value);
-  if (ms === null) throw new InvalidArgumentError(`--interval must be a duration such as 20ms, 1s or 1m, got "${value}"`);
+  if (ms === null) throw new InvalidArgumentError(`${flag} must be a duration such as 20ms, 1s or 1m, got "${value}"`);
   return ms;
 }
 
