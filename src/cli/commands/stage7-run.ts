@@ -169,10 +169,11 @@ async function stage7Run(
       if (recordedStart) {
         json = recordedStart.data.config as never;
       } else {
-        // The venue's market replaces the configuration's instrument and rules; the venue's visibility
-        // window is the least the reconciler waits before it believes "not found".
+        // The venue's market replaces the configuration's instrument and rules. At the venue itself its
+        // visibility window is the least the reconciler waits before it believes "not found"; on a
+        // loopback origin (an emulator, whose delays the test sets) the configured window stands.
         config = { ...config, symbol: rv.rules.symbol, quoteAsset: rv.rules.quoteAsset };
-        live = { ...live, reconcile: { ...live.reconcile, visibilityWindowMs: Math.max(live.reconcile.visibilityWindowMs, VISIBILITY_WINDOW_MS[opts.venue]) } };
+        if (!rv.loopback) live = { ...live, reconcile: { ...live.reconcile, visibilityWindowMs: Math.max(live.reconcile.visibilityWindowMs, VISIBILITY_WINDOW_MS[opts.venue]) } };
         json = effectiveConfig(config, live, profile, { venue: opts.venue, market: { symbol: rv.rules.symbol, venueUrl: rv.venueUrl, rules: recordedRules(rv.rules) } });
       }
       rules = runRules(config, json);

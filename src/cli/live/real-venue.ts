@@ -33,6 +33,8 @@ export interface RealVenue {
   readonly credentials: VenueCredentials;
   /** The origin asked for with --venue-url (null: the venue's production API). */
   readonly venueUrl: string | null;
+  /** The origin is a loopback address (an emulator or a local proxy), not the venue's own host. */
+  readonly loopback: boolean;
   /** How errors and logs name the place: the origin, or "production". */
   readonly where: string;
   readonly rules: MarketRules;
@@ -71,6 +73,7 @@ export async function connectRealVenue(r: RealVenueRequest): Promise<RealVenue> 
     venue: r.venue,
     credentials,
     venueUrl: url?.origin ?? null,
+    loopback: url !== null && !production,
     where,
     rules,
     preflight,

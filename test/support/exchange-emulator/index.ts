@@ -37,6 +37,8 @@ export interface EmulatorOptions {
    * interval) and the market moving on by itself with the clock. Default: CSV times, moved by tests.
    */
   followClock?: boolean;
+  /** Paced mode: the market moves on one bar every this many ms of the clock, bars keeping their CSV times. */
+  barEveryMs?: number;
 }
 
 export interface Emulator {
@@ -100,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ...(options.followClock
       ? { followClock: { startOpenTime: Math.floor(Date.now() / INTERVAL_MS[interval]) * INTERVAL_MS[interval], intervalMs: INTERVAL_MS[interval] } }
       : {}),
+    ...(options.barEveryMs !== undefined ? { paced: { since: Date.now() + skew, everyMs: options.barEveryMs } } : {}),
   });
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS[options.dialect];
   const dialect: Dialect = btcturk

@@ -103,6 +103,11 @@ export interface BookOptions {
    * CSV's own times, and the market moves only when a test calls advance().
    */
   followClock?: { startOpenTime: number; intervalMs: number };
+  /**
+   * Paced mode, for a test run of the engine against the emulator: the market moves on one bar every
+   * `everyMs` of the clock from `since`, the bars keeping their CSV times (a fast replay of history).
+   */
+  paced?: { since: number; everyMs: number };
 }
 
 const BPS = new Decimal(10_000);
@@ -133,9 +138,11 @@ export class MatchingBook {
   /** In live mode, moves the market on to the bar the clock is in. */
   sync(): void {
     const follow = this.options.followClock;
-    if (!follow) return;
+    const paced = this.options.paced;
+    if (!follow && !paced) return;
     const start = this.options.startIndex ?? 0;
-    const due = Math.min(this.bars.length - 1, start + Math.floor((this.now - follow.startOpenTime) / follow.intervalMs));
+    const steps = follow ? Math.floor((this.now - follow.startOpenTime) / follow.intervalMs) : Math.floor((this.now - paced!.since) / paced!.everyMs);
+    const due = Math.min(this.bars.length - 1, start + steps);
     if (due > this.cursor) this.advance(due - this.cursor);
   }
 
