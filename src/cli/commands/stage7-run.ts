@@ -134,7 +134,7 @@ async function stage7Run(
     if (recordedStart && opts.market !== undefined && recordedMarket !== undefined && recordedMarket !== opts.market) {
       throw new InputError(`live run ${unfinished!.runId} trades ${recordedMarket}, not ${opts.market}: a run resumes only on its own market`);
     }
-    const setup: LiveSetup = recordedStart ? await resumedSetup(recordedStart.data.config) : requestedSetup;
+    const setup: LiveSetup = recordedStart ? await resumedSetup(recordedStart.data.config, recordedStart.data.strategySource) : requestedSetup;
     const profile = recordedStart ? String((recordedStart.data.config as { profile?: unknown }).profile ?? requested.profile) : requested.profile;
 
     const log = logger;
@@ -225,6 +225,7 @@ async function stage7Run(
         mode: 'live',
         strategy: setup.strategy.name,
         params: { ...setup.strategy.params },
+        ...(setup.strategyFile ? { strategySource: setup.strategyFile } : {}),
         symbol: config.symbol,
         venue: opts.venue,
         seed,

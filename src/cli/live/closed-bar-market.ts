@@ -10,6 +10,13 @@ import { VenueAccessError } from '../../engine/venues/ccxt/venue-errors.js';
  * nothing and the run goes on; a bar that is too old reaches risk, which denies STALE_DATA. Never null:
  * null would end the run as "end of data".
  */
+/**
+ * Bars asked for each cycle: the newest closed one is used, but a window this wide still finds a venue's
+ * last bar when it is old (BTCTurk answers by time range), so a stale market reaches risk as STALE_DATA
+ * instead of looking like no data at all.
+ */
+export const BAR_WINDOW = 100;
+
 export class ClosedBarMarket implements MarketData {
   private failures = 0;
 
@@ -23,7 +30,7 @@ export class ClosedBarMarket implements MarketData {
     const empty: MarketSnapshot = { interval: this.reader.interval, bars: [] };
     let bars;
     try {
-      bars = await this.reader.closedBars({ limit: 1 });
+      bars = await this.reader.closedBars({ limit: BAR_WINDOW });
     } catch (err) {
       if (!(err instanceof VenueAccessError)) throw err;
       this.failures++;

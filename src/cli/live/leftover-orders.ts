@@ -34,7 +34,7 @@ export async function reconcileLeftovers(leftovers: readonly Leftover[], o: Left
   for (const l of leftovers) {
     const started = await runStartedOf(o.store, l.runId);
     if (!started) continue;
-    const setup = await resumedSetup(started.data.config);
+    const setup = await resumedSetup(started.data.config, started.data.strategySource);
     o.logger.info({ runId: l.runId, orders: l.orders }, 'reconciling the orders an ended run left open at the venue');
     const result = await runLive({
       store: o.store,

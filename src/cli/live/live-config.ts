@@ -5,8 +5,8 @@ import type { EventStore } from '../../events/store/port.js';
 import type { Bar } from '../../engine/bar.js';
 import { CompleteEngineConfigSchema, type EngineConfig, type LiveConfig } from '../../engine/config/schema.js';
 import { runStream } from '../../engine/ids.js';
-import { createStrategy } from '../../engine/strategies/index.js';
 import { type Strategy, StrategyConfigError } from '../../engine/strategy.js';
+import { openStrategy } from '../../replay/strategy-file/index.js';
 import type { MarketRules } from '../../engine/venues/market-rules.js';
 import { DataError, openBarSource } from '../../replay/data/index.js';
 import { InputError } from '../errors.js';
@@ -16,6 +16,8 @@ export interface LiveSetup {
   config: EngineConfig;
   live: LiveConfig;
   strategy: Strategy;
+  /** A user's strategy file (recorded in RunStarted.strategySource); null: a built-in. */
+  strategyFile: { path: string; sha256: string } | null;
   recorded: { bars: Bar[]; intervalMs: number | null } | null;
 }
 
@@ -26,18 +28,18 @@ export interface VenueRecord {
   market?: { symbol: string; venueUrl: string | null; rules: Record<string, string> };
 }
 
-export async function liveSetup(config: EngineConfig, interval: number | undefined): Promise<LiveSetup> {
+export async function liveSetup(config: EngineConfig, interval: number | undefined, expectedSha256?: string): Promise<LiveSetup> {
   const recorded = config.live.sim.csv === null ? null : await loadCsv(config.live.sim.csv, config.symbol);
   const csvIntervalMs = recorded && recorded.intervalMs !== null ? Math.max(1, Math.round(recorded.intervalMs / config.live.sim.csvSpeed)) : null;
   const live: LiveConfig = { ...config.live, intervalMs: interval ?? csvIntervalMs ?? config.live.intervalMs };
-  let strategy: Strategy;
+  let opened;
   try {
-    strategy = createStrategy(config.strategy.name, config.strategy.params);
+    opened = await openStrategy(config.strategy.name, config.strategy.params, expectedSha256);
   } catch (err) {
     if (err instanceof StrategyConfigError) throw new InputError(err.message);
     throw err;
   }
-  return { config, live, strategy, recorded };
+  return { config, live, strategy: opened.strategy, strategyFile: opened.file, recorded };
 }
 
 /** What RunStarted records as the configuration (and hashes): the engine configuration, the venue, the profile. */
@@ -58,9 +60,9 @@ export function recordedRules(rules: MarketRules): Record<string, string> {
 }
 
 /** A resumed run's setup: its recorded configuration, paced as it recorded (live.intervalMs is the effective interval). */
-export async function resumedSetup(recorded: unknown): Promise<LiveSetup> {
+export async function resumedSetup(recorded: unknown, strategySource?: { sha256: string }): Promise<LiveSetup> {
   const config = configFromRecord(recorded);
-  return liveSetup(config, config.live.intervalMs);
+  return liveSetup(config, config.live.intervalMs, strategySource?.sha256);
 }
 
 /** The engine configuration inside a recorded RunStarted.config. */

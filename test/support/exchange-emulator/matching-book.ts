@@ -105,9 +105,10 @@ export interface BookOptions {
   followClock?: { startOpenTime: number; intervalMs: number };
   /**
    * Paced mode, for a test run of the engine against the emulator: the market moves on one bar every
-   * `everyMs` of the clock from `since`, the bars keeping their CSV times (a fast replay of history).
+   * `everyMs` of the clock from `since` (a fast replay). The bars are re-timed `intervalMs` apart so that
+   * the last one opens at `lastOpenTime`: every bar is closed and recent by the clock.
    */
-  paced?: { since: number; everyMs: number };
+  paced?: { since: number; everyMs: number; lastOpenTime: number; intervalMs: number };
 }
 
 const BPS = new Decimal(10_000);
@@ -127,7 +128,13 @@ export class MatchingBook {
     this.cursor = options.startIndex ?? 0;
     if (options.bars.length === 0) throw new Error('the emulator needs at least one bar');
     const follow = options.followClock;
-    this.bars = follow ? options.bars.map((b, i) => ({ ...b, time: follow.startOpenTime + (i - this.cursor) * follow.intervalMs })) : options.bars;
+    const paced = options.paced;
+    const last = options.bars.length - 1;
+    this.bars = follow
+      ? options.bars.map((b, i) => ({ ...b, time: follow.startOpenTime + (i - this.cursor) * follow.intervalMs }))
+      : paced
+        ? options.bars.map((b, i) => ({ ...b, time: paced.lastOpenTime - (last - i) * paced.intervalMs }))
+        : options.bars;
     for (const [asset, amount] of Object.entries(options.balances)) this.free.set(asset, new Decimal(amount));
   }
 
