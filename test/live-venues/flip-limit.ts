@@ -19,6 +19,8 @@ export default defineStrategy({
     const edge = bar.close.mul(p.edgeBps).div(10_000);
     const why = { rationale: `flip at close ${bar.close.toFixed()}`, context: { close: bar.close.toFixed() } };
     if (account.position.isZero()) return { state, intents: [buyLimit(p.qty, bar.close.add(edge), why)] };
-    return { state, intents: [sellLimit(account.position, bar.close.sub(edge), why)] };
+    if (account.position.gt(0)) return { state, intents: [sellLimit(account.position, bar.close.sub(edge), why)] };
+    // Short only when a sell's fill came in late and another sell had gone meanwhile: wait.
+    return { state };
   },
 });
