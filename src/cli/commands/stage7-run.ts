@@ -7,7 +7,7 @@ import type { EngineConfig, LiveConfig } from '../../engine/config/schema.js';
 import { runLive } from '../../engine/live/live-run.js';
 import type { MarketData, Venue } from '../../engine/ports.js';
 import { Decimal } from '../../engine/values.js';
-import type { CcxtVenueId } from '../../engine/venues/ccxt/exchange-factory.js';
+import type { CcxtVenueId, VenueCredentials } from '../../engine/venues/ccxt/exchange-factory.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, VISIBILITY_WINDOW_MS } from '../../engine/venues/ccxt/venue-defaults.js';
 import type { MarketRules } from '../../engine/venues/market-rules.js';
 import { ProjectionRunner } from '../../projections/runner.js';
@@ -25,7 +25,7 @@ import { type CommandIo, intArg, jsonOption, type RegisterCommand } from '../pro
 import { scrubCredentials } from '../venue/venue-cli-errors.js';
 import { type Leftover, reconcileLeftovers } from '../live/leftover-orders.js';
 import { effectiveConfig, type LiveSetup, liveSetup, recordedRules, resumedSetup, runStartedOf } from '../live/live-config.js';
-import { connectRealVenue, type RealVenue } from '../live/real-venue.js';
+import { type PreparedVenue, prepareRealVenue } from '../live/real-venue.js';
 import { runPolicy, runRules } from '../live/recorded-run.js';
 import { openSimVenue } from '../live/sim-venue.js';
 
@@ -77,12 +77,11 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
       .option('--venue-state <file>', 'the simulated venue state file (config live.sim.statePath, default <db>.venue.json)'),
   ).action(
     cli.action<Stage7Options>(async (io, opts) => {
-      let real: RealVenue | null = null;
+      let creds: VenueCredentials | undefined;
       try {
-        return await stage7Run(io, opts, (r) => (real = r), program.version() ?? '0.0.0');
+        return await stage7Run(io, opts, (c) => (creds = c), program.version() ?? '0.0.0');
       } catch (err) {
         // A last guard: no error line leaves the process with a key in it.
-        const creds = (real as RealVenue | null)?.credentials;
         if (creds && err instanceof Error) err.message = scrubCredentials(err.message, creds);
         throw err;
       }
@@ -94,7 +93,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
 async function stage7Run(
   { global, out, logger, signal, commandPath }: CommandIo,
   opts: Stage7Options,
-  onReal: (r: RealVenue) => void,
+  onCredentials: (c: VenueCredentials) => void,
   packageVersion: string,
 ): Promise<ExitCode> {
   checkVenueFlags(opts);
@@ -107,6 +106,20 @@ async function stage7Run(
   const target = parseStoreTarget(global.db);
   const statePath = opts.venueState ?? requested.config.live.sim.statePath ?? (target.kind === 'sqlite' ? `${target.path}.venue.json` : path.resolve('engine-venue.json'));
   if (opts.venue === 'sim') checkRegularFileIfPresent('--venue-state', statePath);
+  // The URL and the keys are checked before the log is opened.
+  const prepared: PreparedVenue | null =
+    opts.venue === 'sim'
+      ? null
+      : prepareRealVenue({
+          venue: opts.venue,
+          ...(opts.venueUrl !== undefined ? { venueUrl: opts.venueUrl } : {}),
+          ...(opts.venueCredentials !== undefined ? { credentialsFile: opts.venueCredentials } : {}),
+          env: process.env,
+          timeoutMs: opts.venueTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+          armed: opts.arm === true,
+          clock: systemClock,
+        });
+  if (prepared) onCredentials(prepared.credentials);
 
   const lock = acquireRunLock(global.db, commandPath);
   const opened = await openStore(global.db, { access: 'write', create: true });
@@ -154,17 +167,7 @@ async function stage7Run(
       json = effectiveConfig(config, live, profile);
       openFor = async () => sim.venue;
     } else {
-      const rv = await connectRealVenue({
-        venue: opts.venue,
-        symbol: recordedMarket ?? opts.market!,
-        ...(opts.venueUrl !== undefined ? { venueUrl: opts.venueUrl } : {}),
-        ...(opts.venueCredentials !== undefined ? { credentialsFile: opts.venueCredentials } : {}),
-        env: process.env,
-        timeoutMs: opts.venueTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        armed,
-        clock: systemClock,
-      });
-      onReal(rv);
+      const rv = await prepared!.connect(recordedMarket ?? opts.market!);
       for (const c of rv.preflight.checks) log.info({ check: c.name, ok: c.ok, detail: c.detail }, 'preflight');
       if (recordedStart) {
         json = recordedStart.data.config as never;

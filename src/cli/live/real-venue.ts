@@ -51,9 +51,27 @@ export interface RealVenue {
  * rules, the balance (proves the keys), the clock skew. Anything that makes the venue unusable is one
  * line of bad input (exit 2) that names the venue and the place, never a key.
  */
-export async function connectRealVenue(r: RealVenueRequest): Promise<RealVenue> {
+export interface PreparedVenue {
+  readonly credentials: VenueCredentials;
+  /** Connects and runs the preflight for this market. */
+  connect(symbol: string): Promise<RealVenue>;
+}
+
+/**
+ * What can be checked before anything is opened: the URL (loopback or the venue's own production host)
+ * and the keys (environment or a 0600 regular file). Throws UsageError / VenueCredentialsError.
+ */
+export function prepareRealVenue(r: Omit<RealVenueRequest, 'symbol'>): PreparedVenue {
   const url = r.venueUrl === undefined ? null : checkVenueUrl(r.venue, r.venueUrl);
   const credentials = loadVenueCredentials(r.venue, { ...(r.credentialsFile !== undefined ? { file: r.credentialsFile } : {}), env: r.env });
+  return { credentials, connect: (symbol) => connectChecked({ ...r, symbol }, url, credentials) };
+}
+
+export async function connectRealVenue(r: RealVenueRequest): Promise<RealVenue> {
+  return prepareRealVenue(r).connect(r.symbol);
+}
+
+async function connectChecked(r: RealVenueRequest, url: URL | null, credentials: VenueCredentials): Promise<RealVenue> {
   // The production host is ccxt's own configuration (BTCTurk has two hosts): only another origin rebases.
   const production = url !== null && PRODUCTION_HOSTS[r.venue].includes(url.hostname.toLowerCase());
   const baseUrl = url === null || production ? undefined : url.origin;
@@ -61,10 +79,11 @@ export async function connectRealVenue(r: RealVenueRequest): Promise<RealVenue> 
   const access = CcxtVenueAccess.create({ venue: r.venue, credentials, timeoutMs: r.timeoutMs, ...(baseUrl !== undefined ? { baseUrl } : {}) });
 
   const preflight = await runPreflight(access, { symbol: r.symbol, clock: r.clock, ...(r.maxSkewMs !== undefined ? { maxSkewMs: r.maxSkewMs } : {}) });
-  for (const c of preflight.checks) {
-    if (c.ok) continue;
-    const fatal = r.armed || c.name !== 'clock-skew';
-    if (!fatal) continue;
+  const failed = preflight.checks.filter((c) => !c.ok);
+  const skew = failed.find((c) => c.name === 'clock-skew' && !c.error);
+  // A skewed clock is also why a venue refuses signed reads (Binance -1021): say the cause first.
+  const fatal = [...(skew && (r.armed || failed.length > 1) ? [skew] : []), ...failed.filter((c) => c.name !== 'clock-skew' || (r.armed && c !== skew))];
+  for (const c of fatal) {
     if (c.error) throw venueUnusable(c.error, where);
     throw new InputError(`preflight failed at ${where}: ${c.name}: ${c.detail}${r.armed ? ' (an armed run needs every check to pass)' : ''}`);
   }
