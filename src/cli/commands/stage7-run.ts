@@ -1,33 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { AnyNewEvent } from '../../events/event-factory.js';
-import type { EngineConfig, LiveConfig } from '../../engine/config/schema.js';
 import { runLive } from '../../engine/live/live-run.js';
-import type { MarketData, Venue } from '../../engine/ports.js';
-import { Decimal } from '../../engine/values.js';
 import type { CcxtVenueId, VenueCredentials } from '../../engine/venues/ccxt/exchange-factory.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, VISIBILITY_WINDOW_MS } from '../../engine/venues/ccxt/venue-defaults.js';
-import type { MarketRules } from '../../engine/venues/market-rules.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../engine/venues/ccxt/venue-defaults.js';
 import { ProjectionRunner } from '../../projections/runner.js';
-import { nonTerminalOrders } from '../../projections/orders/orders-projection.js';
 import { listRuns } from '../../projections/run-index-projection.js';
 import { configHash } from '../../replay/backtest/backtest-config.js';
 import { resolveEngineConfig } from '../config-file.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { acquireRunLock } from '../lock.js';
-import { gitCommit, parseDuration, realSleeper, systemClock, wallStopwatch } from '../live-ports.js';
+import { gitCommit, realSleeper, systemClock, wallStopwatch } from '../live-ports.js';
 import { EngineMetrics, startMetricsServer } from '../metrics-server.js';
 import { openStore, parseStoreTarget } from '../open-store.js';
 import { type CommandIo, intArg, jsonOption, type RegisterCommand } from '../program.js';
 import { scrubCredentials } from '../venue/venue-cli-errors.js';
-import { type Leftover, reconcileLeftovers } from '../live/leftover-orders.js';
-import { effectiveConfig, type LiveSetup, liveSetup, recordedRules, resumedSetup, runStartedOf } from '../live/live-config.js';
+import { reconcileLeftovers } from '../live/leftover-orders.js';
+import { effectiveConfig, type LiveSetup, liveSetup, resumedSetup, runStartedOf } from '../live/live-config.js';
 import { type PreparedVenue, prepareRealVenue } from '../live/real-venue.js';
-import { runPolicy, runRules } from '../live/recorded-run.js';
-import { openSimVenue } from '../live/sim-venue.js';
+import { runPolicy } from '../live/recorded-run.js';
+import { openLiveVenue, type VenueChoice } from '../live/live-venue.js';
+import { checkRegularFileIfPresent, checkVenueFlags, durationArg, leftoverOrders } from '../live/stage7-flags.js';
 
 type VenueName = 'sim' | CcxtVenueId;
 
@@ -152,39 +147,8 @@ async function stage7Run(
 
     const log = logger;
     const armed = opts.arm === true;
-    let venue: Venue;
-    let market: MarketData;
-    let config: EngineConfig = setup.config;
-    let live: LiveConfig = setup.live;
-    let rules: MarketRules;
-    let initialCash: Decimal;
-    let json: never;
-    let openFor: (startedAt: number) => Promise<Venue>;
-    if (opts.venue === 'sim') {
-      const sim = await openSimVenue(setup, statePath, () => systemClock.now());
-      ({ venue, market, initialCash } = sim);
-      rules = runRules(config, recordedStart?.data.config ?? null);
-      json = effectiveConfig(config, live, profile);
-      openFor = async () => sim.venue;
-    } else {
-      const rv = await prepared!.connect(recordedMarket ?? opts.market!);
-      for (const c of rv.preflight.checks) log.info({ check: c.name, ok: c.ok, detail: c.detail }, 'preflight');
-      if (recordedStart) {
-        json = recordedStart.data.config as never;
-      } else {
-        // The venue's market replaces the configuration's instrument and rules. At the venue itself its
-        // visibility window is the least the reconciler waits before it believes "not found"; on a
-        // loopback origin (an emulator, whose delays the test sets) the configured window stands.
-        config = { ...config, symbol: rv.rules.symbol, quoteAsset: rv.rules.quoteAsset };
-        if (!rv.loopback) live = { ...live, reconcile: { ...live.reconcile, visibilityWindowMs: Math.max(live.reconcile.visibilityWindowMs, VISIBILITY_WINDOW_MS[opts.venue]) } };
-        json = effectiveConfig(config, live, profile, { venue: opts.venue, market: { symbol: rv.rules.symbol, venueUrl: rv.venueUrl, rules: recordedRules(rv.rules) } });
-      }
-      rules = runRules(config, json);
-      initialCash = new Decimal(rv.preflight.balances?.[rules.quoteAsset] ?? '0');
-      openFor = (startedAt) => rv.open(startedAt - FILL_LOOKBACK_MS);
-      venue = await openFor(recordedStart?.at ?? systemClock.now());
-      market = await rv.market(live.barIntervalMs ?? live.intervalMs, logger.child({ venue: opts.venue }));
-    }
+    const choice: VenueChoice = prepared ? { kind: 'real', prepared, symbol: recordedMarket ?? opts.market! } : { kind: 'sim', statePath };
+    const { venue, market, config, live, rules, initialCash, recordedConfig: json, openFor } = await openLiveVenue(choice, setup, profile, recordedStart, logger);
     if (recordedStart && recordedStart.data.configHash !== configHash(effectiveConfig(requestedSetup.config, requestedSetup.live, requested.profile))) {
       log.warn({ runId: unfinished?.runId }, 'the configuration differs from the one the unfinished run recorded: resuming with the recorded one');
     }
@@ -285,45 +249,5 @@ async function stage7Run(
     await opened.close();
     lock.release();
   }
-}
-
-/** Fills are asked for from a little before the run's start: the venue's clock may run behind ours. */
-const FILL_LOOKBACK_MS = 60_000;
-
-function checkVenueFlags(opts: Stage7Options): void {
-  if (opts.venue === 'sim') {
-    for (const [flag, v] of [['--market', opts.market], ['--venue-url', opts.venueUrl], ['--venue-credentials', opts.venueCredentials], ['--venue-timeout', opts.venueTimeout]] as const) {
-      if (v !== undefined) throw new UsageError(`${flag} is for a real venue (--venue binance|btcturk), not --venue sim`);
-    }
-    return;
-  }
-  if (opts.venueState !== undefined) throw new UsageError(`--venue-state is for --venue sim, not --venue ${opts.venue}`);
-  if (opts.market === undefined) throw new UsageError(`--venue ${opts.venue} needs --market BASE/QUOTE, e.g. BTC/USDT`);
-  if (!/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/.test(opts.market)) throw new UsageError(`--market must be BASE/QUOTE in capitals, e.g. BTC/USDT, got "${opts.market}"`);
-}
-
-/** A path the command will read must be a regular file when it exists (a FIFO would hang the read). */
-function checkRegularFileIfPresent(flag: string, file: string): void {
-  let st;
-  try {
-    st = statSync(file);
-  } catch {
-    return;
-  }
-  if (!st.isFile()) throw new InputError(`${flag} ${file} is not a regular file`, { file });
-}
-
-/** Ended live runs at this venue whose orders have no verdict yet. */
-function leftoverOrders(runner: ProjectionRunner, runs: ReadonlyArray<{ runId: string; venue: string | null; endedAt: string | null }>, venue: string): Leftover[] {
-  const ended = new Set(runs.filter((r) => r.endedAt !== null && r.venue === venue).map((r) => r.runId));
-  const counts = new Map<string, number>();
-  for (const o of runner.query((s) => nonTerminalOrders(s.orders))) if (ended.has(o.runId)) counts.set(o.runId, (counts.get(o.runId) ?? 0) + 1);
-  return [...counts.entries()].map(([runId, orders]) => ({ runId, orders }));
-}
-
-function durationArg(flag: string, value: string): number {
-  const ms = parseDuration(value);
-  if (ms === null) throw new InvalidArgumentError(`${flag} must be a duration such as 20ms, 1s or 1m, got "${value}"`);
-  return ms;
 }
 
