@@ -160,7 +160,7 @@ function rsiByHand(bars: readonly Bar[], p: { period: number; lower: number; upp
 }
 
 /** The engine's fills of a run, the end-of-data close-out left out. */
-function fillsOf(result: { fills: ReadonlyArray<{ cycleId: string; fill: { side: string; qty: Decimal; price: Decimal; time: number } }>; runId: string; cycles: number }) {
+function fillsOf(result: { fills: ReadonlyArray<{ cycleId: string | null; fill: { side: string; qty: Decimal; price: Decimal; time: number } }>; runId: string; cycles: number }) {
   return result.fills.filter((f) => f.cycleId !== `${result.runId}:c${result.cycles}`).map((f) => ({ side: f.fill.side, qty: f.fill.qty.toFixed(), price: f.fill.price.toFixed(), time: f.fill.time }));
 }
 
