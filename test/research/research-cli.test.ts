@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Decimal } from 'decimal.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCliAsync, startCli } from '../cli/run-cli.js';
+import { runCliAsync as runCliWithin, startCli } from '../cli/run-cli.js';
 import { PROJECT_ROOT, tempDir } from '../support.js';
 
 /**
@@ -19,6 +19,8 @@ const B = 'synthetic:bars=900,interval=1d,seed=42,symbol=BBB,price=50';
 const SYN = 'synthetic:bars=1500,interval=1d,seed=43';
 const example = (name: string) => path.join(PROJECT_ROOT, 'examples', name);
 const db = (name: string) => path.join(tmp.dir, name);
+/** Whole research runs on a loaded 2-core machine take a while: a generous bound per command. */
+const runCliAsync = (args: readonly string[], o: { timeoutMs?: number } = {}) => runCliWithin(args, { timeoutMs: o.timeoutMs ?? 150_000 });
 const oneLine = (stderr: string) => stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
 
 function file(name: string, text: string): string {
@@ -42,7 +44,7 @@ export default defineStrategy({
 `;
 }
 
-describe('engine backtest: a strategy file on several instruments', () => {
+describe('engine backtest: a strategy file on several instruments', { timeout: 300_000 }, () => {
   it('trades both instruments on one account; the per-instrument figures add up to the fills; replay PARITY; doctor passes', async () => {
     const log = db('two.db');
     const r = await runCliAsync(['--db', log, 'backtest', '--data', `AAA=${A}`, '--data', `BBB=${B}`, '--strategy', example('pairs-rotation.ts'), '--param', 'look=15', '--seed', '3', '--json']);
@@ -112,7 +114,7 @@ describe('engine backtest: a strategy file on several instruments', () => {
   });
 });
 
-describe('engine sweep', () => {
+describe('engine sweep', { timeout: 300_000 }, () => {
   const grid = ['--grid', 'fast=5..15:5', '--grid', 'slow=20,30'];
   const base = ['--data', SYN, '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '1'];
 
@@ -178,7 +180,7 @@ describe('engine sweep', () => {
 
   it('Ctrl-C keeps the finished runs (exit 130); the rerun skips them and finishes the rest', async () => {
     const log = db('interrupt.db');
-    const big = ['--data', 'synthetic:bars=20000,interval=1h,seed=44', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '1', '--grid', 'fast=5..40:5', '--grid', 'slow=50,60', '--workers', '1'];
+    const big = ['--data', 'synthetic:bars=10000,interval=1h,seed=44', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '1', '--grid', 'fast=5..40:5', '--grid', 'slow=50,60', '--workers', '1'];
     const child = startCli(['--db', log, 'sweep', ...big, '--json']);
     // Interrupt once the first run has finished (its RunEnded is in the log).
     const deadline = Date.now() + 120_000;
@@ -191,7 +193,7 @@ describe('engine sweep', () => {
     child.child.kill('SIGINT');
     const code = await child.exited;
     expect(code).toBe(130);
-    const again = await runCliAsync(['--db', log, 'sweep', ...big, '--json'], {});
+    const again = await runCliAsync(['--db', log, 'sweep', ...big, '--json'], { timeoutMs: 180_000 });
     expect(again.code).toBe(0);
     const out = JSON.parse(again.stdout) as { runs: Array<{ skipped: boolean }> };
     expect(out.runs).toHaveLength(16);
@@ -199,5 +201,5 @@ describe('engine sweep', () => {
     expect(skipped).toBeGreaterThanOrEqual(1);
     expect(skipped).toBeLessThan(16);
     expect((await runCliAsync(['--db', log, 'doctor'])).code).toBe(0);
-  }, 240_000);
+  }, 360_000);
 });
