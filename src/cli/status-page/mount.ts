@@ -21,6 +21,8 @@ export interface StatusPageOptions {
 const PAGE_PATHS = new Set(['/', '/status']);
 const EVENTS_PATH = '/status/events';
 const JSON_PATH = '/status.json';
+/** Browsers ask for it with every page: an empty answer, not a 404 in the page's console. */
+const ICON_PATH = '/favicon.ico';
 
 /**
  * Mounts the live status page on the metrics server: GET /status (and /) the page, GET /status/events
@@ -53,7 +55,7 @@ export async function mountStatusPage(server: Pick<MetricsServer, 'mount'>, opti
   const route: MountedRoute = {
     handle: (req, res) => {
       const url = req.url?.split('?')[0] ?? '';
-      if (!PAGE_PATHS.has(url) && url !== EVENTS_PATH && url !== JSON_PATH) return false;
+      if (!PAGE_PATHS.has(url) && url !== EVENTS_PATH && url !== JSON_PATH && url !== ICON_PATH) return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
         res.end('the status page is read-only\n');
@@ -61,6 +63,7 @@ export async function mountStatusPage(server: Pick<MetricsServer, 'mount'>, opti
       }
       if (url === EVENTS_PATH) hub.attach(req, res);
       else if (url === JSON_PATH) sendJson(req, res, feed);
+      else if (url === ICON_PATH) send(req, res, 204, 'image/x-icon', '');
       else send(req, res, 200, 'text/html; charset=utf-8', STATUS_PAGE_HTML, { 'content-security-policy': STATUS_PAGE_CSP, 'referrer-policy': 'no-referrer' });
       return true;
     },
