@@ -2,14 +2,16 @@ import { existsSync } from 'node:fs';
 
 /**
  * The headless browser the status page tests drive: Debian's chromium (ENGINE_CHROMIUM overrides the
- * path), launched by playwright-core, which downloads nothing. `.ci/run` installs chromium, so CI never
+ * path, and then the only one looked at), launched by playwright-core, which downloads nothing. `.ci/run` installs chromium, so CI never
  * skips; a machine without it skips these tests and says why.
  */
-const CANDIDATES = [process.env.ENGINE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => typeof p === 'string' && p !== '');
+const override = process.env.ENGINE_CHROMIUM;
+const CANDIDATES = override !== undefined && override !== '' ? [override] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 export const CHROMIUM: string | null = CANDIDATES.find((p) => existsSync(p)) ?? null;
 
-export const NO_BROWSER_MESSAGE = `no chromium found (looked at ${CANDIDATES.join(', ')}; set ENGINE_CHROMIUM or apt-get install chromium): skipping the status page browser tests`;
+export const NO_BROWSER = `no chromium found (looked at ${CANDIDATES.join(', ')}; set ENGINE_CHROMIUM or apt-get install chromium)`;
+export const NO_BROWSER_MESSAGE = `${NO_BROWSER}: skipping the status page browser tests`;
 
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');

@@ -109,7 +109,7 @@ const BODY = `
   <section class="wide"><h2>Positions</h2><div id="positions"></div></section>
   <section class="wide"><h2>Open and unknown orders <span id="unknown-count" class="badge">-</span></h2><div id="orders"></div></section>
   <section class="wide"><h2>Last decisions</h2><div id="decisions"></div></section>
-  <section><h2>Last fills</h2><div id="fills"></div></section>
+  <section class="wide"><h2>Last fills</h2><div id="fills"></div></section>
   <section><h2>SLO figures</h2><div id="slo"></div></section>
 </main>
 `;
