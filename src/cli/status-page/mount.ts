@@ -34,6 +34,11 @@ export async function mountStatusPage(server: Pick<MetricsServer, 'mount'>, opti
   const hub = new SseHub();
   let opened: OpenedStore | null = null;
   let feed: StatusFeed | null = null;
+  const publishView = (): void => {
+    if (feed === null) return;
+    const view = feed.view();
+    hub.publish('view', view, String(view.position));
+  };
   const problem = (err: unknown, what: string): void => {
     options.logger.warn({ err }, `status page: ${what}`);
     hub.publish('problem', { message: `status page: ${what}: ${err instanceof Error ? err.message : String(err)}` });
@@ -45,7 +50,10 @@ export async function mountStatusPage(server: Pick<MetricsServer, 'mount'>, opti
       checkpoints: opened.checkpoints(),
       runId: options.runId,
       thresholds: sloThresholdsFromConfig(options.slo),
-      onView: (view) => hub.publish('view', view, String(view.position)),
+      // A view is built only while a page is open; a page that opens gets a fresh one (below).
+      onChange: () => {
+        if (hub.size > 0) publishView();
+      },
       onError: (err) => problem(err, 'following the log stopped'),
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     });
@@ -61,7 +69,10 @@ export async function mountStatusPage(server: Pick<MetricsServer, 'mount'>, opti
         res.end('the status page is read-only\n');
         return true;
       }
-      if (url === EVENTS_PATH) hub.attach(req, res);
+      if (url === EVENTS_PATH) {
+        publishView();
+        hub.attach(req, res);
+      }
       else if (url === JSON_PATH) sendJson(req, res, feed);
       else if (url === ICON_PATH) send(req, res, 204, 'image/x-icon', '');
       else send(req, res, 200, 'text/html; charset=utf-8', STATUS_PAGE_HTML, { 'content-security-policy': STATUS_PAGE_CSP, 'referrer-policy': 'no-referrer' });

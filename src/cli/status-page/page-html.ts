@@ -63,11 +63,11 @@ function render(v) {
   table('positions', [col('symbol', 'symbol'), num('qty', 'qty'), num('avgCost', 'avg cost'), num('mark', 'mark'), num('realizedPnl', 'realized'), num('unrealizedPnl', 'unrealized'), num('fees', 'fees'), num('fills', 'fills')],
     v.positions, (r) => r.symbol, 'no fills yet');
   table('orders', [col('clientOrderId', 'client order id'), col('symbol', 'symbol'), col('side', 'side'), num('qty', 'qty'), num('filledQty', 'filled'),
-    col('status', 'status', (r) => '<span class="badge ' + (r.unknown ? 'bad' : 'warn') + '">' + esc(r.status) + '</span>'), col('reasonCode', 'reason'), col('updatedAt', 'updated', (r) => time(r.updatedAt))],
+    col('status', 'status', (r) => '<span class="badge ' + (r.unknown ? 'bad' : 'warn') + '">' + esc(r.status) + '</span>'), col('reasonCode', 'reason'), num('submitAttempts', 'submits'), num('reconcileAttempts', 'reconciles'), col('updatedAt', 'updated', (r) => time(r.updatedAt))],
     v.openOrders, (r) => r.clientOrderId, 'no open or unknown orders');
   table('decisions', [col('at', 'time', (r) => time(r.at)), col('symbol', 'symbol'), col('side', 'side'), num('requestedQty', 'asked'), num('approvedQty', 'approved'),
     col('verdict', 'verdict', (r) => '<span class="badge ' + (r.verdict === 'APPROVED' ? 'ok' : r.verdict === 'REDUCED' ? 'warn' : 'bad') + '">' + esc(r.verdict) + '</span>'),
-    col('reasonCode', 'reason code'), col('layer', 'layer'), col('rationale', 'rationale', null, { wrap: true })],
+    col('reasonCode', 'reason code'), col('layer', 'layer'), col('order', 'order'), col('rationale', 'rationale', null, { wrap: true })],
     v.decisions, (r) => r.intentId, 'no decisions yet');
   table('fills', [col('at', 'time', (r) => time(r.at)), col('fillId', 'fill id'), col('clientOrderId', 'order'), col('side', 'side'), num('qty', 'qty'), num('price', 'price'), num('fee', 'fee')],
     v.fills, (r) => r.fillId, 'no fills yet');

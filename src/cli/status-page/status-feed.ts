@@ -14,8 +14,8 @@ export interface StatusFeedOptions {
   checkpoints: CheckpointStore | null;
   runId: string;
   thresholds: SloThresholds;
-  /** A new view, at most once per burst of events. */
-  onView: (view: StatusView) => void;
+  /** The view changed (called at most once per burst of events; build it with view() if anyone looks). */
+  onChange: () => void;
   /** The subscription failed (the page says so; the run goes on). */
   onError: (err: unknown) => void;
   pollIntervalMs?: number;
@@ -84,7 +84,7 @@ export class StatusFeed {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.stopped) this.options.onView(this.view());
+      if (!this.stopped) this.options.onChange();
     });
   }
 }

@@ -42,13 +42,16 @@ export interface StatusView {
     status: string;
     unknown: boolean;
     reasonCode: string | null;
+    submitAttempts: number;
+    reconcileAttempts: number;
     requestedAt: string;
     updatedAt: string;
   }>;
   unknownOrders: number;
   risk: { mode: string; reasonCode: string | null; since: string | null };
   killSwitch: { engaged: boolean; reason: string | null; by: string | null; at: string | null };
-  decisions: DecisionRow[];
+  /** Newest first; `order` is the status of the order the decision led to, if any. */
+  decisions: Array<DecisionRow & { order: string | null }>;
   fills: FillRow[];
   slo: { figures: SloFigures; checks: SloCheck[] };
 }
@@ -61,6 +64,8 @@ export function statusView(state: Readonly<ProjectionState>, runId: string, acti
   const risk = state.risk.runs.get(runId);
   const ks = killSwitchOf(state.risk);
   // Unresolved orders are aged at the run's last recorded time, as `engine doctor` does: a property of the log.
+  const orderStatusByIntent = new Map<string, string>();
+  for (const o of state.orders.runs.get(runId)?.orders.values() ?? []) orderStatusByIntent.set(o.intentId, o.status);
   const figures = sloFigures(activity.slo, activity.lastAt === null ? 0 : Date.parse(activity.lastAt));
   return {
     runId,
@@ -91,13 +96,15 @@ export function statusView(state: Readonly<ProjectionState>, runId: string, acti
       status: o.status,
       unknown: UNKNOWN.has(o.status),
       reasonCode: o.reasonCode,
+      submitAttempts: o.attempts,
+      reconcileAttempts: o.reconcileAttempts,
       requestedAt: o.requestedAt,
       updatedAt: o.updatedAt,
     })),
     unknownOrders: orders.filter((o) => UNKNOWN.has(o.status)).length,
     risk: { mode: riskModeOf(state.risk, runId), reasonCode: risk?.reasonCode ?? null, since: risk?.since ?? null },
     killSwitch: { engaged: ks.engaged, reason: ks.reason, by: ks.by, at: ks.at },
-    decisions: [...activity.decisions].reverse(),
+    decisions: [...activity.decisions].reverse().map((d) => ({ ...d, order: orderStatusByIntent.get(d.intentId) ?? null })),
     fills: [...activity.fills].reverse(),
     slo: { figures, checks: checkSlos(figures, thresholds) },
   };
