@@ -44,14 +44,15 @@ beforeEach(() => {
   tmp = tempDir('engine-status-page-');
   db = path.join(tmp.dir, 'engine.db');
   cfg = path.join(tmp.dir, 'config.json');
-  // A fast trend follower on a volatile simulated market, with some submits whose outcome is lost: fills every few cycles.
+  // A fast trend follower on a volatile simulated market: fills every few cycles. Some submits lose their
+  // answer; a lost ack stays hidden from three lookups, so its order is UNKNOWN for a few cycles.
   writeFileSync(
     cfg,
     JSON.stringify({
       base: {
         strategy: { name: 'sma-cross', params: { fast: 1, slow: 2, atr: 1 } },
         risk: { rateLimit: null },
-        live: { sim: { volatility: 0.01, faults: { rate: '0.2', kinds: ['timeout-after-accept'] } } },
+        live: { sim: { volatility: 0.01, faults: { rate: '0.3', kinds: ['timeout-after-accept', 'lost-ack'], lostAckHiddenQueries: 3 } } },
       },
     }),
   );
@@ -211,6 +212,14 @@ describe.skipIf(CHROMIUM === null)('the live status page, in headless chromium',
       expect(first.positions.length).toBeGreaterThan(0);
       expect(first.decisions.some((d) => d.order === 'FILLED')).toBe(true);
       await expectAgreesWithLog(first);
+
+      // An order whose outcome is unknown is shown as such, with the log's agreement.
+      const withUnknown = await until('an UNKNOWN order on the page', async () => {
+        const s = await shown(page);
+        return s.orders.some((o) => o.status === 'UNKNOWN') ? s : null;
+      }, 90_000);
+      expect(withUnknown.unknownBadge).not.toBe('0 unknown');
+      await expectAgreesWithLog(withUnknown);
 
       // Each fill row's first appearance in the DOM, by the browser's clock (the machine's, as the engine's).
       await page.evaluate(() => {
