@@ -31,7 +31,7 @@ const fileHash = (f: string): string | null => (existsSync(f) ? createHash('sha2
 
 async function serve(runId: string): Promise<string> {
   server = await startMetricsServer(new EngineMetrics(), () => ({ ok: true, detail: {} }), 0);
-  await mountStatusPage(server, { db, runId, slo: defaultEngineConfig().slo, logger: silent });
+  await mountStatusPage(server, { db, runId, slo: defaultEngineConfig().slo, logger: silent }).ready;
   return `http://127.0.0.1:${server.port}`;
 }
 

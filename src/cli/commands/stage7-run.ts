@@ -153,7 +153,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
             },
             opts.metricsPort,
           );
-          await mountStatusPage(server, { db: global.db, runId, slo: config.slo, logger: log });
+          mountStatusPage(server, { db: global.db, runId, slo: config.slo, logger: log });
           log.info({ port: server.port }, 'metrics listening on 127.0.0.1');
         }
 
