@@ -86,6 +86,10 @@ describe('the status page reads and never writes', () => {
         expect([p, method, res.status, res.headers.get('allow')]).toEqual([p, method, 405, 'GET, HEAD']);
       }
     }
+    for (const p of ['/status', '/status/events', '/status.json']) {
+      const answer = await fetch(`${origin}${p}`, { method: 'HEAD' });
+      expect([p, answer.status]).toEqual([p, 200]);
+    }
     expect((await fetch(`${origin}/metrics`)).status).toBe(200);
     expect((await fetch(`${origin}/nope`)).status).toBe(404);
 

@@ -75,7 +75,8 @@ export function mountStatusPage(server: Pick<MetricsServer, 'mount'>, options: S
         res.end('the status page is read-only\n');
         return true;
       }
-      if (url === EVENTS_PATH) {
+      if (url === EVENTS_PATH && req.method === 'HEAD') send(req, res, 200, 'text/event-stream; charset=utf-8', '');
+      else if (url === EVENTS_PATH) {
         publishView(); // nothing while loading: the view follows once the log is read
         hub.attach(req, res);
       }
