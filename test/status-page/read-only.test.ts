@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,9 @@ import { EngineMetrics, type MetricsServer, startMetricsServer } from '../../src
 import { mountStatusPage } from '../../src/cli/status-page/mount.js';
 import type { StatusView } from '../../src/cli/status-page/status-view.js';
 import { defaultEngineConfig } from '../../src/engine/config/schema.js';
+import { openEsdbStore } from '../../src/events/store/esdb/index.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
+import { EsdbStandIn } from '../support/esdb-standin/index.js';
 import { CLI as BUILT_CLI, tempDir } from '../support.js';
 
 const CLI = process.env.ENGINE_TEST_CLI ?? BUILT_CLI;
@@ -112,5 +114,42 @@ describe('the status page reads and never writes', () => {
     ac.abort();
     expect(text).toContain('cannot read the log');
     expect(existsSync(db)).toBe(false);
+  });
+});
+
+describe('the status page on EventStoreDB (stand-in)', () => {
+  it('reads a stage7-run log from esdb:// as from SQLite, and appends nothing', async () => {
+    const node = await EsdbStandIn.start();
+    try {
+      const cfg = path.join(tmp.dir, 'config.json');
+      writeFileSync(cfg, JSON.stringify({ base: { strategy: { name: 'sma-cross', params: { fast: 1, slow: 2, atr: 1 } }, risk: { rateLimit: null }, live: { sim: { volatility: 0.01 } } } }));
+      // Asynchronous on purpose: the stand-in answers from this process's event loop.
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'stage7-run', '--venue', 'sim', '--config', cfg, '--arm', '--cycles', '8', '--interval', '5ms', '--json', '--db', node.connectionString], { cwd: tmp.dir });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
+      const { runId } = JSON.parse(run.stdout) as { runId: string };
+      const store = await openEsdbStore(node.connectionString, { readonly: true });
+      const head = await store.head();
+      await store.close();
+
+      db = node.connectionString;
+      const origin = await serve(runId);
+      const view = (await (await fetch(`${origin}/status.json`)).json()) as StatusView;
+      expect(view).toMatchObject({ runId, position: head.position, cycles: 8, ended: { reason: 'COMPLETED' } });
+      expect(view.decisions.length).toBeGreaterThan(0);
+      await server!.close();
+      server = null;
+      const after = await openEsdbStore(node.connectionString, { readonly: true });
+      expect(await after.head()).toEqual(head);
+      await after.close();
+    } finally {
+      await node.stop();
+    }
   });
 });
