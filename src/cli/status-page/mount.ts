@@ -75,12 +75,14 @@ export function mountStatusPage(server: Pick<MetricsServer, 'mount'>, options: S
         res.end('the status page is read-only\n');
         return true;
       }
-      if (url === EVENTS_PATH && req.method === 'HEAD') send(req, res, 200, 'text/event-stream; charset=utf-8', '');
-      else if (url === EVENTS_PATH) {
+      if (url === EVENTS_PATH) {
+        if (req.method === 'HEAD') {
+          send(req, res, 200, 'text/event-stream; charset=utf-8', '');
+          return true;
+        }
         publishView(); // nothing while loading: the view follows once the log is read
         hub.attach(req, res);
-      }
-      else if (url === JSON_PATH) sendJson(req, res, feed, failed);
+      } else if (url === JSON_PATH) sendJson(req, res, feed, failed);
       else if (url === ICON_PATH) send(req, res, 204, 'image/x-icon', '');
       else send(req, res, 200, 'text/html; charset=utf-8', STATUS_PAGE_HTML, { 'content-security-policy': STATUS_PAGE_CSP, 'referrer-policy': 'no-referrer' });
       return true;

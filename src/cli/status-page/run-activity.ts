@@ -58,7 +58,6 @@ export class RunActivity {
   readonly account = new AccountFold();
   cycles = 0;
   lastAt: string | null = null;
-  lastPosition = 0;
   ended: EventData<'RunEnded'> | null = null;
   private readonly pendingIntents = new Map<string, Intent>();
   private readonly fillIds = new Set<string>();
@@ -75,7 +74,6 @@ export class RunActivity {
     this.account.observe(e);
     this.slo = foldSlo(this.slo, e);
     this.lastAt = e.metadata.at;
-    this.lastPosition = e.globalPosition;
     switch (e.type) {
       case 'MarketSnapshotRecorded':
         for (const b of e.data.bars) this.marks.set(b.symbol, new Decimal(b.close));
