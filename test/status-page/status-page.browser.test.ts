@@ -264,10 +264,18 @@ describe.skipIf(CHROMIUM === null)('the live status page, in headless chromium',
       expect(requests.length).toBeGreaterThan(0);
       for (const url of requests) expect(url.startsWith(`${origin}/`)).toBe(true);
       expect(consoleErrors).toEqual([]);
+
+      // Stopped, the engine appends RunEnded and closes the server: the page ends on it, agreeing with the log.
+      engine.child.kill('SIGTERM');
+      expect(await engine.exited).toBe(0);
+      expect(await page.textContent('#ended')).toMatch(/^run ended: STOPPED after \d+ cycles$/);
+      const last = await shown(page);
+      expect((await readLog()).at(-1)?.globalPosition).toBe(last.position);
+      await expectAgreesWithLog(last);
       await page.close();
     } finally {
       engine.child.kill('SIGTERM');
-      expect(await engine.exited).toBe(0);
+      await engine.exited;
     }
   });
 });

@@ -89,6 +89,7 @@ export function mountStatusPage(server: Pick<MetricsServer, 'mount'>, options: S
     },
     close: async () => {
       await ready;
+      await feed?.settle().catch(() => undefined);
       hub.close();
       await feed?.stop();
       await opened?.close();

@@ -48,6 +48,18 @@ export class StatusFeed {
     return this.runner.query((s) => statusView(s, this.options.runId, this.activity, this.options.thresholds));
   }
 
+  /**
+   * Waits (at most timeoutMs) until what the log holds now has been folded, and shows it: before the server
+   * closes, so an open page ends on the run's last events (RunEnded) rather than a cycle before them.
+   */
+  async settle(timeoutMs = 1_000): Promise<void> {
+    if (this.stopped) return;
+    const { position } = await this.options.store.head();
+    const deadline = Date.now() + timeoutMs;
+    while (this.runner.position < position && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.options.onChange();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.subscription?.stop();
