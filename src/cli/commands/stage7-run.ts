@@ -33,9 +33,10 @@ import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { acquireLock, lockFileFor } from '../lock.js';
 import { atomicStateFile, gitCommit, parseDuration, realSleeper, systemClock, wallStopwatch } from '../live-ports.js';
-import { EngineMetrics, startMetricsServer } from '../metrics-server.js';
+import { EngineMetrics, type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { openStore, parseStoreTarget } from '../open-store.js';
 import { intArg, jsonOption, type RegisterCommand } from '../program.js';
+import { mountStatusPage } from '../status-page/mount.js';
 
 interface Stage7Options {
   venue: 'sim';
@@ -83,7 +84,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
       const target = parseStoreTarget(global.db);
       const lock = acquireLock(lockFileFor(target), { command: commandPath });
       const opened = await openStore(global.db, { access: 'write', create: true });
-      let server: { port: number; close: () => Promise<void> } | null = null;
+      let server: MetricsServer | null = null;
       try {
         // Projections first: they say which run to resume.
         const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
@@ -152,6 +153,7 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
             },
             opts.metricsPort,
           );
+          mountStatusPage(server, { db: global.db, runId, slo: config.slo, logger: log });
           log.info({ port: server.port }, 'metrics listening on 127.0.0.1');
         }
 
