@@ -141,6 +141,10 @@ describe('engine sweep', { timeout: 300_000 }, () => {
     const second = JSON.parse(again.stdout) as typeof out;
     expect(second.runs.every((x) => x.skipped)).toBe(true);
     expect(second.runs.map((x) => x.runId)).toEqual(out.runs.map((x) => x.runId));
+    // The human summary says how many runs beat holding: the runs whose excess over buy and hold is positive.
+    const human = await runCliAsync(['--db', log, 'sweep', ...base, ...grid, '--metric', 'totalReturn']);
+    const beat = (JSON.parse(again.stdout) as { runs: Array<{ figures: { excessReturnOverHold: number } }> }).runs.filter((x) => x.figures.excessReturnOverHold > 0).length;
+    expect(human.stdout).toMatch(new RegExp(`buy and hold on the same data returned -?[\\d.]+%: ${beat} of 6 runs beat it`));
     const replay = await runCliAsync(['--db', log, 'replay', '--run', out.runs[0]!.runId]);
     expect(replay.code).toBe(0);
   });

@@ -47,3 +47,11 @@ export function holdVerdict(strategyReturn: number, hold: number | null): string
     ? `buy and hold over the same test windows ${pct(hold)}: the strategy BEAT it by ${pp} pp`
     : `buy and hold over the same test windows ${pct(hold)}: the strategy did NOT beat it (${pp} pp)`;
 }
+
+/** A grid sweep against holding: every run shares the data, so one buy-and-hold figure; how many runs beat it. */
+export function gridHoldLine(runs: ReadonlyArray<{ metrics: Record<string, unknown> }>): string | null {
+  const hold = runs.map((x) => (x.metrics['benchmark'] as { totalReturn?: unknown } | null | undefined)?.totalReturn).find((v): v is number => typeof v === 'number');
+  if (hold === undefined) return null;
+  const beat = runs.filter((x) => (excessOverHold(x.metrics) ?? -Infinity) > 0).length;
+  return `buy and hold on the same data returned ${pct(hold)}: ${beat} of ${runs.length} runs beat it`;
+}

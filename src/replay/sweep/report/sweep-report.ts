@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../report/escape.js';
 import type { SweepReport } from '../sweep.js';
-import { excessOverHold, holdVerdict, metricText, paramText, pct, ratio, stitchedHold } from './figures.js';
+import { excessOverHold, gridHoldLine, holdVerdict, metricText, paramText, pct, ratio, stitchedHold } from './figures.js';
 import { heatmapSvg } from './heatmap.js';
 
 /** Rows of the ranked table in the report (the log holds every run). */
@@ -42,6 +42,8 @@ export function renderSweepReport(r: SweepReport, ctx: { strategy: string; symbo
     body.push('</section>');
   }
   body.push(`<section><h2>${r.walkForward ? 'Train runs' : 'Runs'}, best first</h2>`);
+  const hold = r.walkForward ? null : gridHoldLine(r.ranked);
+  if (hold) body.push(`<p><b>${escapeHtml(hold)}</b>.</p>`);
   body.push('<table class="runs"><thead><tr><th>#</th><th>parameters</th><th>' + escapeHtml(r.metric) + '</th><th>return</th><th>vs buy and hold</th><th>max drawdown</th><th>trades</th><th>run</th></tr></thead><tbody>');
   for (const x of r.ranked.slice(0, MAX_ROWS)) {
     body.push(

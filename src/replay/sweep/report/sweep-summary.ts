@@ -1,6 +1,6 @@
 import { textTable } from '../../report/text-table.js';
 import type { SweepReport } from '../sweep.js';
-import { excessOverHold, holdVerdict, metricText, paramText, pct, ratio, stitchedHold } from './figures.js';
+import { excessOverHold, gridHoldLine, holdVerdict, metricText, paramText, pct, ratio, stitchedHold } from './figures.js';
 
 /**
  * The text `engine sweep` prints: the best runs by the metric (each its own recorded run), failures, and with
@@ -45,6 +45,8 @@ export function formatSweepSummary(r: SweepReport, ctx: { strategy: string; symb
       x.runId,
     ]);
     lines.push(...textTable([['#', 'parameters', r.metric, 'return', 'vs hold', 'max dd', 'trades', 'run'], ...rows], { rightAligned: (c) => c === 0 || (c >= 2 && c <= 6) }));
+    const hold = gridHoldLine(r.ranked);
+    if (hold) lines.push('', `  ${hold}`);
   }
   if (r.failures.length > 0) {
     lines.push('', `${r.failures.length} run(s) FAILED (recorded, ended ERROR):`);
