@@ -13,9 +13,10 @@ import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { acquireRunLock } from '../lock.js';
 import { gitCommit, realSleeper, systemClock, wallStopwatch } from '../live-ports.js';
-import { EngineMetrics, startMetricsServer } from '../metrics-server.js';
+import { EngineMetrics, type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { openStore, parseStoreTarget } from '../open-store.js';
 import { type CommandIo, intArg, jsonOption, type RegisterCommand } from '../program.js';
+import { mountStatusPage } from '../status-page/mount.js';
 import { scrubCredentials } from '../venue/venue-cli-errors.js';
 import { reconcileLeftovers } from '../live/leftover-orders.js';
 import { effectiveConfig, type LiveSetup, liveSetup, resumedSetup, runStartedOf } from '../live/live-config.js';
@@ -84,7 +85,6 @@ export const registerStage7Run: RegisterCommand = (program, cli) => {
   );
 };
 
-
 async function stage7Run(
   { global, out, logger, signal, commandPath }: CommandIo,
   opts: Stage7Options,
@@ -118,7 +118,7 @@ async function stage7Run(
 
   const lock = acquireRunLock(global.db, commandPath);
   const opened = await openStore(global.db, { access: 'write', create: true });
-  let server: { port: number; close: () => Promise<void> } | null = null;
+  let server: MetricsServer | null = null;
   try {
     // Projections first: they say which run to resume.
     const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints() });
@@ -181,6 +181,7 @@ async function stage7Run(
         },
         opts.metricsPort,
       );
+      mountStatusPage(server, { db: global.db, runId, slo: config.slo, logger: log });
       runLog.info({ port: server.port }, 'metrics listening on 127.0.0.1');
     }
 
