@@ -219,6 +219,23 @@ describe('the risk decision and the one execution check live behind decide', () 
     expect(r.events.find((e) => e.type === 'RiskDecisionMade')!.data).toMatchObject({ verdict: 'REDUCED', reasonCode: 'POSITION_CAP', approvedQty: '4' });
   });
 
+  it('a sell still working at the venue counts against what is held: it cannot be sold again into a short', () => {
+    const s = inCycle(scripted({ 1: [buy(10)], 2: [sell(10)], 3: [sell(10)] }));
+    s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });
+    s.when({ type: 'SubmitAnswered', clientOrderId: ORDER, attempt: 1, outcome: { kind: 'accepted', venueOrderId: 'v1' } });
+    s.when({ type: 'FillsReported', fills: [fill(ORDER)] });
+    s.when({ type: 'CloseCycle', phaseMs: {} });
+    s.when({ type: 'OpenCycle', at: T0 + 2 * HOUR, killSwitch: false });
+    s.when({ type: 'MarketObserved', snapshot: snapshot(1, 100) });
+    // The sell is accepted and rests: nothing of it has filled.
+    s.when({ type: 'SubmitAnswered', clientOrderId: `${RUN}-2-1`, attempt: 1, outcome: { kind: 'accepted', venueOrderId: 'v2' } });
+    s.when({ type: 'CloseCycle', phaseMs: {} });
+    s.when({ type: 'OpenCycle', at: T0 + 3 * HOUR, killSwitch: false });
+    const r = s.when({ type: 'MarketObserved', snapshot: snapshot(2, 100) });
+    expect(r.events.find((e) => e.type === 'RiskDecisionMade')!.data).toMatchObject({ verdict: 'DENIED', reasonCode: 'INSUFFICIENT_BALANCE' });
+    expect(r.commands).toEqual([]);
+  });
+
   it('an order the venue cannot express is refused at the EXECUTION layer (precision, minimum notional)', () => {
     const s = inCycle(scripted({ 1: [buy('0.001'), buy('0.02')] }));
     const r = s.when({ type: 'MarketObserved', snapshot: snapshot(0, 100) });

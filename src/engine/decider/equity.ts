@@ -1,4 +1,4 @@
-import { isUnresolved } from '../../projections/orders/order-status.js';
+import { isTerminal } from '../../projections/orders/order-status.js';
 import type { PortfolioView } from '../risk/port.js';
 import type { AccountView } from '../strategy.js';
 import { Decimal } from '../values.js';
@@ -31,17 +31,18 @@ export function positionQuantities(s: RunState): Record<string, Decimal> {
 }
 
 /**
- * The portfolio the risk decision on an order of `side` sees: what is held, plus the orders of that side whose
- * outcome is still unknown, as if they filled (the venue may have them): a buy counts other unknown buys against
- * position caps and their cost against cash; a sell counts other unknown sells against what is held. Never the
- * other side's: an order that may not exist does not make room for anything.
+ * The portfolio the risk decision on an order of `side` sees: what is held, plus every order of that side still
+ * working or whose outcome is unknown (resting at the venue, partly filled, or perhaps there), as if its
+ * remainder filled: a buy counts other open buys against position caps and their cost against cash; a sell
+ * counts other open sells against what is held (so an unfilled sell cannot be sold again into a short). Never
+ * the other side's: an order that may not fill does not make room for anything.
  */
 export function riskPortfolio(s: RunState, side: 'BUY' | 'SELL'): PortfolioView {
   const positions = positionQuantities(s);
   let cash = s.account.cash;
   for (const id of s.activeOrderIds) {
     const o = s.orders.get(id)!;
-    if (o.side !== side || !isUnresolved(o.status)) continue;
+    if (o.side !== side || isTerminal(o.status)) continue;
     const left = o.qty.minus(o.filledQty);
     if (left.lte(0)) continue;
     positions[o.symbol] = (positions[o.symbol] ?? ZERO).plus(side === 'BUY' ? left : left.neg());
