@@ -55,8 +55,16 @@ export function initialRunState(config: Pick<DeciderConfig, 'runId' | 'strategy'
  * every event of the log.
  */
 export function createEvolve(config: DeciderConfig): (state: RunState, event: FoldableEvent) => RunState {
+  // The events of one cycle share its id: its number is read once.
+  let lastCycleId: string | null = null;
+  let lastSeq: number | null = null;
   return function evolve(state, e) {
-    const seq = cycleSeqOf(config.runId, e.metadata.cycleId);
+    const cycleId = e.metadata.cycleId;
+    if (cycleId !== lastCycleId) {
+      lastSeq = cycleSeqOf(config.runId, cycleId);
+      lastCycleId = cycleId;
+    }
+    const seq = lastSeq;
     const s = seq !== null && seq > state.lastCycleSeq ? { ...state, lastCycleSeq: seq } : state;
     switch (e.type) {
       case 'RunStarted': {
@@ -129,7 +137,7 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
 
 /** The market moved: marks, then the risk state observes the equity, then the strategy sees the bar. */
 function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnapshot, at: number): RunState {
-  const intervalMs = snapshot.interval === null ? 0 : (parseInterval(snapshot.interval) ?? 0);
+  const intervalMs = intervalMsOf(snapshot.interval);
   const marks = { ...s.marks };
   const barTimes = { ...s.barTimes };
   const marketTimes = { ...s.marketTimes };
@@ -152,6 +160,18 @@ function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnaps
   // Before its warm-up is over, what the strategy proposes is not acted on (its indicators are still filling).
   const warm = primaryBars > (config.strategy.warmupBars ?? 0);
   return { ...marked, risk: observed.state, pendingTransition: observed.transition, strategyState: step.state, pendingIntents: warm ? step.intents : [] };
+}
+
+let lastInterval: string | null = null;
+let lastIntervalMs = 0;
+
+function intervalMsOf(interval: string | null): number {
+  if (interval === null) return 0;
+  if (interval !== lastInterval) {
+    lastIntervalMs = parseInterval(interval) ?? 0;
+    lastInterval = interval;
+  }
+  return lastIntervalMs;
 }
 
 const instrumentLists = new WeakMap<DeciderConfig, readonly string[]>();

@@ -12,6 +12,7 @@ import { parseRecordBlock, type PositionedRecord, READ_FLAGS, readCsvRecords } f
 import type { CsvLayout } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
 import { FileRanges, RowIndex } from './row-index.js';
+import { NotSimpleCsv, simpleCsvBatches } from './simple-csv.js';
 
 /** How a file that is not plain oldest-first is read in time order. */
 interface OrderedRead {
@@ -42,6 +43,8 @@ const CHUNK_ROWS = 2048;
 export class CsvBarSource implements BarSource {
   private scanned: Promise<ScanState> | null = null;
   private fromLine = 1;
+  /** The scan read the file with the simple reader (see simple-csv.ts). */
+  private simple = false;
 
   constructor(
     readonly spec: string,
@@ -61,9 +64,28 @@ export class CsvBarSource implements BarSource {
       return;
     }
     const interpreter = this.interpreter();
-    for await (const rec of this.records(false)) {
-      const row = interpreter.accept(rec);
-      if (row) yield row.bar;
+    for await (const batch of this.forwardBatches(false)) {
+      for (const rec of batch) {
+        const row = interpreter.accept(rec);
+        if (row) yield row.bar;
+      }
+    }
+  }
+
+  /**
+   * The file's records front to back, in batches: through the simple reader when the scan found the file
+   * simple (every export of bars we know is), else through the general one.
+   */
+  private async *forwardBatches(withBytes: boolean): AsyncGenerator<PositionedRecord[]> {
+    if (!this.simple) {
+      for await (const rec of this.records(withBytes)) yield [rec];
+      return;
+    }
+    try {
+      yield* simpleCsvBatches(this.path, this.fromLine);
+    } catch (err) {
+      if (err instanceof NotSimpleCsv) throw new DataError(this.spec, null, null, 'the file changed while it was being read');
+      throw err;
     }
   }
 
@@ -83,6 +105,19 @@ export class CsvBarSource implements BarSource {
   private async runScan(): Promise<ScanState> {
     await this.checkFile();
     this.fromLine = (await firstLineIsBanner(this.path)) ? 2 : 1;
+    // The simple reader gives the general one's records up to the first byte it does not take, so an error
+    // met before that is the same error; past it the file is scanned again with the general reader.
+    this.simple = true;
+    try {
+      return await this.scanRecords();
+    } catch (err) {
+      if (!(err instanceof NotSimpleCsv)) throw err;
+    }
+    this.simple = false;
+    return this.scanRecords();
+  }
+
+  private async scanRecords(): Promise<ScanState> {
     const interpreter = this.interpreter();
     const hasher = new BarHasher();
     const tally = new IntervalTally();
@@ -93,23 +128,26 @@ export class CsvBarSource implements BarSource {
     let prev: number | null = null;
     let prevLine = 0;
 
-    for await (const rec of this.records()) {
-      const row = interpreter.accept(rec);
-      if (!row) continue;
-      chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
-      chronology.add(row.bar.time, row.line);
-      const ascendingSoFar = chronology.stepsBackward === 0;
-      if (ascendingSoFar) {
-        hasher.add(row.bar);
-        if (prev !== null) tally.add(row.bar.time - prev);
+    const batches = this.simple ? simpleCsvBatches(this.path, this.fromLine) : this.forwardBatches(true);
+    for await (const batch of batches) {
+      for (const rec of batch) {
+        const row = interpreter.acceptForScan(rec);
+        if (!row) continue;
+        chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
+        chronology.add(row.time, row.line);
+        const ascendingSoFar = chronology.stepsBackward === 0;
+        if (ascendingSoFar) {
+          hasher.addLine(row.hashLine);
+          if (prev !== null) tally.add(row.time - prev);
+        }
+        // Oldest-first files need no index; one that later turns out unordered is indexed again below.
+        if (ascendingSoFar && chronology.stepsForward > 0) index = null;
+        index?.push(row.time, row.startByte, row.endByte, row.line);
+        first ??= row.time;
+        prev = row.time;
+        prevLine = row.line;
+        count++;
       }
-      // Oldest-first files need no index; one that later turns out unordered is indexed again below.
-      if (ascendingSoFar && chronology.stepsForward > 0) index = null;
-      index?.push(row.bar.time, row.startByte, row.endByte, row.line);
-      first ??= row.bar.time;
-      prev = row.bar.time;
-      prevLine = row.line;
-      count++;
     }
     interpreter.finish(count);
     const backward = chronology?.stepsBackward ?? 0;
