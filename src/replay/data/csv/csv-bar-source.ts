@@ -30,6 +30,11 @@ export interface CsvReadOptions {
   /** Reject rows that step against the file's time direction instead of sorting them into place. */
   strictOrder: boolean;
   symbolHint: string | null;
+  /**
+   * Read every record with csv-parse and every row with recordToBar: the reference path that the simple
+   * reader and the Decimal-free rows are tested against (test/data/fast-csv.test.ts). Default false.
+   */
+  reference?: boolean;
 }
 
 const CHUNK_ROWS = 2048;
@@ -95,7 +100,7 @@ export class CsvBarSource implements BarSource {
   }
 
   private interpreter(): CsvInterpreter {
-    return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint, this.fromLine === 2);
+    return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint, this.fromLine === 2, this.options.reference !== true);
   }
 
   private records(withBytes = true): AsyncGenerator<PositionedRecord> {
@@ -107,11 +112,13 @@ export class CsvBarSource implements BarSource {
     this.fromLine = (await firstLineIsBanner(this.path)) ? 2 : 1;
     // The simple reader gives the general one's records up to the first byte it does not take, so an error
     // met before that is the same error; past it the file is scanned again with the general reader.
-    this.simple = true;
-    try {
-      return await this.scanRecords();
-    } catch (err) {
-      if (!(err instanceof NotSimpleCsv)) throw err;
+    this.simple = this.options.reference !== true;
+    if (this.simple) {
+      try {
+        return await this.scanRecords();
+      } catch (err) {
+        if (!(err instanceof NotSimpleCsv)) throw err;
+      }
     }
     this.simple = false;
     return this.scanRecords();

@@ -51,6 +51,8 @@ export class CsvInterpreter {
     private readonly symbolHint: string | null,
     /** Line 1 is a banner the reader skipped (see firstLineIsBanner). */
     bannerSkipped: boolean,
+    /** Rows in the fast form (fast-row.ts) where they fit; false: every row through recordToBar. */
+    private readonly fastRows = true,
   ) {
     this.preambleLines = bannerSkipped ? 1 : 0;
   }
@@ -101,7 +103,7 @@ export class CsvInterpreter {
       throw new DataError(this.file, this.blankLine, null, 'empty row (a blank line between data rows)');
     }
     const layout = this.layout ?? this.chooseLayout(rec);
-    const fast = fastRow(fields, layout);
+    const fast = this.fastRows ? fastRow(fields, layout) : null;
     if (fast !== null) {
       this.checkTimeFormat(fast.timeFormat, rec.line, layout.timeName);
       return fast;
