@@ -9,7 +9,7 @@ export class NotSimpleCsv extends Error {
   }
 }
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 18;
 const BATCH = 4096;
 const CR = 13;
 const QUOTE = 0x22;
