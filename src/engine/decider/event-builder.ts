@@ -9,7 +9,7 @@ import type { FoldableEvent } from './evolve.js';
 import type { CycleContext, RunState } from './run-state.js';
 import type { VenueCommand } from './inputs.js';
 import type { MarketSnapshot } from '../ports.js';
-import { attachSnapshot } from './bars.js';
+import { attachSnapshot, DECODED_SNAPSHOT } from './bars.js';
 
 /**
  * One decide() call's working area: it makes events (ids from the cycle's counters, shared metadata),
@@ -76,8 +76,8 @@ export class DecisionBuilder {
     // Data may come as a thunk: an event the run does not record and whose decoded form evolve reads needs none.
     const dataOf = () => (typeof data === 'function' ? data() : data);
     if (!recorded) {
-      const event = { eventId: '', type, data: decoded ? null : dataOf(), metadata };
-      if (decoded) attachSnapshot(event, decoded);
+      // Never stored nor observed: only evolve reads it, so the decoded snapshot can ride as a plain property.
+      const event = decoded ? { eventId: '', type, data: null, metadata, [DECODED_SNAPSHOT]: decoded } : { eventId: '', type, data: dataOf(), metadata };
       this.state = this.evolve(this.state, event as unknown as FoldableEvent);
       return null;
     }
