@@ -94,8 +94,9 @@ export function plainDecimal(text: string | undefined): string | null {
     significant = b - z;
   }
   if (significant > MAX_FAST_DIGITS) return null;
-  const intPart = intDigits > 0 ? text.slice(a, intEnd) : '0';
-  const normal = fracDigits > 0 ? `${intPart}.${text.slice(dot + 1, fracEnd)}` : intPart;
+  // Already in normal form (the usual export): no leading zero but a lone "0." one, no trailing fraction zero.
+  const normalAlready = b === n && dot !== n - 1 && (a === 0 ? intEnd > 0 : a === 1 && intEnd === 1 && dot === 1);
+  const normal = normalAlready ? text : fracDigits > 0 ? `${intDigits > 0 ? text.slice(a, intEnd) : '0'}.${text.slice(dot + 1, fracEnd)}` : intDigits > 0 ? text.slice(a, intEnd) : '0';
   if (normal !== '0') {
     const value = Number(normal);
     if (value >= MAX_MAGNITUDE || value < MIN_MAGNITUDE) return null;
