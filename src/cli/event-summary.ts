@@ -30,8 +30,9 @@ export function summarizeEvent(e: StoredEvent): string {
     case 'CycleStarted':
       return `cycle ${s('cycleSeq')}`;
     case 'MarketSnapshotRecorded': {
-      const bar = (d.bar ?? {}) as Record<string, unknown>;
-      return `${s('symbol')} ${String(bar.openTime ?? '')} O=${String(bar.open)} H=${String(bar.high)} L=${String(bar.low)} C=${String(bar.close)} V=${String(bar.volume)}`;
+      // v2: one bar per instrument that has one at this time.
+      const bars = (Array.isArray(d.bars) ? d.bars : []) as Array<Record<string, unknown>>;
+      return bars.map((bar) => `${String(bar.symbol)} ${String(bar.openTime ?? '')} O=${String(bar.open)} H=${String(bar.high)} L=${String(bar.low)} C=${String(bar.close)} V=${String(bar.volume)}`).join('; ');
     }
     case 'IntentProposed':
       return `${s('side')} ${s('qty')} ${s('symbol')} ${s('orderType')}${d.limitPrice != null ? ` @${s('limitPrice')}` : ''}: ${s('rationale')}${context(d.context)}`;

@@ -41,6 +41,7 @@ import { registerBackup } from './commands/backup.js';
 import { registerRestore } from './commands/restore.js';
 import { registerStoreCopy } from './commands/store-copy.js';
 import { registerExport } from './commands/export.js';
+import { registerSweep } from './commands/sweep.js';
 
 const cli = createCli({
   version: packageVersion(),
@@ -50,6 +51,7 @@ const cli = createCli({
 
 // ---- REGISTER: one call per command module ----
 registerBacktest(cli.program, cli);
+registerSweep(cli.program, cli);
 registerEvents(cli.program, cli);
 registerRuns(cli.program, cli);
 registerProjections(cli.program, cli);

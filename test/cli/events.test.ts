@@ -39,6 +39,8 @@ describe('engine events ls', () => {
     const denied = out.find((l) => / RiskDecisionMade .*DENIED/.test(l))!;
     // A person sees WHY: the verdict, the reason code and the compared values.
     expect(denied).toMatch(/^\s+5\s+2024-01-01T00:01:00.000Z\s+run-run-cli-1\s+RiskDecisionMade\s+DENIED NOTIONAL_CAP_PER_ORDER .*cap=1000 notional=21025/);
+    // The market snapshot shows its bar (v2 holds a list, one bar per instrument).
+    expect(out.find((l) => / MarketSnapshotRecorded /.test(l))).toMatch(/MarketSnapshotRecorded\s+BTCUSDT \S+ O=42000 H=42100\.5 L=41900 C=42050 V=12\.5$/);
   });
 
   it('--json is one parseable array of full envelopes', () => {
