@@ -156,7 +156,7 @@ function startTimer(): () => Timing {
 
 const fmt = (t: Timing) => `${t.cpu.toFixed(2)} s cpu / ${t.wall.toFixed(2)} s wall`;
 
-function timeRaw(file: string, expected: number): Timing {
+export function timeRaw(file: string, expected: number): Timing {
   const db = new Database(file, { readonly: true });
   try {
     const stmt = db.prepare('SELECT position, stream, stream_version, event_id, type, schema_version, data, metadata, prev_hash, hash FROM events ORDER BY position');
@@ -177,7 +177,7 @@ function timeRaw(file: string, expected: number): Timing {
   }
 }
 
-async function timeRebuild(file: string, expected: number, decode: DecodeMode): Promise<{ timing: Timing; fingerprint: string }> {
+export async function timeRebuild(file: string, expected: number, decode: DecodeMode): Promise<{ timing: Timing; fingerprint: string }> {
   const store = SqliteEventStore.open(file, { readonly: true });
   try {
     const runner = new ProjectionRunner({ store, decode });

@@ -146,10 +146,131 @@ const cycleCompleted: FastCodec = (input) => {
   };
 };
 
+// --- the per-trade events of a backtest (issue 15): an intent, its verdict, the request, the ack, the fill ---
+
+const REASON_CODE = /^[A-Z][A-Z0-9_]*$/;
+const SIDES: ReadonlySet<unknown> = new Set(['BUY', 'SELL']);
+const ORDER_TYPES: ReadonlySet<unknown> = new Set(['MARKET', 'LIMIT']);
+const VERDICTS: ReadonlySet<unknown> = new Set(['APPROVED', 'REDUCED', 'DENIED']);
+const LAYERS: ReadonlySet<unknown> = new Set(['POLICY', 'RISK', 'EXECUTION', 'VENUE', 'RECONCILIATION']);
+const RISK_MODES: ReadonlySet<unknown> = new Set(['NORMAL', 'REDUCE', 'OBSERVE']);
+const LIQUIDITY: ReadonlySet<unknown> = new Set(['MAKER', 'TAKER', 'UNKNOWN']);
+
+/** The catalog's Id: 1 to 200 characters. */
+function isId(v: unknown): v is string {
+  return typeof v === 'string' && v.length >= 1 && v.length <= 200;
+}
+
+function isSymbol(v: unknown): v is string {
+  return typeof v === 'string' && SYMBOL_PATTERN !== undefined && SYMBOL_PATTERN.test(v);
+}
+
+function isPositiveInt(v: unknown): v is number {
+  return isNonNegativeInt(v) && v > 0;
+}
+
+const str = (v: string): string => JSON.stringify(v);
+const strOrNull = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
+
+/** A context: a plain object of string keys (all enumerable, no __proto__) to strings. */
+function stringRecord(v: unknown): { data: Record<string, string>; json: string } | undefined {
+  if (!isPlainRecord(v)) return undefined;
+  const keys = Object.keys(v);
+  if (Reflect.ownKeys(v).length !== keys.length) return undefined;
+  const data: Record<string, string> = {};
+  for (const k of keys) {
+    const x = v[k];
+    if (k === '__proto__' || typeof x !== 'string') return undefined;
+    data[k] = x;
+  }
+  const sorted = [...keys].sort();
+  let json = '{';
+  for (let i = 0; i < sorted.length; i++) json += (i === 0 ? '' : ',') + JSON.stringify(sorted[i]) + ':' + JSON.stringify(data[sorted[i]!]);
+  return { data: Object.freeze(data), json: json + '}' };
+}
+
+const intentProposed: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const { intentId, strategy, symbol, side, orderType, qty, limitPrice, rationale } = input;
+  if (!isId(intentId) || typeof strategy !== 'string' || !isSymbol(symbol) || !SIDES.has(side) || !ORDER_TYPES.has(orderType)) return undefined;
+  if (!positive(qty) || !(limitPrice === null || positive(limitPrice)) || typeof rationale !== 'string') return undefined;
+  const context = stringRecord(input.context);
+  if (context === undefined) return undefined;
+  const s = side as string;
+  const t = orderType as string;
+  return {
+    data: Object.freeze({ intentId, strategy, symbol, side: s, orderType: t, qty, limitPrice, rationale, context: context.data }),
+    json:
+      '{"context":' + context.json + ',"intentId":' + str(intentId) + ',"limitPrice":' + strOrNull(limitPrice) + ',"orderType":' + str(t) +
+      ',"qty":' + str(qty) + ',"rationale":' + str(rationale) + ',"side":' + str(s) + ',"strategy":' + str(strategy) + ',"symbol":' + str(symbol) + '}',
+  };
+};
+
+const riskDecisionMade: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const { intentId, verdict, reasonCode, layer, requestedQty, approvedQty, riskMode } = input;
+  if (!isId(intentId) || !VERDICTS.has(verdict) || !(reasonCode === null || (typeof reasonCode === 'string' && REASON_CODE.test(reasonCode)))) return undefined;
+  if (!(layer === null || LAYERS.has(layer)) || !positive(requestedQty) || !nonNegative(approvedQty) || !RISK_MODES.has(riskMode)) return undefined;
+  const context = stringRecord(input.context);
+  if (context === undefined) return undefined;
+  const v = verdict as string;
+  const l = layer as string | null;
+  const m = riskMode as string;
+  return {
+    data: Object.freeze({ intentId, verdict: v, reasonCode, layer: l, requestedQty, approvedQty, riskMode: m, context: context.data }),
+    json:
+      '{"approvedQty":' + str(approvedQty) + ',"context":' + context.json + ',"intentId":' + str(intentId) + ',"layer":' + strOrNull(l) +
+      ',"reasonCode":' + strOrNull(reasonCode) + ',"requestedQty":' + str(requestedQty) + ',"riskMode":' + str(m) + ',"verdict":' + str(v) + '}',
+  };
+};
+
+const orderSubmitRequested: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const { clientOrderId, intentId, symbol, side, orderType, qty, limitPrice, attempt } = input;
+  if (!isId(clientOrderId) || !isId(intentId) || !isSymbol(symbol) || !SIDES.has(side) || !ORDER_TYPES.has(orderType)) return undefined;
+  if (!positive(qty) || !(limitPrice === null || positive(limitPrice)) || !isPositiveInt(attempt)) return undefined;
+  const s = side as string;
+  const t = orderType as string;
+  return {
+    data: Object.freeze({ clientOrderId, intentId, symbol, side: s, orderType: t, qty, limitPrice, attempt }),
+    json:
+      '{"attempt":' + num(attempt) + ',"clientOrderId":' + str(clientOrderId) + ',"intentId":' + str(intentId) + ',"limitPrice":' + strOrNull(limitPrice) +
+      ',"orderType":' + str(t) + ',"qty":' + str(qty) + ',"side":' + str(s) + ',"symbol":' + str(symbol) + '}',
+  };
+};
+
+const orderAccepted: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const { clientOrderId, venueOrderId } = input;
+  if (!isId(clientOrderId) || !isId(venueOrderId)) return undefined;
+  return { data: Object.freeze({ clientOrderId, venueOrderId }), json: '{"clientOrderId":' + str(clientOrderId) + ',"venueOrderId":' + str(venueOrderId) + '}' };
+};
+
+const orderFilled: FastCodec = (input) => {
+  if (!isPlainRecord(input)) return undefined;
+  const { clientOrderId, venueOrderId, fillId, symbol, side, qty, price, fee, feeAsset, liquidity, time } = input;
+  if (!isId(clientOrderId) || !(venueOrderId === null || isId(venueOrderId)) || !isId(fillId) || !isSymbol(symbol) || !SIDES.has(side)) return undefined;
+  if (!positive(qty) || !positive(price) || !nonNegative(fee) || typeof feeAsset !== 'string' || !LIQUIDITY.has(liquidity)) return undefined;
+  if (!(time === null || (typeof time === 'string' && ISO_PATTERN !== undefined && ISO_PATTERN.test(time)))) return undefined;
+  const s = side as string;
+  const q = liquidity as string;
+  return {
+    data: Object.freeze({ clientOrderId, venueOrderId, fillId, symbol, side: s, qty, price, fee, feeAsset, liquidity: q, time }),
+    json:
+      '{"clientOrderId":' + str(clientOrderId) + ',"fee":' + str(fee) + ',"feeAsset":' + str(feeAsset) + ',"fillId":' + str(fillId) + ',"liquidity":' + str(q) +
+      ',"price":' + str(price) + ',"qty":' + str(qty) + ',"side":' + str(s) + ',"symbol":' + str(symbol) + ',"time":' + strOrNull(time) + ',"venueOrderId":' + strOrNull(venueOrderId) + '}',
+  };
+};
+
 const CODECS: Readonly<Record<string, FastCodec>> = {
   CycleStarted: cycleStarted,
   MarketSnapshotRecorded: marketSnapshotRecorded,
   CycleCompleted: cycleCompleted,
+  IntentProposed: intentProposed,
+  RiskDecisionMade: riskDecisionMade,
+  OrderSubmitRequested: orderSubmitRequested,
+  OrderAccepted: orderAccepted,
+  OrderFilled: orderFilled,
 };
 
 /** The validated output and canonical JSON of `data` as `type`, or undefined: then use zod and canonicalJson. */

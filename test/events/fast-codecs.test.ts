@@ -7,7 +7,7 @@ import { createEvent, formatIssues, validatedDataJson } from '../../src/events/e
 import { fastEncode } from '../../src/events/fast-codecs.js';
 import { normalizeDecimal } from '../../src/events/decimal-string.js';
 
-type HotType = 'CycleStarted' | 'MarketSnapshotRecorded' | 'CycleCompleted';
+type HotType = 'CycleStarted' | 'MarketSnapshotRecorded' | 'CycleCompleted' | 'IntentProposed' | 'RiskDecisionMade' | 'OrderSubmitRequested' | 'OrderAccepted' | 'OrderFilled';
 
 /**
  * The fast codecs against zod (the source of truth) and canonicalJson: whenever a fast codec accepts
@@ -199,6 +199,74 @@ describe('fast codecs of the per-bar events (property: equivalent to zod + canon
 
   it('other types have no fast codec', () => {
     expect(fastEncode('RunStarted', {})).toBeUndefined();
-    expect(fastEncode('OrderFilled', {})).toBeUndefined();
+    expect(fastEncode('OrderRejected', { clientOrderId: 'c', reasonCode: 'X', rawReason: '' })).toBeUndefined();
+  });
+});
+
+// ---- the per-trade events (issue 15)
+
+const idValid = fc.string({ minLength: 1, maxLength: 200 });
+const idSpelling = fc.oneof({ weight: 4, arbitrary: idValid }, { weight: 1, arbitrary: fc.constantFrom('', 'x'.repeat(200), 'x'.repeat(201), '𝄞'.repeat(100), '𝄞'.repeat(101)) }, { weight: 1, arbitrary: fc.anything() });
+const anyOf = <T,>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: valid as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: fc.anything() });
+const sideValid = fc.constantFrom('BUY', 'SELL');
+const typeValid = fc.constantFrom('MARKET', 'LIMIT');
+const nonNegativeValid = fc.oneof(normalPositive, fc.constant('0'));
+// A __proto__ key is valid to zod; the codec declines it (zod then decides), so the always-accepted values leave it out.
+const contextValid = fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.string(), { maxKeys: 5 });
+const contextAny = fc.oneof(
+  { weight: 5, arbitrary: contextValid },
+  { weight: 1, arbitrary: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', '10', '2')), fc.oneof(fc.string(), fc.anything()), { maxKeys: 4 }) },
+  { weight: 1, arbitrary: contextValid.map((d) => Object.assign(Object.create(null) as object, d)) },
+  { weight: 1, arbitrary: contextValid.map((d) => ({ ...d, [Symbol('s')]: 'x' })) },
+  { weight: 1, arbitrary: fc.anything() },
+);
+const reasonSpelling = fc.oneof(fc.constantFrom(null, 'POSITION_CAP', 'A', 'A1_B', 'a', '_A', 'A-B', ''), fc.stringMatching(/^[A-Z][A-Z0-9_]{0,10}$/), fc.anything());
+
+const tradeTypes: Array<{ type: HotType; valid: fc.Arbitrary<object>; any: fc.Arbitrary<object> }> = [
+  {
+    type: 'IntentProposed',
+    valid: fc.record({ intentId: idValid, strategy: fc.string(), symbol: fc.stringMatching(/^[A-Za-z0-9._:/-]{1,40}$/), side: sideValid, orderType: typeValid, qty: normalPositive, limitPrice: fc.option(normalPositive, { nil: null }), rationale: fc.string(), context: contextValid }),
+    any: fc.record({ intentId: idSpelling, strategy: anyOf(fc.string()), symbol: symbolSpelling, side: anyOf(sideValid), orderType: anyOf(typeValid), qty: decimalValue, limitPrice: fc.oneof(fc.constant(null), decimalValue), rationale: anyOf(fc.string()), context: contextAny }, { requiredKeys: [] }),
+  },
+  {
+    type: 'RiskDecisionMade',
+    valid: fc.record({ intentId: idValid, verdict: fc.constantFrom('APPROVED', 'REDUCED', 'DENIED'), reasonCode: fc.option(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,20}$/), { nil: null }), layer: fc.constantFrom(null, 'POLICY', 'RISK', 'EXECUTION', 'VENUE', 'RECONCILIATION'), requestedQty: normalPositive, approvedQty: nonNegativeValid, riskMode: fc.constantFrom('NORMAL', 'REDUCE', 'OBSERVE'), context: contextValid }),
+    any: fc.record({ intentId: idSpelling, verdict: anyOf(fc.constantFrom('APPROVED', 'REDUCED', 'DENIED', 'approved')), reasonCode: reasonSpelling, layer: anyOf(fc.constantFrom(null, 'RISK', 'risk')), requestedQty: decimalValue, approvedQty: decimalValue, riskMode: anyOf(fc.constantFrom('NORMAL', 'OBSERVE', 'normal')), context: contextAny }, { requiredKeys: [] }),
+  },
+  {
+    type: 'OrderSubmitRequested',
+    valid: fc.record({ clientOrderId: idValid, intentId: idValid, symbol: fc.stringMatching(/^[A-Za-z0-9._:/-]{1,40}$/), side: sideValid, orderType: typeValid, qty: normalPositive, limitPrice: fc.option(normalPositive, { nil: null }), attempt: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }) }),
+    any: fc.record({ clientOrderId: idSpelling, intentId: idSpelling, symbol: symbolSpelling, side: anyOf(sideValid), orderType: anyOf(typeValid), qty: decimalValue, limitPrice: fc.oneof(fc.constant(null), decimalValue), attempt: count }, { requiredKeys: [] }),
+  },
+  {
+    type: 'OrderAccepted',
+    valid: fc.record({ clientOrderId: idValid, venueOrderId: idValid }),
+    any: fc.record({ clientOrderId: idSpelling, venueOrderId: idSpelling }, { requiredKeys: [] }),
+  },
+  {
+    type: 'OrderFilled',
+    valid: fc.record({ clientOrderId: idValid, venueOrderId: fc.option(idValid, { nil: null }), fillId: idValid, symbol: fc.stringMatching(/^[A-Za-z0-9._:/-]{1,40}$/), side: sideValid, qty: normalPositive, price: normalPositive, fee: nonNegativeValid, feeAsset: fc.string(), liquidity: fc.constantFrom('MAKER', 'TAKER', 'UNKNOWN'), time: fc.option(isoValid, { nil: null }) }),
+    any: fc.record({ clientOrderId: idSpelling, venueOrderId: fc.oneof(fc.constant(null), idSpelling), fillId: idSpelling, symbol: symbolSpelling, side: anyOf(sideValid), qty: decimalValue, price: decimalValue, fee: decimalValue, feeAsset: anyOf(fc.string()), liquidity: anyOf(fc.constantFrom('MAKER', 'TAKER', 'UNKNOWN', 'maker')), time: fc.oneof(fc.constant(null), isoSpelling) }, { requiredKeys: [] }),
+  },
+];
+
+describe('fast codecs of the per-trade events (property: equivalent to zod + canonicalJson)', () => {
+  it.each(tradeTypes.map((t) => [t.type, t] as const))('%s: accepts every valid value; agrees with zod on anything', (_name, t) => {
+    fc.assert(fc.property(maybeExtra(t.valid), (v) => { expect(agrees(t.type, v)).toBe(true); }), RUNS);
+    let declined = 0;
+    fc.assert(fc.property(fc.oneof({ weight: 9, arbitrary: maybeExtra(t.any) }, { weight: 1, arbitrary: fc.anything() }), (v) => {
+      if (!agrees(t.type, v)) declined++;
+      createEventMatchesZod(t.type, v);
+    }), { numRuns: 1000 });
+    expect(declined).toBeGreaterThan(0);
+  });
+
+  it.each(tradeTypes.map((t) => [t.type, t] as const))('%s: one field at a time in any spelling (near misses of a valid value)', (_name, t) => {
+    fc.assert(fc.property(t.valid, fc.nat(), fc.oneof(decimalSpelling, isoSpelling, symbolSpelling, idSpelling, contextAny, fc.anything()), (v, i, x) => {
+      const keys = Object.keys(v);
+      const input = { ...v, [keys[i % keys.length]!]: x };
+      agrees(t.type, input);
+      createEventMatchesZod(t.type, input);
+    }), { numRuns: 1000 });
   });
 });

@@ -47,6 +47,8 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
         break;
       case 'OpenCycle': {
         const cycle = b.openCycle(input.at, true);
+        // Not recorded and folding to nothing new (the usual backtest bar): the cycle's cause stays null either way.
+        if (!config.recording.cycles && cycleStartChangesNothing(b.state, input.killSwitch)) break;
         const id = b.emit('CycleStarted', { cycleSeq: cycle.seq, killSwitch: input.killSwitch }, null, config.recording.cycles);
         b.setCycle({ cause: id });
         break;
@@ -121,8 +123,13 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
         );
         break;
     }
-    return { events: b.events, commands: b.commands, state: b.state };
+    return { events: b.events, commands: b.commands, state: b.result() };
   };
+}
+
+/** What folding a CycleStarted changes (evolve.ts), already so: the kill switch as given, nothing pending. */
+function cycleStartChangesNothing(s: RunState, killSwitch: boolean): boolean {
+  return s.risk.killSwitch === killSwitch && s.pendingIntents.length === 0 && s.pendingTransition === null;
 }
 
 /** Records each fill once (by fill id); a fill that closes a round trip in profit feeds the reserve. */

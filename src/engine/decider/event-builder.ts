@@ -9,7 +9,7 @@ import type { FoldableEvent } from './evolve.js';
 import type { CycleContext, RunState } from './run-state.js';
 import type { VenueCommand } from './inputs.js';
 import type { MarketSnapshot } from '../ports.js';
-import { attachSnapshot } from './bars.js';
+import { attachSnapshot, DECODED_SNAPSHOT } from './bars.js';
 
 /**
  * One decide() call's working area: it makes events (ids from the cycle's counters, shared metadata),
@@ -19,6 +19,11 @@ import { attachSnapshot } from './bars.js';
 export class DecisionBuilder {
   readonly events: AnyNewEvent[] = [];
   readonly commands: VenueCommand[] = [];
+  /**
+   * This call's own copy of the open cycle once it changed (copied on the first change, then updated in
+   * place: nobody else holds it); the state gets it back in result(). evolve never reads the cycle.
+   */
+  private ownCycle: CycleContext | null = null;
 
   constructor(
     private readonly config: DeciderConfig,
@@ -27,7 +32,7 @@ export class DecisionBuilder {
   ) {}
 
   get cycle(): CycleContext {
-    const c = this.state.cycle;
+    const c = this.ownCycle ?? this.state.cycle;
     if (c === null) throw new Error('decider: no cycle is open');
     return c;
   }
@@ -35,17 +40,29 @@ export class DecisionBuilder {
   /** Opens a cycle (or pass) under the next cycle number. */
   openCycle(at: number, regular: boolean): CycleContext {
     const seq = this.state.lastCycleSeq + 1;
-    const cycle: CycleContext = { seq, id: cycleIdFor(this.config.runId, seq), at, iso: isoTime(at), regular, events: 0, intents: 0, orders: 0, notional: new Decimal(0), cause: null };
+    const cycle: CycleContext = { seq, id: cycleIdFor(this.config.runId, seq), at, regular, events: 0, intents: 0, orders: 0, notional: ZERO, cause: null };
+    this.ownCycle = null;
     this.state = { ...this.state, lastCycleSeq: seq, cycle };
     return cycle;
   }
 
   closeCycle(): void {
+    this.ownCycle = null;
     this.state = { ...this.state, cycle: null };
   }
 
   setCycle(change: Partial<CycleContext>): void {
-    this.state = { ...this.state, cycle: { ...this.cycle, ...change } };
+    if (this.ownCycle === null) this.ownCycle = { ...this.cycle };
+    Object.assign(this.ownCycle, change);
+  }
+
+  /** The state this call ends in (with its cycle as changed). */
+  result(): RunState {
+    if (this.ownCycle !== null) {
+      this.state = { ...this.state, cycle: this.ownCycle };
+      this.ownCycle = null;
+    }
+    return this.state;
   }
 
   /**
@@ -55,12 +72,12 @@ export class DecisionBuilder {
    */
   emit<T extends EventType>(type: T, data: EventDataInput<T> | (() => EventDataInput<T>), causationId: string | null, recorded = true, decoded?: MarketSnapshot): string | null {
     const cycle = this.cycle;
-    const metadata: EventMetadata = { runId: this.config.runId, mode: this.config.mode, cycleId: cycle.id, causationId, at: cycle.iso };
+    const metadata: EventMetadata = { runId: this.config.runId, mode: this.config.mode, cycleId: cycle.id, causationId, at: cycleIso(cycle.at) };
     // Data may come as a thunk: an event the run does not record and whose decoded form evolve reads needs none.
     const dataOf = () => (typeof data === 'function' ? data() : data);
     if (!recorded) {
-      const event = { eventId: '', type, data: decoded ? null : dataOf(), metadata };
-      if (decoded) attachSnapshot(event, decoded);
+      // Never stored nor observed: only evolve reads it, so the decoded snapshot can ride as a plain property.
+      const event = decoded ? { eventId: '', type, data: null, metadata, [DECODED_SNAPSHOT]: decoded } : { eventId: '', type, data: dataOf(), metadata };
       this.state = this.evolve(this.state, event as unknown as FoldableEvent);
       return null;
     }
@@ -87,4 +104,18 @@ export class DecisionBuilder {
     this.events.push(event);
     this.state = this.evolve(this.state, event as unknown as FoldableEvent);
   }
+}
+
+const ZERO = new Decimal(0);
+
+let lastAt = Number.NaN;
+let lastIso = '';
+
+/** isoTime of the cycle's time, made once per cycle rather than once per event (a pure function, memoised). */
+function cycleIso(at: number): string {
+  if (at !== lastAt) {
+    lastIso = isoTime(at);
+    lastAt = at;
+  }
+  return lastIso;
 }

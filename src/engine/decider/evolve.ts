@@ -11,7 +11,7 @@ import { isReasonCode } from '../reason-codes.js';
 import { Decimal } from '../values.js';
 import type { Bar } from '../bar.js';
 import type { MarketSnapshot } from '../ports.js';
-import type { MarketView } from '../strategy.js';
+import type { IntentDraft, MarketView } from '../strategy.js';
 import { DECODED_SNAPSHOT, snapshotOf, type WithDecodedSnapshot } from './bars.js';
 import type { DeciderConfig } from './decider-config.js';
 import { accountView, equityOf } from './equity.js';
@@ -55,8 +55,16 @@ export function initialRunState(config: Pick<DeciderConfig, 'runId' | 'strategy'
  * every event of the log.
  */
 export function createEvolve(config: DeciderConfig): (state: RunState, event: FoldableEvent) => RunState {
+  // The events of one cycle share its id: its number is read once.
+  let lastCycleId: string | null = null;
+  let lastSeq: number | null = null;
   return function evolve(state, e) {
-    const seq = cycleSeqOf(config.runId, e.metadata.cycleId);
+    const cycleId = e.metadata.cycleId;
+    if (cycleId !== lastCycleId) {
+      lastSeq = cycleSeqOf(config.runId, cycleId);
+      lastCycleId = cycleId;
+    }
+    const seq = lastSeq;
     const s = seq !== null && seq > state.lastCycleSeq ? { ...state, lastCycleSeq: seq } : state;
     switch (e.type) {
       case 'RunStarted': {
@@ -77,7 +85,7 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
       case 'CycleStarted':
         return { ...s, risk: { ...s.risk, killSwitch: e.data.killSwitch }, pendingIntents: [], pendingTransition: null };
       case 'MarketSnapshotRecorded':
-        return observeMarket(config, s, (e as WithDecodedSnapshot)[DECODED_SNAPSHOT] ?? snapshotOf(e.data), Date.parse(e.metadata.at));
+        return observeMarket(config, s, (e as WithDecodedSnapshot)[DECODED_SNAPSHOT] ?? snapshotOf(e.data), timeOf(e.metadata.at));
       case 'RiskModeChanged': {
         const reason = isReasonCode(e.data.reasonCode) ? e.data.reasonCode : undefined;
         const modeSince = s.risk.mode === e.data.to ? s.risk.modeSince : Date.parse(e.metadata.at);
@@ -129,7 +137,7 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
 
 /** The market moved: marks, then the risk state observes the equity, then the strategy sees the bar. */
 function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnapshot, at: number): RunState {
-  const intervalMs = snapshot.interval === null ? 0 : (parseInterval(snapshot.interval) ?? 0);
+  const intervalMs = intervalMsOf(snapshot.interval);
   const marks = { ...s.marks };
   const barTimes = { ...s.barTimes };
   const marketTimes = { ...s.marketTimes };
@@ -144,14 +152,51 @@ function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnaps
   }
   const primary = bars[config.primarySymbol];
   const primaryBars = s.primaryBars + (primary ? 1 : 0);
-  const marked: RunState = { ...s, marks, barTimes, marketTimes, primaryBars };
+  // What equity and the account view read of the marked state (the state itself is copied once, below).
+  const marked = { account: s.account, positions: s.positions, marks };
   const equity = equityOf(marked);
-  const observed = config.policy.observe(marked.risk, equity, at);
+  const observed = config.policy.observe(s.risk, equity, at);
   const market: MarketView = { time, instruments: instrumentsOf(config), symbol: config.primarySymbol, bar: primary, bars };
-  const step = config.strategy.onBar(marked.strategyState as never, market, accountView(marked, config.primarySymbol, equity));
+  const step = config.strategy.onBar(s.strategyState as never, market, accountView(marked, config.primarySymbol, equity));
   // Before its warm-up is over, what the strategy proposes is not acted on (its indicators are still filling).
   const warm = primaryBars > (config.strategy.warmupBars ?? 0);
-  return { ...marked, risk: observed.state, pendingTransition: observed.transition, strategyState: step.state, pendingIntents: warm ? step.intents : [] };
+  return {
+    ...s,
+    marks,
+    barTimes,
+    marketTimes,
+    primaryBars,
+    risk: observed.state,
+    pendingTransition: observed.transition,
+    strategyState: step.state,
+    pendingIntents: warm ? step.intents : NO_INTENTS,
+  };
+}
+
+const NO_INTENTS: readonly IntentDraft[] = Object.freeze([]);
+
+let lastAt: string | null = null;
+let lastAtMs = 0;
+
+/** Date.parse of an event time, once per cycle (a cycle's events share it). */
+function timeOf(at: string): number {
+  if (at !== lastAt) {
+    lastAtMs = Date.parse(at);
+    lastAt = at;
+  }
+  return lastAtMs;
+}
+
+let lastInterval: string | null = null;
+let lastIntervalMs = 0;
+
+function intervalMsOf(interval: string | null): number {
+  if (interval === null) return 0;
+  if (interval !== lastInterval) {
+    lastIntervalMs = parseInterval(interval) ?? 0;
+    lastInterval = interval;
+  }
+  return lastIntervalMs;
 }
 
 const instrumentLists = new WeakMap<DeciderConfig, readonly string[]>();

@@ -91,9 +91,8 @@ export interface RunOrder {
 export interface CycleContext {
   seq: number;
   id: string;
-  /** Engine time of the cycle, epoch ms, and as the log writes it. */
+  /** Engine time of the cycle, epoch ms. */
   at: number;
-  iso: string;
   /** A strategy cycle (market data) rather than a reconciliation pass. */
   regular: boolean;
   /** Counters of the ids handed out in this cycle. */

@@ -139,7 +139,7 @@ export class RunDriver {
     phaseMs.decide = phase();
 
     phase = stopwatch.start();
-    const submits = await this.execute(decided.commands);
+    const submits = decided.commands.length === 0 ? NO_SUBMITS : await this.execute(decided.commands);
     await this.takeInFills();
     phaseMs.execution = phase();
     if (submits.count > 0) {
@@ -260,6 +260,8 @@ export class RunDriver {
    * has (watched for a cancel it made itself).
    */
   private async reconcile(): Promise<void> {
+    // With no active order there is nothing to prove or look up (decide would record nothing, change nothing).
+    if (this.current.activeOrderIds.length === 0) return;
     this.apply({ type: 'FillsProveOrders' });
     let open: readonly VenueOrderView[] | null | undefined;
     for (const id of [...this.current.activeOrderIds]) {
@@ -307,6 +309,8 @@ export class RunDriver {
     }
   }
 }
+
+const NO_SUBMITS = { count: 0, totalMs: 0, maxMs: 0 };
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -16,8 +16,14 @@ import { Decimal, ZERO } from '../values.js';
 
 export function drawdown(peakEquity: Decimal, equity: Decimal): Decimal {
   if (peakEquity.lte(0)) return ZERO;
-  return Decimal.max(peakEquity.minus(equity).div(peakEquity), ZERO);
+  // A flat account marks the same equity bar after bar: the division is done once for the pair.
+  if (last !== null && last.peak.eq(peakEquity) && last.equity.eq(equity)) return last.dd;
+  const dd = Decimal.max(peakEquity.minus(equity).div(peakEquity), ZERO);
+  last = { peak: peakEquity, equity, dd };
+  return dd;
 }
+
+let last: { peak: Decimal; equity: Decimal; dd: Decimal } | null = null;
 
 export function nextMode(current: RiskMode, dd: Decimal, unresolvedUnknownOrders: number, m: RiskLimits['modes']): RiskMode {
   if (unresolvedUnknownOrders > 0) return 'OBSERVE';

@@ -25,13 +25,16 @@ export function createRiskPolicy(config: RiskConfig, options: RiskPolicyOptions 
       const cooledOff =
         coolOff !== null && rolled.mode === 'OBSERVE' && rolled.unresolvedUnknownOrders === 0 && now - (rolled.modeSince ?? now) >= coolOff;
       // A cool-off rebases the drawdown baseline: the loss is accepted and measured afresh from here.
-      const peak = cooledOff ? equity : Decimal.max(rolled.peakEquity, equity);
+      // The larger of the two as it is (Decimal.max would copy it).
+      const peak = cooledOff ? equity : equity.gt(rolled.peakEquity) ? equity : rolled.peakEquity;
       const dd = drawdown(peak, equity);
       const to = nextMode(rolled.mode, dd, rolled.unresolvedUnknownOrders, limits.modes);
       const transition = modeTransition(rolled, to, dd, equity, peak, limits.modes);
       if (transition && cooledOff) transition.context['peakRebasedAfterMs'] = String(coolOff);
       const modeSince = transition ? now : (rolled.modeSince ?? now);
       const modeReasonCode = transition ? transition.reasonCode : rolled.modeReasonCode;
+      // Nothing moved (most bars): the same state, not a copy.
+      if (transition === null && peak === rolled.peakEquity && modeSince === rolled.modeSince && to === rolled.mode) return { state: rolled, transition };
       return { state: { ...rolled, peakEquity: peak, mode: to, modeSince, ...(modeReasonCode ? { modeReasonCode } : {}) }, transition };
     },
     settleRealizedPnl(realizedPnl, context) {

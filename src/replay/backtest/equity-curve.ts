@@ -1,3 +1,5 @@
+import type { Decimal } from '../../engine/values.js';
+
 /**
  * The bar-level equity curve: one (time, equity) point per bar, in growable Float64Arrays. Typed
  * arrays keep the 2 x 8 bytes per bar off the JS heap, so a year of minute bars does not inflate the
@@ -7,6 +9,8 @@ export class EquityCurveBuilder {
   private times: Float64Array = new Float64Array(1024);
   private values: Float64Array = new Float64Array(1024);
   private n = 0;
+  private lastExact: Decimal | null = null;
+  private lastNumber = 0;
 
   push(time: number, equity: number): void {
     if (this.n === this.times.length) {
@@ -16,6 +20,15 @@ export class EquityCurveBuilder {
     this.times[this.n] = time;
     this.values[this.n] = equity;
     this.n++;
+  }
+
+  /** A point from the exact equity: its number is made again only when the equity moved (a flat account's does not). */
+  pushDecimal(time: number, equity: Decimal): void {
+    if (this.lastExact === null || !this.lastExact.eq(equity)) {
+      this.lastNumber = equity.toNumber();
+      this.lastExact = equity;
+    }
+    this.push(time, this.lastNumber);
   }
 
   /** Replace the last point's equity (e.g. after the end-of-data close-out at that same close). */

@@ -255,7 +255,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
       },
       onCycle: ({ done }) => {
         const s = driver.state;
-        curve.push(market.lastBarTime, equityOf(s).toNumber());
+        curve.pushDecimal(market.lastBarTime, equityOf(s));
         if (Object.values(s.positions).some((p) => !p.qty.isZero())) barsInMarket++;
         if (req.onProgress && done % progressEvery === 0) req.onProgress(done, scan.barCount);
       },

@@ -41,4 +41,6 @@ export interface BarSourceOptions {
    * mismatch.csv) contain a few such rows with otherwise distinct times. Duplicates are always rejected.
    */
   strictOrder?: boolean;
+  /** CSV only: read through the general parser and recordToBar (the reference the fast paths are tested against). */
+  reference?: boolean;
 }

@@ -23,5 +23,6 @@ export function openBarSource(spec: string, options: BarSourceOptions = {}): Bar
   return new CsvBarSource(spec, spec, makeTimestampParser(tz), {
     strictOrder: options.strictOrder ?? false,
     symbolHint: options.symbol ?? null,
+    reference: options.reference ?? false,
   });
 }

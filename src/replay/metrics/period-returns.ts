@@ -17,6 +17,25 @@ export function periodKey(t: number, unit: PeriodUnit): string {
   return unit === 'day' ? iso.slice(0, 10) : unit === 'month' ? iso.slice(0, 7) : iso.slice(0, 4);
 }
 
+/** The UTC period holding t, as [start, end) in epoch ms. */
+function periodBounds(t: number, unit: PeriodUnit): [number, number] {
+  const d = new Date(t);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  if (unit === 'day') {
+    const start = utcDate(y, m, d.getUTCDate());
+    return [start, utcDate(y, m, d.getUTCDate() + 1)];
+  }
+  return unit === 'month' ? [utcDate(y, m, 1), utcDate(y, m + 1, 1)] : [utcDate(y, 0, 1), utcDate(y + 1, 0, 1)];
+}
+
+/** Midnight UTC of a date (setUTCFullYear: Date.UTC would read years 0-99 as 19xx). */
+function utcDate(y: number, m: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(y, m, day);
+  return d.getTime();
+}
+
 export function periodReturns(times: ArrayLike<number>, values: ArrayLike<number>, initial: number, unit: PeriodUnit): PeriodReturn[] {
   const out: PeriodReturn[] = [];
   let base = initial;
@@ -26,11 +45,18 @@ export function periodReturns(times: ArrayLike<number>, values: ArrayLike<number
     if (key !== null) out.push({ period: key, return: base > 0 ? last / base - 1 : 0 });
     base = last;
   };
+  // The key is made once per period: a bar inside [from, to) of the current period has the same one.
+  let from = Infinity;
+  let to = -Infinity;
   for (let i = 0; i < times.length; i++) {
-    const k = periodKey(times[i]!, unit);
-    if (k !== key) {
-      close();
-      key = k;
+    const t = times[i]!;
+    if (t < from || t >= to) {
+      const k = periodKey(t, unit);
+      [from, to] = periodBounds(t, unit);
+      if (k !== key) {
+        close();
+        key = k;
+      }
     }
     last = values[i]!;
   }

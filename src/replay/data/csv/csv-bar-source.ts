@@ -12,6 +12,7 @@ import { parseRecordBlock, type PositionedRecord, READ_FLAGS, readCsvRecords } f
 import type { CsvLayout } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
 import { FileRanges, RowIndex } from './row-index.js';
+import { NotSimpleCsv, simpleCsvBatches } from './simple-csv.js';
 
 /** How a file that is not plain oldest-first is read in time order. */
 interface OrderedRead {
@@ -29,6 +30,11 @@ export interface CsvReadOptions {
   /** Reject rows that step against the file's time direction instead of sorting them into place. */
   strictOrder: boolean;
   symbolHint: string | null;
+  /**
+   * Read every record with csv-parse and every row with recordToBar: the reference path that the simple
+   * reader and the Decimal-free rows are tested against (test/data/fast-csv.test.ts). Default false.
+   */
+  reference?: boolean;
 }
 
 const CHUNK_ROWS = 2048;
@@ -42,6 +48,8 @@ const CHUNK_ROWS = 2048;
 export class CsvBarSource implements BarSource {
   private scanned: Promise<ScanState> | null = null;
   private fromLine = 1;
+  /** The scan read the file with the simple reader (see simple-csv.ts). */
+  private simple = false;
 
   constructor(
     readonly spec: string,
@@ -61,9 +69,28 @@ export class CsvBarSource implements BarSource {
       return;
     }
     const interpreter = this.interpreter();
-    for await (const rec of this.records(false)) {
-      const row = interpreter.accept(rec);
-      if (row) yield row.bar;
+    for await (const batch of this.forwardBatches(false)) {
+      for (const rec of batch) {
+        const row = interpreter.accept(rec);
+        if (row) yield row.bar;
+      }
+    }
+  }
+
+  /**
+   * The file's records front to back, in batches: through the simple reader when the scan found the file
+   * simple (every export of bars we know is), else through the general one.
+   */
+  private async *forwardBatches(withBytes: boolean): AsyncGenerator<PositionedRecord[]> {
+    if (!this.simple) {
+      for await (const rec of this.records(withBytes)) yield [rec];
+      return;
+    }
+    try {
+      yield* simpleCsvBatches(this.path, this.fromLine);
+    } catch (err) {
+      if (err instanceof NotSimpleCsv) throw new DataError(this.spec, null, null, 'the file changed while it was being read');
+      throw err;
     }
   }
 
@@ -73,7 +100,7 @@ export class CsvBarSource implements BarSource {
   }
 
   private interpreter(): CsvInterpreter {
-    return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint, this.fromLine === 2);
+    return new CsvInterpreter(this.spec, this.parseTime, this.options.symbolHint, this.fromLine === 2, this.options.reference !== true);
   }
 
   private records(withBytes = true): AsyncGenerator<PositionedRecord> {
@@ -83,6 +110,21 @@ export class CsvBarSource implements BarSource {
   private async runScan(): Promise<ScanState> {
     await this.checkFile();
     this.fromLine = (await firstLineIsBanner(this.path)) ? 2 : 1;
+    // The simple reader gives the general one's records up to the first byte it does not take, so an error
+    // met before that is the same error; past it the file is scanned again with the general reader.
+    this.simple = this.options.reference !== true;
+    if (this.simple) {
+      try {
+        return await this.scanRecords();
+      } catch (err) {
+        if (!(err instanceof NotSimpleCsv)) throw err;
+      }
+    }
+    this.simple = false;
+    return this.scanRecords();
+  }
+
+  private async scanRecords(): Promise<ScanState> {
     const interpreter = this.interpreter();
     const hasher = new BarHasher();
     const tally = new IntervalTally();
@@ -93,23 +135,26 @@ export class CsvBarSource implements BarSource {
     let prev: number | null = null;
     let prevLine = 0;
 
-    for await (const rec of this.records()) {
-      const row = interpreter.accept(rec);
-      if (!row) continue;
-      chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
-      chronology.add(row.bar.time, row.line);
-      const ascendingSoFar = chronology.stepsBackward === 0;
-      if (ascendingSoFar) {
-        hasher.add(row.bar);
-        if (prev !== null) tally.add(row.bar.time - prev);
+    const batches = this.simple ? simpleCsvBatches(this.path, this.fromLine) : this.forwardBatches(true);
+    for await (const batch of batches) {
+      for (const rec of batch) {
+        const row = interpreter.acceptForScan(rec);
+        if (!row) continue;
+        chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
+        chronology.add(row.time, row.line);
+        const ascendingSoFar = chronology.stepsBackward === 0;
+        if (ascendingSoFar) {
+          hasher.addLine(row.hashLine);
+          if (prev !== null) tally.add(row.time - prev);
+        }
+        // Oldest-first files need no index; one that later turns out unordered is indexed again below.
+        if (ascendingSoFar && chronology.stepsForward > 0) index = null;
+        index?.push(row.time, row.startByte, row.endByte, row.line);
+        first ??= row.time;
+        prev = row.time;
+        prevLine = row.line;
+        count++;
       }
-      // Oldest-first files need no index; one that later turns out unordered is indexed again below.
-      if (ascendingSoFar && chronology.stepsForward > 0) index = null;
-      index?.push(row.bar.time, row.startByte, row.endByte, row.line);
-      first ??= row.bar.time;
-      prev = row.bar.time;
-      prevLine = row.line;
-      count++;
     }
     interpreter.finish(count);
     const backward = chronology?.stepsBackward ?? 0;

@@ -7,6 +7,18 @@ import { open } from 'node:fs/promises';
 import { parseRecordBlock, type PositionedRecord, READ_FLAGS } from './csv-records.js';
 import { binanceLayout, chooseVolume, type CsvLayout, type HeaderInfo, looksLikeHeader, readHeader, withVolume } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
+import { BarHasher } from '../bar-hasher.js';
+import { type FastRow, fastRow, fastRowBar, fastRowHashLine } from './fast-row.js';
+
+/** A data row as the validating scan reads it. */
+export interface ScanRow {
+  time: number;
+  /** The row's line of the bar hash (BarHasher.lineOf). */
+  hashLine: string;
+  line: number;
+  startByte: number;
+  endByte: number;
+}
 
 export interface DataRow {
   bar: Bar;
@@ -39,6 +51,8 @@ export class CsvInterpreter {
     private readonly symbolHint: string | null,
     /** Line 1 is a banner the reader skipped (see firstLineIsBanner). */
     bannerSkipped: boolean,
+    /** Rows in the fast form (fast-row.ts) where they fit; false: every row through recordToBar. */
+    private readonly fastRows = true,
   ) {
     this.preambleLines = bannerSkipped ? 1 : 0;
   }
@@ -61,7 +75,25 @@ export class CsvInterpreter {
 
   /** The bar in this record, or null for a header, banner or trailing blank line. */
   accept(rec: PositionedRecord): DataRow | null {
-    if (this.layout === null && this.header === null) return this.acceptPreamble(rec);
+    const row = this.read(rec);
+    if (row === null) return null;
+    return { bar: 'bar' in row ? row.bar : fastRowBar(row), line: rec.line, startByte: rec.startByte, endByte: rec.endByte };
+  }
+
+  /** What the validating scan needs of a record: its time and its line of the bar hash (no Decimal on the fast path). */
+  acceptForScan(rec: PositionedRecord): ScanRow | null {
+    const row = this.read(rec);
+    if (row === null) return null;
+    return 'bar' in row
+      ? { time: row.bar.time, hashLine: BarHasher.lineOf(row.bar), line: rec.line, startByte: rec.startByte, endByte: rec.endByte }
+      : { time: row.time, hashLine: fastRowHashLine(row), line: rec.line, startByte: rec.startByte, endByte: rec.endByte };
+  }
+
+  private read(rec: PositionedRecord): FastRow | { bar: Bar } | null {
+    if (this.layout === null && this.header === null) {
+      const row = this.acceptPreamble(rec);
+      return row === null ? null : { bar: row.bar };
+    }
     const fields = rec.fields;
     if (fields.length === 1 && fields[0] === '') {
       this.blankLine ??= rec.line;
@@ -71,11 +103,16 @@ export class CsvInterpreter {
       throw new DataError(this.file, this.blankLine, null, 'empty row (a blank line between data rows)');
     }
     const layout = this.layout ?? this.chooseLayout(rec);
+    const fast = this.fastRows ? fastRow(fields, layout) : null;
+    if (fast !== null) {
+      this.checkTimeFormat(fast.timeFormat, rec.line, layout.timeName);
+      return fast;
+    }
     const parsed = recordToBar(fields, layout, this.parseTime);
     if (!parsed.ok) throw new DataError(this.file, rec.line, parsed.problem.field, parsed.problem.reason);
     this.checkTimeFormat(parsed.timeFormat, rec.line, layout.timeName);
     if (parsed.symbol !== null) this.checkSymbol(parsed.symbol, rec.line, layout.symbolName);
-    return { bar: parsed.bar, line: rec.line, startByte: rec.startByte, endByte: rec.endByte };
+    return { bar: parsed.bar };
   }
 
   /** Called after the last record. */
