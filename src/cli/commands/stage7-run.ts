@@ -20,7 +20,7 @@ import { mountStatusPage } from '../status-page/mount.js';
 import { scrubCredentials } from '../venue/venue-cli-errors.js';
 import { reconcileLeftovers } from '../live/leftover-orders.js';
 import { effectiveConfig, type LiveSetup, liveSetup, resumedSetup, runStartedOf } from '../live/live-config.js';
-import { type PreparedVenue, prepareRealVenue } from '../live/real-venue.js';
+import type { PreparedVenue } from '../live/real-venue.js';
 import { runPolicy } from '../live/recorded-run.js';
 import { openLiveVenue, type VenueChoice } from '../live/live-venue.js';
 import { checkRegularFileIfPresent, checkVenueFlags, durationArg, leftoverOrders } from '../live/stage7-flags.js';
@@ -105,7 +105,8 @@ async function stage7Run(
   const prepared: PreparedVenue | null =
     opts.venue === 'sim'
       ? null
-      : prepareRealVenue({
+      : // ccxt is loaded only by a run on a real venue: every other command (and a backtest) starts without it.
+        (await import('../live/real-venue.js')).prepareRealVenue({
           venue: opts.venue,
           ...(opts.venueUrl !== undefined ? { venueUrl: opts.venueUrl } : {}),
           ...(opts.venueCredentials !== undefined ? { credentialsFile: opts.venueCredentials } : {}),
