@@ -6,7 +6,7 @@ import type { EventMetadata } from '../../src/events/envelope.js';
 import { hashOfStoredEvent } from '../../src/events/hash-chain.js';
 import { tempDir } from '../support.js';
 import { engine } from '../backtest/cli-support.js';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 
 /**
  * `engine doctor`: integrity, projections, parity and SLO checks over a real SQLite log written by a
@@ -129,6 +129,21 @@ describe('engine doctor', () => {
     const replay = await engine(['replay', '--run', runId, '--json', '--db', db]);
     expect(replay.code).toBe(1);
     expect(JSON.parse(replay.stdout).divergence.position).toBe(decision);
+  });
+
+  it('SLOs are judged by the thresholds the run recorded, unless a configuration is given', async () => {
+    const db = path.join(tmp.dir, 'slo-live.db');
+    const strict = path.join(tmp.dir, 'strict-slo.json');
+    writeFileSync(strict, JSON.stringify({ base: { slo: { cycleLatencyP50Ms: 0 } } }));
+    const run = await engine(['--db', db, 'stage7-run', '--venue', 'sim', '--cycles', '3', '--interval', '10ms', '--config', strict], { timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    // No zero-time cycle exists: the run's own threshold of 0 ms is breached, and doctor says whose threshold it was.
+    const recorded = await doctor(db);
+    expect(check(recorded.json, 'slo')).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/under the run's recorded thresholds: cycleLatencyP50Ms [\d.]+ > 0$/) });
+    expect(recorded.code).toBe(1);
+    const given = await doctor(db, ['--profile', 'paper']);
+    expect(check(given.json, 'slo')).toMatchObject({ detail: expect.stringMatching(/built-in paper profile/) });
+    expect(check(given.json, 'slo').figures.failed ?? '').not.toMatch(/cycleLatencyP50/);
   });
 
   it('a bad --config is exit 2 before anything is read', async () => {

@@ -41,8 +41,8 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
         report = await runDoctor(opened, {
           runId: opts.run ?? null,
           logger,
-          config,
-          ...(opts.config !== undefined ? { profile: `${profile} profile of ${opts.config}` } : {}),
+          // Without --config or --profile, each run is judged by the SLO thresholds it recorded.
+          ...(opts.config !== undefined || opts.profile !== undefined ? { config, profile: opts.config !== undefined ? `${profile} profile of ${opts.config}` : `built-in ${profile} profile` } : {}),
           witness,
         });
       } finally {
