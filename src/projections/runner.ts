@@ -114,6 +114,42 @@ export class ProjectionRunner {
   }
 
   /**
+   * The state at global position `upTo` (a read: nothing is saved): resume from the saved checkpoint when it
+   * is at or before `upTo` and names a point of this chain, else fold from the start; never fold past `upTo`.
+   * An untrusted checkpoint is skipped (reported in `skippedCheckpoint`), not fatal: a read still answers.
+   */
+  async foldUpTo(upTo: number): Promise<RunnerResult & { skippedCheckpoint: string | null }> {
+    this.state = initialProjectionState();
+    this.hash = GENESIS_HASH;
+    let startedFrom: RunnerResult['startedFrom'] = 'empty';
+    let skippedCheckpoint: string | null = null;
+    const cp = this.checkpoints ? await this.checkpoints.load(this.name).catch((err: unknown) => {
+      if (err instanceof UntrustedCheckpointError) {
+        skippedCheckpoint = err.detail;
+        return null;
+      }
+      throw err;
+    }) : null;
+    if (cp && cp.position <= upTo) {
+      const untrusted = await this.chainMismatch(cp);
+      if (untrusted === null) {
+        try {
+          this.restore(cp);
+          startedFrom = 'checkpoint';
+        } catch (err) {
+          if (!(err instanceof CheckpointFormatError)) throw err;
+          skippedCheckpoint = err.message;
+          this.state = initialProjectionState();
+          this.hash = GENESIS_HASH;
+        }
+      } else {
+        skippedCheckpoint = untrusted;
+      }
+    }
+    return { ...(await this.foldFromStore(startedFrom, false, upTo)), skippedCheckpoint };
+  }
+
+  /**
    * Replace the state with a checkpoint's (checked against its fingerprint first). It does not read
    * the log: catchUp() checks the checkpoint against the chain before it restores one.
    */
@@ -217,11 +253,12 @@ export class ProjectionRunner {
     return { ...known, actual, status: 'OK', ok: true, detail: null };
   }
 
-  private async foldFromStore(startedFrom: RunnerResult['startedFrom'], finalCheckpoint: boolean): Promise<RunnerResult> {
+  private async foldFromStore(startedFrom: RunnerResult['startedFrom'], finalCheckpoint: boolean, upTo = Number.POSITIVE_INFINITY): Promise<RunnerResult> {
     const fromPosition = this.state.position;
     let applied = 0;
     let saved = 0;
     for await (const raw of this.store.readAll({ fromPosition })) {
+      if (raw.globalPosition > upTo) break;
       this.state = evolve(this.state, this.decode(raw));
       this.hash = raw.hash;
       applied++;
