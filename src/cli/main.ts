@@ -41,6 +41,7 @@ import { registerBackup } from './commands/backup.js';
 import { registerRestore } from './commands/restore.js';
 import { registerStoreCopy } from './commands/store-copy.js';
 import { registerExport } from './commands/export.js';
+import { registerPositions } from './commands/positions.js';
 
 const cli = createCli({
   version: packageVersion(),
@@ -63,6 +64,7 @@ registerBackup(cli.program, cli);
 registerRestore(cli.program, cli);
 registerStoreCopy(cli.program, cli);
 registerExport(cli.program, cli);
+registerPositions(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

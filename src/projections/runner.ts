@@ -117,8 +117,10 @@ export class ProjectionRunner {
    * The state at global position `upTo` (a read: nothing is saved): resume from the saved checkpoint when it
    * is at or before `upTo` and names a point of this chain, else fold from the start; never fold past `upTo`.
    * An untrusted checkpoint is skipped (reported in `skippedCheckpoint`), not fatal: a read still answers.
+   * With `types` only those events are read and folded (see STATE_EVENT_TYPES): the projections that react
+   * to nothing else come out the same, much faster on a log that is mostly market data.
    */
-  async foldUpTo(upTo: number): Promise<RunnerResult & { skippedCheckpoint: string | null }> {
+  async foldUpTo(upTo: number, types?: readonly string[]): Promise<RunnerResult & { skippedCheckpoint: string | null }> {
     this.state = initialProjectionState();
     this.hash = GENESIS_HASH;
     let startedFrom: RunnerResult['startedFrom'] = 'empty';
@@ -146,7 +148,7 @@ export class ProjectionRunner {
         skippedCheckpoint = untrusted;
       }
     }
-    return { ...(await this.foldFromStore(startedFrom, false, upTo)), skippedCheckpoint };
+    return { ...(await this.foldFromStore(startedFrom, false, upTo, types)), skippedCheckpoint };
   }
 
   /**
@@ -253,11 +255,11 @@ export class ProjectionRunner {
     return { ...known, actual, status: 'OK', ok: true, detail: null };
   }
 
-  private async foldFromStore(startedFrom: RunnerResult['startedFrom'], finalCheckpoint: boolean, upTo = Number.POSITIVE_INFINITY): Promise<RunnerResult> {
+  private async foldFromStore(startedFrom: RunnerResult['startedFrom'], finalCheckpoint: boolean, upTo = Number.POSITIVE_INFINITY, types?: readonly string[]): Promise<RunnerResult> {
     const fromPosition = this.state.position;
     let applied = 0;
     let saved = 0;
-    for await (const raw of this.store.readAll({ fromPosition })) {
+    for await (const raw of this.store.readAll({ fromPosition, ...(types ? { types } : {}) })) {
       if (raw.globalPosition > upTo) break;
       this.state = evolve(this.state, this.decode(raw));
       this.hash = raw.hash;

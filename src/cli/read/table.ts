@@ -1,0 +1,63 @@
+import Table from 'cli-table3';
+
+/** Human output of the read commands and doctor fits a terminal of this many columns. */
+export const TABLE_WIDTH = 100;
+const GAP = 2;
+const MIN_COLUMN = 8;
+
+export interface TableOptions {
+  /** Right-aligned columns (numbers), by index. */
+  right?: readonly number[];
+  width?: number;
+}
+
+/**
+ * An aligned table without borders that fits `width` columns (cli-table3 draws and wraps it): columns keep
+ * their natural width while the row fits; otherwise the widest columns give way first and their cells wrap
+ * (on spaces, or anywhere for one long word such as an id).
+ */
+export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions = {}): string[] {
+  const width = options.width ?? TABLE_WIDTH;
+  const widths = fitWidths(
+    head.map((h, i) => Math.max(h.length, ...rows.map((r) => longestLine(r[i] ?? '')))),
+    head.map((h) => Math.min(h.length, MIN_COLUMN)),
+    width,
+  );
+  const right = new Set(options.right ?? []);
+  const table = new Table({
+    head: [...head],
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
+    },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+    colWidths: widths,
+    colAligns: head.map((_, i) => (right.has(i) ? 'right' : 'left')),
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+  });
+  for (const r of rows) table.push(head.map((_, i) => r[i] ?? ''));
+  return table
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '');
+}
+
+function longestLine(cell: string): number {
+  return Math.max(0, ...cell.split('\n').map((l) => l.length));
+}
+
+/** Natural widths, the widest cut one column at a time until the row (with gaps) fits. */
+export function fitWidths(natural: readonly number[], minimum: readonly number[], width: number): number[] {
+  const w = [...natural];
+  const total = (): number => w.reduce((a, b) => a + b, 0) + GAP * Math.max(0, w.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < w.length; i++) if (w[i]! > (minimum[i] ?? MIN_COLUMN) && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+    if (widest < 0) break;
+    w[widest]!--;
+  }
+  return w;
+}
