@@ -42,6 +42,9 @@ import { registerRestore } from './commands/restore.js';
 import { registerStoreCopy } from './commands/store-copy.js';
 import { registerExport } from './commands/export.js';
 import { registerPositions } from './commands/positions.js';
+import { registerOrders } from './commands/orders.js';
+import { registerLedger } from './commands/ledger.js';
+import { registerRisk } from './commands/risk.js';
 
 const cli = createCli({
   version: packageVersion(),
@@ -65,6 +68,9 @@ registerRestore(cli.program, cli);
 registerStoreCopy(cli.program, cli);
 registerExport(cli.program, cli);
 registerPositions(cli.program, cli);
+registerOrders(cli.program, cli);
+registerLedger(cli.program, cli);
+registerRisk(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
