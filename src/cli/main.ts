@@ -45,6 +45,7 @@ import { registerPositions } from './commands/positions.js';
 import { registerOrders } from './commands/orders.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerRisk } from './commands/risk.js';
+import { registerExplain } from './commands/explain.js';
 
 const cli = createCli({
   version: packageVersion(),
@@ -71,6 +72,7 @@ registerPositions(cli.program, cli);
 registerOrders(cli.program, cli);
 registerLedger(cli.program, cli);
 registerRisk(cli.program, cli);
+registerExplain(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
