@@ -29,7 +29,7 @@ export const registerExplain: RegisterCommand = (program, cli) => {
       const snap = await opened.snapshot();
       let result: { chain: CausalChain; order: OrderRecord | null; kind: string };
       try {
-        result = await explain(snap.store, snap.checkpoints(), subject, opts.run, logger);
+        result = await explainSubject(snap.store, await headState(snap.store, snap.checkpoints(), logger), subject, opts.run);
       } finally {
         await snap.close();
         await opened.close();
@@ -65,15 +65,19 @@ export const registerExplain: RegisterCommand = (program, cli) => {
   );
 };
 
-type Checkpoints = ConstructorParameters<typeof ProjectionRunner>[0]['checkpoints'];
+export type Checkpoints = ConstructorParameters<typeof ProjectionRunner>[0]['checkpoints'];
 
-async function explain(store: EventStore, checkpoints: Checkpoints, subject: string, runOpt: string | undefined, logger: Logger): Promise<{ chain: CausalChain; order: OrderRecord | null; kind: string }> {
-  if (subject === '') throw new InputError('explain: give a client order id, an event id or a global position');
-  const head = (await store.head()).position;
+/** The projections at the head of the log (from the newest checkpoint): where explain finds orders. */
+export async function headState(store: EventStore, checkpoints: Checkpoints, logger: Logger): Promise<ProjectionState> {
   const runner = new ProjectionRunner({ store, checkpoints, name: DEFAULT_CHECKPOINT_NAME, checkpointEvery: 0 });
-  const folded = await runner.foldUpTo(head, STATE_EVENT_TYPES);
+  const folded = await runner.foldUpTo((await store.head()).position, STATE_EVENT_TYPES);
   if (folded.skippedCheckpoint !== null) logger.warn({ detail: folded.skippedCheckpoint }, 'checkpoint not used: folding from the start');
-  const state = runner.snapshot();
+  return runner.snapshot();
+}
+
+export async function explainSubject(store: EventStore, state: ProjectionState, subject: string, runOpt: string | undefined): Promise<{ chain: CausalChain; order: OrderRecord | null; kind: string }> {
+  if (subject === '') throw new InputError('explain: give a client order id, an event id or a global position');
+  const head = state.position;
   if (runOpt !== undefined) await resolveRun(store, runOpt);
 
   let event: AnyStoredEvent | null = null;
@@ -126,7 +130,7 @@ async function recordsMarket(store: EventStore, runId: string): Promise<boolean>
 
 async function orderChain(store: EventStore, order: OrderRecord): Promise<CausalChain> {
   const run = await resolveRun(store, order.runId);
-  const belongs = (e: AnyStoredEvent): boolean => {
+  const belongs = (e: Pick<AnyStoredEvent, 'data'>): boolean => {
     const d = e.data as { clientOrderId?: string | null; intentId?: string };
     return d.clientOrderId === order.clientOrderId || d.intentId === order.intentId;
   };
@@ -136,7 +140,7 @@ async function orderChain(store: EventStore, order: OrderRecord): Promise<Causal
 
 async function intentChain(store: EventStore, event: AnyStoredEvent, intentId: string): Promise<CausalChain> {
   const run = await resolveRun(store, event.metadata.runId);
-  const belongs = (e: AnyStoredEvent): boolean => (e.data as { intentId?: string }).intentId === intentId;
+  const belongs = (e: Pick<AnyStoredEvent, 'data'>): boolean => (e.data as { intentId?: string }).intentId === intentId;
   const events = await gatherChain(store, run, event.globalPosition, event.globalPosition, belongs);
   return buildChain({ runId: run.runId, clientOrderId: null, intentId, events, recordsMarket: await recordsMarket(store, run.runId) });
 }

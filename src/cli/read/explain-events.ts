@@ -1,4 +1,5 @@
 import { type AnyStoredEvent, toTypedEvent } from '../../events/event-factory.js';
+import type { StoredEvent } from '../../events/envelope.js';
 import type { EventStore } from '../../events/store/port.js';
 import type { RunRef } from './as-of.js';
 import { versionAtPosition } from './as-of.js';
@@ -13,22 +14,30 @@ import { versionAtPosition } from './as-of.js';
 const TAIL = 64;
 /** Run events searched backwards for the causes (a cycle's snapshot precedes its intents by a few events). */
 const LOOKBACK = 20_000;
-const WINDOW = 256;
+const WINDOW = 64;
 
 export async function gatherChain(
   store: EventStore,
   run: RunRef,
   anchorPosition: number,
   untilPosition: number,
-  belongs: (e: AnyStoredEvent) => boolean,
+  belongs: (e: Pick<AnyStoredEvent, 'eventId' | 'data'>) => boolean,
 ): Promise<AnyStoredEvent[]> {
-  const anchor = await versionAtPosition(store, run, anchorPosition);
+  const anchor = Math.max(await versionAtPosition(store, run, anchorPosition), 0);
   const chain = new Map<string, AnyStoredEvent>();
+  // Forward, in small reads: only the events kept are decoded (validated and upcast).
   let tail = 0;
-  for await (const raw of store.readStream(run.stream, { fromVersion: Math.max(anchor, 0) })) {
-    if (raw.globalPosition > untilPosition && ++tail > TAIL) break;
-    const e = toTypedEvent(raw);
-    if (belongs(e) || (e.metadata.causationId !== null && chain.has(e.metadata.causationId))) chain.set(e.eventId, e);
+  let version = anchor;
+  forward: for (;;) {
+    let read = 0;
+    for await (const raw of store.readStream(run.stream, { fromVersion: version, maxCount: WINDOW })) {
+      read++;
+      if (raw.globalPosition > untilPosition && ++tail > TAIL) break forward;
+      const cause = raw.metadata.causationId;
+      if (belongs(raw as Pick<AnyStoredEvent, 'eventId' | 'data'>) || (cause !== null && chain.has(cause))) chain.set(raw.eventId, toTypedEvent(raw));
+    }
+    if (read < WINDOW) break;
+    version += WINDOW;
   }
   const wanted = new Set<string>();
   const want = (e: AnyStoredEvent): void => {
@@ -39,12 +48,13 @@ export async function gatherChain(
   let hi = anchor - 1;
   while (wanted.size > 0 && hi >= 0 && anchor - hi <= LOOKBACK) {
     const lo = Math.max(0, hi - WINDOW + 1);
-    const window: AnyStoredEvent[] = [];
-    for await (const raw of store.readStream(run.stream, { fromVersion: lo, maxCount: hi - lo + 1 })) window.push(toTypedEvent(raw));
+    const window: StoredEvent[] = [];
+    for await (const raw of store.readStream(run.stream, { fromVersion: lo, maxCount: hi - lo + 1 })) window.push(raw);
     for (let i = window.length - 1; i >= 0; i--) {
-      const e = window[i]!;
-      if (!wanted.has(e.eventId)) continue;
-      wanted.delete(e.eventId);
+      const raw = window[i]!;
+      if (!wanted.has(raw.eventId)) continue;
+      wanted.delete(raw.eventId);
+      const e = toTypedEvent(raw);
       chain.set(e.eventId, e);
       want(e);
     }

@@ -37,7 +37,7 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
     wordWrap: true,
     wrapOnWordBoundary: true,
   });
-  for (const r of rows) table.push(head.map((_, i) => r[i] ?? ''));
+  for (const r of rows) table.push(head.map((_, i) => breakLongWords(r[i] ?? '', widths[i]!)));
   return table
     .toString()
     .split('\n')
@@ -60,4 +60,18 @@ export function fitWidths(natural: readonly number[], minimum: readonly number[]
     w[widest]!--;
   }
   return w;
+}
+
+/** cli-table3 wraps on spaces and cuts a word longer than its column with "…": break such words (ids, hashes) first. */
+export function breakLongWords(cell: string, width: number): string {
+  if (width < 1) return cell;
+  return cell
+    .split('\n')
+    .map((line) =>
+      line
+        .split(' ')
+        .map((word) => (word.length <= width ? word : (word.match(new RegExp(`.{1,${width}}`, 'g')) ?? [word]).join('\n')))
+        .join(' '),
+    )
+    .join('\n');
 }

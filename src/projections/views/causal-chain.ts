@@ -168,7 +168,8 @@ export function buildChain(input: ChainInput): CausalChain {
   if (input.intentId !== null && decisions.length === 0) missing.push(`the risk decision on ${input.intentId} (RiskDecisionMade)`);
   for (const intent of intents) {
     if (intent.metadata.causationId === null) {
-      if (input.recordsMarket) missing.push(`the market snapshot intent ${intent.eventId} was proposed on (no causationId)`);
+      if (intent.type === 'IntentProposed' && intent.data.context['reason'] === 'END_OF_DATA') notes.push('proposed by the end-of-data close-out, not on a market snapshot');
+      else if (input.recordsMarket) missing.push(`the market snapshot intent ${intent.eventId} was proposed on (no causationId)`);
       else notes.push('a decisions-mode backtest records no market snapshots: the dataset hash in RunStarted stands for the bars the strategy saw');
     }
   }
