@@ -47,7 +47,7 @@ export const registerOrders: RegisterCommand = (program, cli) => {
           o.avgFillPrice?.toSignificantDigits(10).toFixed() ?? '-',
           o.status + (o.escalated && o.status !== 'ESCALATED' ? '*' : ''),
           o.reasonCode ?? '-',
-          o.reconciliation.length === 0 ? '-' : o.reconciliation.map((s) => s.outcome).join(' > '),
+          o.reconciliation.length === 0 ? '-' : runLengths(o.reconciliation.map((s) => s.outcome)),
         ]);
         for (const l of renderTable(['CLIENT ORDER ID', 'ORDER', 'QTY', 'FILLED', 'AVG PRICE', 'STATUS', 'REASON', 'RECONCILIATION'], table, { right: [2, 3, 4] })) {
           await out.line(l);
@@ -68,4 +68,16 @@ function parseStatuses(text: string | undefined): ReadonlySet<OrderStatus> | nul
     out.add(s);
   }
   return out;
+}
+
+/** UNKNOWN, STILL_UNKNOWN x11, ESCALATED: consecutive repeats counted, so a long history stays one short cell. */
+export function runLengths(outcomes: readonly string[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < outcomes.length; ) {
+    let j = i;
+    while (j < outcomes.length && outcomes[j] === outcomes[i]) j++;
+    parts.push(j - i > 1 ? `${outcomes[i]} x${j - i}` : outcomes[i]!);
+    i = j;
+  }
+  return parts.join(', ');
 }

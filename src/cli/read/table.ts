@@ -22,6 +22,7 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
     head.map((h, i) => Math.max(h.length, ...rows.map((r) => longestLine(r[i] ?? '')))),
     head.map((h) => Math.min(h.length, MIN_COLUMN)),
     width,
+    head.map((h, i) => Math.max(...h.split(' ').map((w) => w.length), ...rows.map((r) => longestWord(r[i] ?? '')))),
   );
   const right = new Set(options.right ?? []);
   const table = new Table({
@@ -49,15 +50,24 @@ function longestLine(cell: string): number {
   return Math.max(0, ...cell.split('\n').map((l) => l.length));
 }
 
-/** Natural widths, the widest cut one column at a time until the row (with gaps) fits. */
-export function fitWidths(natural: readonly number[], minimum: readonly number[], width: number): number[] {
+function longestWord(cell: string): number {
+  return Math.max(0, ...cell.split(/[ \n]/).map((w) => w.length));
+}
+
+/**
+ * Natural widths, cut one column at a time until the row (with gaps) fits: first the widest column that can
+ * still wrap between words (its width above its longest word), then, if that is not enough, the widest.
+ */
+export function fitWidths(natural: readonly number[], minimum: readonly number[], width: number, words: readonly number[] = []): number[] {
   const w = [...natural];
   const total = (): number => w.reduce((a, b) => a + b, 0) + GAP * Math.max(0, w.length - 1);
+  const floor = (i: number): number => minimum[i] ?? MIN_COLUMN;
   while (total() > width) {
-    let widest = -1;
-    for (let i = 0; i < w.length; i++) if (w[i]! > (minimum[i] ?? MIN_COLUMN) && (widest < 0 || w[i]! > w[widest]!)) widest = i;
-    if (widest < 0) break;
-    w[widest]!--;
+    let pick = -1;
+    for (let i = 0; i < w.length; i++) if (w[i]! > Math.max(floor(i), words[i] ?? 0) && (pick < 0 || w[i]! > w[pick]!)) pick = i;
+    if (pick < 0) for (let i = 0; i < w.length; i++) if (w[i]! > floor(i) && (pick < 0 || w[i]! > w[pick]!)) pick = i;
+    if (pick < 0) break;
+    w[pick]!--;
   }
   return w;
 }
