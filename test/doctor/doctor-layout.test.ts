@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine } from '../backtest/cli-support.js';
+import { runCliAsync } from '../cli/run-cli.js';
 import { CLI, tempDir } from '../support.js';
 
 /**
@@ -53,20 +54,21 @@ describe('engine doctor in 100 columns', () => {
   });
 
   it('logs are JSON lines on a pipe; --quiet prints none, keeps the results and the exit code', async () => {
-    const piped = await engine(['backtest', '--data', 'synthetic:bars=50,interval=1h,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '3', '--log-level', 'info', '--db', path.join(tmp.dir, 'p.db')]);
+    const piped = await runCliAsync(['backtest', '--data', 'synthetic:bars=50,interval=1h,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '3', '--log-level', 'info', '--db', path.join(tmp.dir, 'p.db')]);
     expect(piped.code).toBe(0);
     const logLines = piped.stderr.trim().split('\n');
     expect(logLines.length).toBeGreaterThan(0);
     for (const l of logLines) expect(JSON.parse(l)).toHaveProperty('level');
-    const quiet = await engine(['backtest', '--data', 'synthetic:bars=50,interval=1h,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '3', '--quiet', '--json', '--db', path.join(tmp.dir, 'q.db')]);
+    const quiet = await runCliAsync(['backtest', '--data', 'synthetic:bars=50,interval=1h,seed=5', '--symbol', 'SYN', '--strategy', 'sma-cross', '--seed', '3', '--quiet', '--json', '--db', path.join(tmp.dir, 'q.db')]);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
     expect(JSON.parse(quiet.stdout)).toHaveProperty('runId');
-    const bad = await engine(['positions', '--quiet', '--run', 'nope', '--db', db]);
+    const bad = await runCliAsync(['positions', '--quiet', '--run', 'nope', '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^engine positions: .*no such run/)]);
-    const both = await engine(['doctor', '--quiet', '--log-level', 'info', '--db', db]);
+    const both = await runCliAsync(['doctor', '--quiet', '--log-level', 'info', '--db', db]);
     expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--quiet.*cannot be used with.*--log-level/);
   });
 
   const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;

@@ -72,7 +72,7 @@ export async function headState(store: EventStore, checkpoints: Checkpoints, log
   const runner = new ProjectionRunner({ store, checkpoints, name: DEFAULT_CHECKPOINT_NAME, checkpointEvery: 0 });
   const folded = await runner.foldUpTo((await store.head()).position, STATE_EVENT_TYPES);
   if (folded.skippedCheckpoint !== null) logger.warn({ detail: folded.skippedCheckpoint }, 'checkpoint not used: folding from the start');
-  return runner.snapshot();
+  return runner.query((s) => s as ProjectionState); // the runner is dropped: no copy needed
 }
 
 export async function explainSubject(store: EventStore, state: ProjectionState, subject: string, runOpt: string | undefined): Promise<{ chain: CausalChain; order: OrderRecord | null; kind: string }> {

@@ -45,9 +45,12 @@ export interface RunRef {
   lastPosition: number;
 }
 
-/** The run `--run` names (it must exist), or the run started last. */
+/**
+ * The run `--run` names (it must exist); by default the run of the newest event in the log (one read), or,
+ * when that is no run's (a kill switch), the run started last (a scan of the stream index).
+ */
 export async function resolveRun(store: EventStore, runId: string | undefined): Promise<RunRef> {
-  let id = runId;
+  let id = runId ?? (await runOfHead(store));
   if (id === undefined) {
     const streams = await store.listStreams('run-');
     const last = streams[streams.length - 1];
@@ -60,6 +63,15 @@ export async function resolveRun(store: EventStore, runId: string | undefined): 
   const first = await eventAtVersion(store, stream, 0);
   const last = await eventAtVersion(store, stream, lastVersion);
   return { runId: id, stream, lastVersion, firstPosition: first.position, firstAt: first.at, lastPosition: last.position };
+}
+
+async function runOfHead(store: EventStore): Promise<string | undefined> {
+  const head = (await store.head()).position;
+  if (head === 0) return undefined;
+  for await (const e of store.readAll({ fromPosition: head - 1, maxCount: 1 })) {
+    if ((await store.streamVersion(runStream(e.metadata.runId))) !== 'no_stream') return e.metadata.runId;
+  }
+  return undefined;
 }
 
 async function eventAtVersion(store: EventStore, stream: string, version: number): Promise<{ position: number; at: string }> {

@@ -49,7 +49,8 @@ export async function withReadState<T>(dbArg: string, opts: ReadOptions, logger:
     if (result.skippedCheckpoint !== null) logger.warn({ detail: result.skippedCheckpoint }, 'checkpoint not used: folding from the start');
     const fold: FoldInfo = { startedFrom: result.startedFrom, fromPosition: result.fromPosition, eventsFolded: result.eventsApplied, ms: Math.round(performance.now() - started) };
     logger.debug({ ...fold, asOf: asOf.position }, 'projections folded');
-    return await fn({ db: opened.target.display, store, run, asOf, state: runner.snapshot(), fold });
+    // The runner is dropped after this read: its own state is handed over rather than deep-copied (seconds on a big log).
+    return await fn({ db: opened.target.display, store, run, asOf, state: runner.query((s) => s as ProjectionState), fold });
   } finally {
     if (snap) await snap.close();
     await opened.close();
