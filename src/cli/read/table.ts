@@ -16,7 +16,9 @@ export interface TableOptions {
  * their natural width while the row fits; otherwise the widest columns give way first and their cells wrap
  * (on spaces, or anywhere for one long word such as an id).
  */
-export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions = {}): string[] {
+export function renderTable(head: readonly string[], rawRows: readonly (readonly string[])[], options: TableOptions = {}): string[] {
+  // cli-table3 cuts (instead of wrapping) a cell that starts with a space: cells are trimmed, line by line.
+  const rows = rawRows.map((r) => r.map((c) => c.split('\n').map((l) => l.trim()).join('\n')));
   const width = options.width ?? TABLE_WIDTH;
   const widths = fitWidths(
     head.map((h, i) => Math.max(h.length, ...rows.map((r) => longestLine(r[i] ?? '')))),
