@@ -31,7 +31,10 @@ const SILENT_STRATEGY: Strategy<null> = {
 };
 
 export async function foldRunState(store: EventStore, run: RunRef, upTo: number): Promise<RunStateAt> {
-  const events = runEvents(store, run, upTo);
+  // Every bar of the run goes through evolve: events at the current schema are taken as the engine wrote and
+  // validated them (projections/decode.ts 'trusted'; older ones are still upcast and validated). That a log
+  // was not edited since is for `engine doctor` to say.
+  const events = runEvents(store, run, upTo, undefined, 'trusted');
   const iterator = events[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done || first.value.type !== 'RunStarted') throw new InputError(`run ${run.runId} does not begin with RunStarted: its risk state cannot be read`);
