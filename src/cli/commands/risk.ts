@@ -19,7 +19,7 @@ export const registerRisk: RegisterCommand = (program, cli) => {
         const h = riskHeadroom(run.state, run.limits, now);
         const kill = killSwitchOf(ctx.state.risk);
         const recordsMarket = run.started.mode === 'live' || run.started.eventsMode === 'full';
-        const note = recordsMarket ? null : 'a decisions-mode backtest records no bars: equity is marked at fill prices and the drawdown is measured from them';
+        const note = recordsMarket ? null : 'a decisions-mode backtest records no bars: open positions count at cost in equity, so drawdown and daily loss here are not those the run decided on';
         if (opts.json) {
           await out.json({
             ...readHeader(ctx),
