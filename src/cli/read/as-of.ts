@@ -46,11 +46,12 @@ export interface RunRef {
 }
 
 /**
- * The run `--run` names (it must exist); by default the run of the newest event in the log (one read), or,
- * when that is no run's (a kill switch), the run started last (a scan of the stream index).
+ * The run `--run` names (it must exist); by default the run of the event at `atPosition` (`--as-of` a
+ * position), else of the newest event in the log (one read), or, when that is no run's (a kill switch), the
+ * run started last (a scan of the stream index).
  */
-export async function resolveRun(store: EventStore, runId: string | undefined): Promise<RunRef> {
-  let id = runId ?? (await runOfHead(store));
+export async function resolveRun(store: EventStore, runId: string | undefined, atPosition?: number): Promise<RunRef> {
+  let id = runId ?? (await runAt(store, atPosition ?? (await store.head()).position));
   if (id === undefined) {
     const streams = await store.listStreams('run-');
     const last = streams[streams.length - 1];
@@ -65,10 +66,10 @@ export async function resolveRun(store: EventStore, runId: string | undefined): 
   return { runId: id, stream, lastVersion, firstPosition: first.position, firstAt: first.at, lastPosition: last.position };
 }
 
-async function runOfHead(store: EventStore): Promise<string | undefined> {
-  const head = (await store.head()).position;
-  if (head === 0) return undefined;
-  for await (const e of store.readAll({ fromPosition: head - 1, maxCount: 1 })) {
+/** The run of the event at `position`, when that event belongs to a run's stream. */
+async function runAt(store: EventStore, position: number): Promise<string | undefined> {
+  if (position < 1) return undefined;
+  for await (const e of store.readAll({ fromPosition: position - 1, maxCount: 1 })) {
     if ((await store.streamVersion(runStream(e.metadata.runId))) !== 'no_stream') return e.metadata.runId;
   }
   return undefined;

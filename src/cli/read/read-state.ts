@@ -41,7 +41,7 @@ export async function withReadState<T>(dbArg: string, opts: ReadOptions, logger:
   try {
     snap = await opened.snapshot();
     const store = snap.store;
-    const run = await resolveRun(store, opts.run);
+    const run = await resolveRun(store, opts.run, spec.kind === 'position' && spec.position <= store.at.position ? spec.position : undefined);
     const asOf = await resolveAsOf(store, spec, run, store.at.position);
     const started = performance.now();
     const runner = new ProjectionRunner({ store, checkpoints: snap.checkpoints(), name: DEFAULT_CHECKPOINT_NAME, checkpointEvery: 0 });
