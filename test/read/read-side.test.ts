@@ -57,8 +57,8 @@ function fileHashes(): Record<string, string | null> {
 }
 
 /** A copy of the log holding only its events up to `position` (the same ids, streams, data, metadata: the same hashes). */
-async function truncatedCopy(position: number): Promise<string> {
-  const target = path.join(tmp.dir, `cut-${position}.db`);
+async function truncatedCopy(position: number, name = `cut-${position}.db`): Promise<string> {
+  const target = path.join(tmp.dir, name);
   if (existsSync(target)) return target;
   const source = SqliteEventStore.open(db, { readonly: true });
   const dest = SqliteEventStore.open(target, { create: true });
@@ -315,7 +315,7 @@ describe.skipIf(!HAS_SHARED_DATA)('read side over a real-data backtest and a fau
     expect(fileHashes()).toEqual(before);
   }, 120_000);
 
-  it('with a checkpoint (engine projections rebuild) the fold starts from it at the head and from the start before it, with the same answers', async () => {
+  it('with a checkpoint (engine projections rebuild) the fold starts from it at the head and from the start before it; with --keep-every from the nearest one before the point; the same answers', async () => {
     const copy = await truncatedCopy(Number.MAX_SAFE_INTEGER);
     const noCheckpoint = await json(['positions', '--run', backtestRun], copy);
     const middle = Math.floor((await readLog()).length / 2);
@@ -327,5 +327,11 @@ describe.skipIf(!HAS_SHARED_DATA)('read side over a real-data backtest and a fau
     const before = await json<{ fold: { startedFrom: string } }>(['ledger', '--run', backtestRun, '--as-of', String(middle)], copy);
     expect(before.fold.startedFrom).toBe('empty');
     expect(strip(before)).toEqual(strip(earlier));
-  }, 60_000);
+    // Checkpoints kept along the log: a read at an earlier point starts from the nearest one at or before it.
+    const kept = await truncatedCopy(Number.MAX_SAFE_INTEGER, 'kept.db');
+    expect((await engine(['projections', 'rebuild', '--keep-every', '1000'], kept)).code).toBe(0);
+    const near = await json<{ fold: { startedFrom: string; fromPosition: number } }>(['ledger', '--run', backtestRun, '--as-of', String(middle)], kept);
+    expect(near.fold).toMatchObject({ startedFrom: 'checkpoint', fromPosition: Math.floor(middle / 1000) * 1000 });
+    expect(strip(near)).toEqual(strip(earlier));
+  }, 120_000);
 });
