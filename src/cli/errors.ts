@@ -7,6 +7,7 @@ import {
 } from '../events/errors.js';
 import { ConfigError } from '../engine/config/errors.js';
 import { IllegalOrderTransitionError } from '../projections/errors.js';
+import { RunFailedError } from '../replay/backtest/errors.js';
 import { WriteFailedError } from './atomic-file.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -64,6 +65,8 @@ export interface ErrorReport {
 export function describeError(err: unknown): ErrorReport {
   if (err instanceof LockHeldError) return report(ExitCode.LOCKED, err.message);
   if (err instanceof UsageError) return report(ExitCode.USAGE, `usage: ${err.message}`);
+  // A strategy that threw mid-run: the run is recorded up to there and ended ERROR (a verdict, not a crash).
+  if (err instanceof RunFailedError) return report(ExitCode.VERDICT_FAILED, err.message);
   if (err instanceof InputError) return report(ExitCode.USAGE, withWhere(err));
   // A bad config file lists every invalid field, one per line under the file name (issue 4).
   if (err instanceof ConfigError) return { exitCode: ExitCode.USAGE, line: safeLines(err.message), unexpected: false };

@@ -1,6 +1,7 @@
 import { destination, pino, stdSerializers, stdTimeFunctions, type LevelWithSilent, type Logger } from 'pino';
 import { createRequire } from 'node:module';
 import type PinoPretty from 'pino-pretty';
+import { VENUE_REDACT_PATHS } from './venue/venue-redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -34,6 +35,9 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { pid: process.pid },
       timestamp: stdTimeFunctions.isoTime,
+      // pino's own redaction of the places venue keys and signatures live (headers, credentials), before
+      // the key-name redaction of formatters.log below.
+      redact: { paths: [...VENUE_REDACT_PATHS], censor: REDACTED },
       // Errors are serialised (and redacted) by formatters.log below; keep its result as it is.
       serializers: { err: (e: unknown) => (e instanceof Error ? redactSecrets(e) : e) },
       formatters: {

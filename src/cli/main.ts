@@ -46,6 +46,7 @@ import { registerOrders } from './commands/orders.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerRisk } from './commands/risk.js';
 import { registerExplain } from './commands/explain.js';
+import { registerSweep } from './commands/sweep.js';
 
 const cli = createCli({
   version: packageVersion(),
@@ -55,6 +56,7 @@ const cli = createCli({
 
 // ---- REGISTER: one call per command module ----
 registerBacktest(cli.program, cli);
+registerSweep(cli.program, cli);
 registerEvents(cli.program, cli);
 registerRuns(cli.program, cli);
 registerProjections(cli.program, cli);

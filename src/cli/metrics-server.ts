@@ -95,13 +95,28 @@ export interface HealthReport {
   detail: Record<string, unknown>;
 }
 
-/** Serves /metrics and /healthz on 127.0.0.1 (never on all interfaces unless a host is given). */
+/** More GET routes beside /metrics and /healthz (the status page, src/cli/status-page/). */
+export interface MountedRoute {
+  /** Answers the request and returns true, or returns false to leave it to the next route. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  /** Ends what the route keeps open (event streams) and releases what it holds; called by close(). */
+  close?(): Promise<void>;
+}
+
+export interface MetricsServer {
+  port: number;
+  mount(route: MountedRoute): void;
+  close(): Promise<void>;
+}
+
+/** Serves /metrics and /healthz on 127.0.0.1 (never on all interfaces unless a host is given), and mounted routes. */
 export async function startMetricsServer(
   metrics: EngineMetrics,
   health: () => HealthReport,
   port: number,
   host = '127.0.0.1',
-): Promise<{ port: number; close: () => Promise<void> }> {
+): Promise<MetricsServer> {
+  const routes: MountedRoute[] = [];
   const server = http.createServer((req, res) => {
     const url = req.url?.split('?')[0];
     if (req.method === 'GET' && url === '/metrics') {
@@ -123,6 +138,7 @@ export async function startMetricsServer(
       res.end(JSON.stringify({ status: h.ok ? 'ok' : 'unhealthy', ...h.detail }));
       return;
     }
+    for (const route of routes) if (route.handle(req, res)) return;
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found\n');
   });
@@ -132,6 +148,10 @@ export async function startMetricsServer(
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    mount: (route) => void routes.push(route),
+    close: async () => {
+      await Promise.all(routes.map((r) => r.close?.()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

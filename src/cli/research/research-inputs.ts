@@ -123,7 +123,7 @@ async function openInstrument(flag: DataFlag, tz: string): Promise<OpenedInstrum
   const scan = await asInputErrorAsync(() => source.scan());
   if (scan.barCount === 0) throw new InputError(`${flag.spec}: no bars to backtest`);
   if (scan.symbol !== null && symbolKey(scan.symbol) !== symbolKey(flag.symbol)) {
-    throw new InputError(`${flag.spec}: the file's symbol column says "${scan.symbol}" but the run calls it "${flag.symbol}"`);
+    throw new InputError(`${flag.spec}: the file's symbol column says "${scan.symbol}" but ${flag.named ? '--data names it' : '--symbol is'} "${flag.symbol}"`);
   }
   const reference = flag.spec.startsWith('synthetic:') ? flag.spec : path.resolve(flag.spec);
   return { ...flag, reference, source, scan };

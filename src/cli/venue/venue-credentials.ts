@@ -38,13 +38,16 @@ export function loadVenueCredentials(venue: CcxtVenueId, options: { file?: strin
 }
 
 function fromFile(venue: CcxtVenueId, file: string): VenueCredentials {
-  let mode: number;
+  let st;
   try {
-    mode = statSync(file).mode;
+    st = statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new VenueCredentialsError(`${file}: cannot read the credentials file (${code ?? 'error'})`, { file });
   }
+  // A FIFO or a device would block the read (or never end): only a regular file is read.
+  if (!st.isFile()) throw new VenueCredentialsError(`${file}: the credentials file is not a regular file`, { file });
+  const mode = st.mode;
   if ((mode & 0o077) !== 0) {
     throw new VenueCredentialsError(`${file}: credentials file is mode ${(mode & 0o777).toString(8).padStart(4, '0')}; it must be readable by its owner only (chmod 600)`, { file });
   }

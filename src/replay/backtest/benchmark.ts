@@ -5,21 +5,37 @@ import type { BenchmarkInput } from '../metrics/compute-metrics.js';
 import type { PriceSeries } from './price-tape.js';
 
 /**
- * Buy and hold on the backtest's own bars and costs (metrics/buy-and-hold.ts), as the metrics compare it:
- * of the run's first instrument when it trades several. Null when the run marked fewer cycles than it was
- * served (it stopped part-way) or had too few bars to enter.
+ * Buy and hold on the backtest's own bars and costs (metrics/buy-and-hold.ts), as the metrics compare it. A run
+ * over several instruments is compared with an equal-weight portfolio: the initial cash split evenly, each share
+ * buying its instrument at that instrument's first possible fill, held, and sold at its last close. Null when the
+ * run marked fewer cycles than it was served (it stopped part-way) or had too few bars to enter.
  */
 export function buyAndHoldBenchmark(
-  prices: PriceSeries,
+  series: readonly PriceSeries[],
   points: number,
-  s: { symbol: string; fill: FillTiming; feeBps: Decimal; slippageBps: Decimal; qtyStep: Decimal; initialCash: Decimal },
+  s: { fill: FillTiming; feeBps: Decimal; slippageBps: Decimal; qtyStep: Decimal; initialCash: Decimal },
 ): BenchmarkInput | null {
-  const input = prices.closes.length === points ? buyAndHoldInputOf(prices, s) : null;
-  const held = input && buyAndHold(input);
-  if (!held) return null;
-  const entry = s.fill === 'next-open' ? "its second bar's open" : "its first bar's close";
-  const description = `all cash into ${s.symbol} at ${entry} (the strategy's first possible fill), held, sold at the last close; the same fees and slippage`;
-  return { label: 'buy and hold', description, equityCurve: held.equityCurve, finalEquity: held.finalEquity, fees: held.fees };
+  if (series.length === 0 || series.some((p) => p.closes.length !== points)) return null;
+  const entry = s.fill === 'next-open' ? "second bar's open" : "first bar's close";
+  const share = series.length === 1 ? s.initialCash : s.initialCash.div(series.length);
+  const held = series.map((p) => {
+    const input = buyAndHoldInputOf(p, { ...s, initialCash: share });
+    return input && buyAndHold(input);
+  });
+  if (held.some((h) => h === null)) return null;
+  const parts = held as NonNullable<(typeof held)[number]>[];
+  if (parts.length === 1) {
+    const only = parts[0]!;
+    const description = `all cash into ${series[0]!.symbol} at its ${entry} (the strategy's first possible fill), held, sold at the last close; the same fees and slippage`;
+    return { label: 'buy and hold', description, equityCurve: only.equityCurve, finalEquity: only.finalEquity, fees: only.fees };
+  }
+  const curve = new Float64Array(points);
+  for (const h of parts) for (let i = 0; i < points; i++) curve[i] = curve[i]! + h.equityCurve[i]!;
+  const finalEquity = parts.reduce((sum, h) => sum.plus(h.finalEquity), s.initialCash.mul(0));
+  curve[points - 1] = finalEquity.toNumber();
+  const symbols = series.map((p) => p.symbol).join(', ');
+  const description = `the cash split evenly over ${symbols}, each share into its instrument at that instrument's ${entry}, held, sold at its last close; the same fees and slippage`;
+  return { label: 'equal-weight buy and hold', description, equityCurve: curve, finalEquity, fees: parts.reduce((sum, h) => sum.plus(h.fees), s.initialCash.mul(0)) };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { BacktestResult } from './run-backtest.js';
 export function renderBacktestReport(r: BacktestResult, ctx: { strategy: string; symbol: string; params: Readonly<Record<string, string>> }): string {
   const s = r.settings;
   const modes = riskModeSettingsOf(s.risk);
-  const held = buyAndHoldBenchmark(r.prices, r.equity.values.length, s);
+  const held = buyAndHoldBenchmark(r.instrumentPrices, r.equity.values.length, s);
   return renderReport({
     title: `${ctx.strategy} on ${ctx.symbol}`,
     subtitle: `run ${r.runId} · ${r.data.barCount} bars (${r.data.interval ?? 'irregular'}) · fingerprint ${r.fingerprint.slice(0, 16)}… · decisions ${r.decisionFingerprint.slice(0, 16)}…`,
@@ -17,7 +17,7 @@ export function renderBacktestReport(r: BacktestResult, ctx: { strategy: string;
     trades: r.trades,
     params: ctx.params,
     benchmark: held ? { label: held.label, values: held.equityCurve } : null,
-    prices: { symbol: ctx.symbol, closes: r.prices.closes },
+    prices: { symbol: r.prices.symbol, closes: r.prices.closes },
     banner: breakerBanner(r.metrics, r.decisions, modes),
     decisions: r.decisions,
     riskModeLine: riskModeLine(r.metrics, modes),

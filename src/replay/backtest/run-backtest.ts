@@ -105,6 +105,8 @@ export interface BacktestResult {
   settings: BacktestSettings;
   /** The first instrument's closes, aligned with the equity curve (price chart, buy-and-hold benchmark). */
   prices: PriceSeries;
+  /** Every instrument's closes, the first first (the equal-weight benchmark of a run over several). */
+  instrumentPrices: PriceSeries[];
   /** Denials and reductions per reason code, and the risk-mode changes. */
   decisions: DecisionSummary;
 }
@@ -155,6 +157,9 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const tradeFold = new RunTradesFold();
   const decisions = new DecisionLog();
   const tape = new PriceTape(settings.symbol);
+  // The other instruments' closes, for the equal-weight benchmark of a run over several.
+  const otherTapes = more.map((m) => new PriceTape(m.symbol));
+  const recordBars = otherTapes.length === 0 ? tape.push : (bars: Parameters<PriceTape['push']>[0]) => [tape, ...otherTapes].forEach((t) => t.push(bars));
   const log = new StoreRunLog(store, stream, {
     batchSize: req.batchSize ?? DEFAULT_BATCH_SIZE,
     durableBarriers: false,
@@ -190,7 +195,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     rateLimitWindowMs: req.rateLimitWindowMs,
   });
 
-  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue, onBars: tape.push });
+  const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue, onBars: recordBars });
   const curve = new EquityCurveBuilder();
   let summary: { trades: RunTrade[]; equity: EquityCurve; metrics: Metrics } | null = null;
   let barsInMarket = 0;
@@ -242,7 +247,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
           initialEquity: settings.initialCash,
           finalEquity,
           barsInMarket,
-          benchmark: buyAndHoldBenchmark(tape.series(), equity.values.length, settings),
+          benchmark: buyAndHoldBenchmark([tape.series(), ...otherTapes.map((t) => t.series())], equity.values.length, settings),
           modeChanges: decisions.summary().modeChanges,
         });
         summary = { trades, equity, metrics };
@@ -292,6 +297,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
     rejections: results.rejections,
     settings,
     prices: tape.series(),
+    instrumentPrices: [tape.series(), ...otherTapes.map((t) => t.series())],
     decisions: decisions.summary(),
   };
 }

@@ -3,6 +3,9 @@ import { WindowedBarSource } from '../sweep/windowed-source.js';
 import { RunFailedError } from './errors.js';
 import { type BacktestRequest, runBacktest } from './run-backtest.js';
 
+/** The earliest time a Date holds (a window from the start of any data). */
+const EARLIEST_DATE_MS = -8.64e15;
+
 /** Bars of the first instrument a probe runs the strategy over. */
 export const PROBE_BARS = 300;
 
@@ -21,7 +24,7 @@ export async function probeStrategy(req: BacktestRequest, bars = PROBE_BARS): Pr
       break;
     }
   }
-  const window = (source: BacktestRequest['source']) => (end === null ? source : new WindowedBarSource(source, Number.MIN_SAFE_INTEGER, end));
+  const window = (source: BacktestRequest['source']) => (end === null ? source : new WindowedBarSource(source, EARLIEST_DATE_MS, end));
   const { scan: _scan, onProgress: _progress, ...rest } = req;
   try {
     await runBacktest(new MemoryEventStore(), {

@@ -2,6 +2,7 @@ import { renderSummary } from '../report/index.js';
 import { costLine, conventionsLine } from '../report/costs.js';
 import { breakerBanner, DECISION_HEADER, decisionHeadline, decisionRows, riskModeLine, riskModeSettingsOf } from '../report/risk-section.js';
 import { textTable } from '../report/text-table.js';
+import { Decimal } from '../../engine/values.js';
 import type { BacktestResult } from './run-backtest.js';
 
 /**
@@ -21,6 +22,12 @@ export function formatBacktestSummary(
   const banner = breakerBanner(r.metrics, r.decisions, modes);
   const lines = renderSummary(r.metrics, { title, banner, params: ctx.params, trades: r.trades, maxTrades: 5 }).trimEnd().split('\n');
 
+  if (r.instruments.length > 1) {
+    lines.push('', `Per instrument (quote ${r.settings.quoteAsset}; net profit of closed round trips, fees included)`);
+    const header = ['instrument', 'fills', 'turnover', 'fees', 'trips', 'wins', 'net profit'];
+    const rows = r.instruments.map((i) => [i.symbol, String(i.fills), fixed2(i.turnover), fixed2(i.fees), String(i.trades), String(i.wins), fixed2(i.netProfit)]);
+    lines.push(...textTable([header, ...rows], { rightAligned: (c) => c > 0 }));
+  }
   if (r.decisions.byCode.length > 0) {
     lines.push('', `Why trades did not happen (${decisionHeadline(r.decisions)})`);
     lines.push(...textTable([[...DECISION_HEADER], ...decisionRows(r.decisions)], { rightAligned: (c) => c === 2 || c === 3 }));
@@ -43,4 +50,9 @@ export function formatBacktestSummary(
   );
   if (ctx.report) lines.push(`  report       ${ctx.report}`);
   return lines;
+}
+
+/** Money shown to the cent in the table (the exact figures are in --json and the log). */
+function fixed2(value: string): string {
+  return new Decimal(value).toFixed(2);
 }

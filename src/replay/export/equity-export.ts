@@ -13,7 +13,7 @@ import { ExportNotPossibleError, utc, type ExportKind, type Row } from './export
  * quote asset, ReserveAllocated moving cash into the reserve, marks from each bar's close. Equity is
  * cash + reserve + each position at its mark (at cost before its first mark), the backtest's equityOf().
  */
-class AccountFold {
+export class AccountFold {
   cash = new Decimal(0);
   reserve = new Decimal(0);
   private quoteAsset = 'QUOTE';

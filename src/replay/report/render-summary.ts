@@ -58,11 +58,15 @@ export function renderSummary(metrics: Metrics, options: SummaryOptions = {}): s
   if (trades.length > 0 && max > 0) {
     const shown = trades.slice(-max);
     lines.push('', trades.length > shown.length ? `Last ${shown.length} of ${trades.length} trades` : 'Trades');
+    // Several instruments: each trip says which one it was.
+    const symbolOf = (t: RoundTrip): string | undefined => (t as RoundTrip & { symbol?: string }).symbol;
+    const several = new Set(trades.map(symbolOf)).size > 1;
+    const lead = (t: RoundTrip): string[] => (several ? [symbolOf(t) ?? ''] : []);
     const table = [
-      ['side', 'qty', 'entry time', 'entry', 'exit time', 'exit', 'pnl', ''],
-      ...shown.map((t) => [t.side, plainNumber(t.qty), isoTime(t.entryTime), plainNumber(t.entryPrice), isoTime(t.exitTime), plainNumber(t.exitPrice), money(t.pnl), t.openAtEnd ? 'open at end' : '']),
+      [...(several ? ['instrument'] : []), 'side', 'qty', 'entry time', 'entry', 'exit time', 'exit', 'pnl', ''],
+      ...shown.map((t) => [...lead(t), t.side, plainNumber(t.qty), isoTime(t.entryTime), plainNumber(t.entryPrice), isoTime(t.exitTime), plainNumber(t.exitPrice), money(t.pnl), t.openAtEnd ? 'open at end' : '']),
     ];
-    const numeric = new Set([1, 3, 5, 6]);
+    const numeric = new Set([1, 3, 5, 6].map((c) => c + (several ? 1 : 0)));
     lines.push(...textTable(table, { rightAligned: (c) => numeric.has(c) }));
   }
   return `${lines.join('\n')}\n`;

@@ -13,6 +13,8 @@ import { type WalkForwardSpec, type Window, walkForwardWindows } from './walk-fo
 export interface SweepRequest {
   spec: SweepSpec;
   axes: readonly GridAxis[];
+  /** The grid points to run (default: every point of the axes); e.g. without the ones the strategy refuses. */
+  points?: ReadonlyArray<Record<string, string>>;
   metric: RankingMetric;
   walkForward: WalkForwardSpec | null;
   workers: number;
@@ -49,7 +51,7 @@ export interface SweepReport {
  * windows are reported, stitched end to end: an out-of-sample result.
  */
 export async function sweep(store: EventStore, r: SweepRequest): Promise<SweepReport> {
-  const points = gridPoints(r.axes);
+  const points = r.points ?? gridPoints(r.axes);
   if (r.walkForward === null) {
     const jobs: SweepJob[] = points.map((params, id) => ({ id, params, window: null }));
     const out = await runSweep(store, r.spec, jobs, { workers: r.workers, ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, jobs.length) });

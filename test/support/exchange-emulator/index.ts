@@ -37,6 +37,11 @@ export interface EmulatorOptions {
    * interval) and the market moving on by itself with the clock. Default: CSV times, moved by tests.
    */
   followClock?: boolean;
+  /**
+   * Paced mode: the market moves on one bar every this many ms of the clock; the bars are re-timed to
+   * end at the last closed interval (keep the bars after startIndex fewer than the engine's bar window).
+   */
+  barEveryMs?: number;
 }
 
 export interface Emulator {
@@ -99,6 +104,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     now: () => Date.now() + skew,
     ...(options.followClock
       ? { followClock: { startOpenTime: Math.floor(Date.now() / INTERVAL_MS[interval]) * INTERVAL_MS[interval], intervalMs: INTERVAL_MS[interval] } }
+      : {}),
+    ...(options.barEveryMs !== undefined
+      ? {
+          paced: {
+            since: Date.now() + skew,
+            everyMs: options.barEveryMs,
+            lastOpenTime: Math.floor((Date.now() + skew) / INTERVAL_MS[interval]) * INTERVAL_MS[interval] - INTERVAL_MS[interval],
+            intervalMs: INTERVAL_MS[interval],
+          },
+        }
       : {}),
   });
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS[options.dialect];

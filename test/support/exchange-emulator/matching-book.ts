@@ -103,6 +103,12 @@ export interface BookOptions {
    * CSV's own times, and the market moves only when a test calls advance().
    */
   followClock?: { startOpenTime: number; intervalMs: number };
+  /**
+   * Paced mode, for a test run of the engine against the emulator: the market moves on one bar every
+   * `everyMs` of the clock from `since` (a fast replay). The bars are re-timed `intervalMs` apart so that
+   * the last one opens at `lastOpenTime`: every bar is closed and recent by the clock.
+   */
+  paced?: { since: number; everyMs: number; lastOpenTime: number; intervalMs: number };
 }
 
 const BPS = new Decimal(10_000);
@@ -122,7 +128,13 @@ export class MatchingBook {
     this.cursor = options.startIndex ?? 0;
     if (options.bars.length === 0) throw new Error('the emulator needs at least one bar');
     const follow = options.followClock;
-    this.bars = follow ? options.bars.map((b, i) => ({ ...b, time: follow.startOpenTime + (i - this.cursor) * follow.intervalMs })) : options.bars;
+    const paced = options.paced;
+    const last = options.bars.length - 1;
+    this.bars = follow
+      ? options.bars.map((b, i) => ({ ...b, time: follow.startOpenTime + (i - this.cursor) * follow.intervalMs }))
+      : paced
+        ? options.bars.map((b, i) => ({ ...b, time: paced.lastOpenTime - (last - i) * paced.intervalMs }))
+        : options.bars;
     for (const [asset, amount] of Object.entries(options.balances)) this.free.set(asset, new Decimal(amount));
   }
 
@@ -133,9 +145,11 @@ export class MatchingBook {
   /** In live mode, moves the market on to the bar the clock is in. */
   sync(): void {
     const follow = this.options.followClock;
-    if (!follow) return;
+    const paced = this.options.paced;
+    if (!follow && !paced) return;
     const start = this.options.startIndex ?? 0;
-    const due = Math.min(this.bars.length - 1, start + Math.floor((this.now - follow.startOpenTime) / follow.intervalMs));
+    const steps = follow ? Math.floor((this.now - follow.startOpenTime) / follow.intervalMs) : Math.floor((this.now - paced!.since) / paced!.everyMs);
+    const due = Math.min(this.bars.length - 1, start + steps);
     if (due > this.cursor) this.advance(due - this.cursor);
   }
 

@@ -7,6 +7,8 @@ import type { MatchingBook } from './matching-book.js';
 
 export interface RequestRecord {
   endpoint: Endpoint | null;
+  /** The client order id the request names (create, cancel, query), when it names one. */
+  clientOrderId: string | null;
   method: string;
   path: string;
   status: number | null;
@@ -74,13 +76,14 @@ export class EmulatorServer {
       body,
       headers: req.headers,
     };
-    const record: RequestRecord = { endpoint: null, method: r.method, path: r.path, status: null, answer: 'sent' };
+    const record: RequestRecord = { endpoint: null, clientOrderId: null, method: r.method, path: r.path, status: null, answer: 'sent' };
     this.requests.push(record);
     this.book.sync();
     const route = this.dialect.route(r.method, r.path);
     if (!route) return this.send(res, record, this.dialect.notFound(r));
     record.endpoint = route.endpoint;
     const clientOrderId = route.clientOrderId(r);
+    record.clientOrderId = clientOrderId;
     if (route.endpoint === 'createOrder' && clientOrderId !== null) this.creates.set(clientOrderId, this.createCalls(clientOrderId) + 1);
     const faults = this.faults.take(route.endpoint, clientOrderId);
     const latency = faults.find((f) => f.kind === 'latency');

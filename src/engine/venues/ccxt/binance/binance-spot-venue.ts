@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock, OrderLookup, OrderRequest, SubmitOutcome, Venue, VenueFill, VenueOrderView } from '../../../ports.js';
-import type { Decimal } from '../../../values.js';
+import { Decimal } from '../../../values.js';
 import type { MarketRules } from '../../market-rules.js';
 import { offGridReason, wireDecimal } from '../../market-grid.js';
 import { clientOrderIdProblem } from '../client-order-id.js';
@@ -50,6 +50,16 @@ export class BinanceSpotVenue implements Venue {
   #windowStart: number | null;
   /** Trades whose order could not be attributed yet. */
   #held = new Map<number, BinanceTrade>();
+  /** Base quantity of the fills this instance reported, by venue order id. */
+  readonly #reportedQty = new Map<string, Decimal>();
+  /** Trade ids this instance reported. */
+  readonly #reportedIds = new Set<number>();
+  /**
+   * Orders the venue says are filled further than the fills this instance reported: their trades are
+   * asked for by order id at the next poll. The trade cursor alone can pass a trade the venue listed
+   * late (an order it did not show yet), and such a fill would never be reported.
+   */
+  readonly #behind = new Set<string>();
 
   constructor(private readonly config: BinanceSpotVenueConfig) {
     this.#s = config.session;
@@ -94,11 +104,18 @@ export class BinanceSpotVenue implements Venue {
   async pollFills(): Promise<VenueFill[]> {
     const fresh = await this.newTrades();
     for (const t of fresh) this.#held.set(t.id, t);
+    for (const orderId of [...this.#behind]) {
+      for (const t of await this.tradesPage(undefined, { orderId })) if (!this.#reportedIds.has(t.id)) this.#held.set(t.id, t);
+      this.#behind.delete(orderId);
+    }
     const out: VenueFill[] = [];
     for (const [id, t] of [...this.#held].sort((a, b) => a[0] - b[0])) {
       const clientOrderId = await this.attribute(t.orderId);
       if (clientOrderId === null) continue;
       this.#held.delete(id);
+      if (this.#reportedIds.has(id)) continue;
+      this.#reportedIds.add(id);
+      this.#reportedQty.set(t.orderId, (this.#reportedQty.get(t.orderId) ?? new Decimal(0)).add(t.qty));
       out.push(this.fill(t, clientOrderId));
     }
     return out;
@@ -130,6 +147,8 @@ export class BinanceSpotVenue implements Venue {
   private view(o: BinanceOrder): VenueOrderView {
     const clientOrderId = o.origClientOrderId ?? o.clientOrderId;
     this.#clientIdOf.set(o.orderId, clientOrderId);
+    const reported = this.#reportedQty.get(o.orderId);
+    if (o.executedQty.gt(0) && (reported === undefined || o.executedQty.gt(reported))) this.#behind.add(o.orderId);
     return {
       clientOrderId,
       venueOrderId: o.orderId,

@@ -44,6 +44,14 @@ export class BtcturkVenue implements Venue {
   readonly #s: VenueSession;
   readonly #clientIdOf = new Map<string, string>();
   readonly #reported = new Set<string>();
+  /** Base quantity of the fills this instance reported, by venue order id. */
+  readonly #reportedQty = new Map<string, Decimal>();
+  /**
+   * An order the venue says is filled further than the fills reported: the trade list is read again
+   * from the start of the adapter's window (reported ids are skipped), since the time cursor alone
+   * can pass a trade the venue listed late (an order it did not show yet).
+   */
+  #behind = false;
   #tradesFrom: number | null;
 
   constructor(private readonly config: BtcturkVenueConfig) {
@@ -81,6 +89,8 @@ export class BtcturkVenue implements Venue {
   }
 
   async pollFills(): Promise<VenueFill[]> {
+    if (this.#behind) this.#tradesFrom = this.config.fillsSinceMs ?? null;
+    this.#behind = false;
     const params: Record<string, number> = this.#tradesFrom === null ? {} : { startDate: this.#tradesFrom };
     const a = await this.#s.ask((ex) => ex.privateGetUsersTransactionsTrade(params), (r) => r, BtcturkTrades);
     if (!a.ok) throw this.#s.accessError('trades', a.failure);
@@ -97,6 +107,7 @@ export class BtcturkVenue implements Venue {
         continue;
       }
       this.#reported.add(t.id);
+      this.#reportedQty.set(t.orderId, (this.#reportedQty.get(t.orderId) ?? new Decimal(0)).add(t.amount.abs()));
       out.push(this.fill(t, clientOrderId));
     }
     // Ask from the oldest trade not yet reported next time (ids already reported are skipped).
@@ -151,6 +162,8 @@ export class BtcturkVenue implements Venue {
 
   private view(o: BtcturkOrder): VenueOrderView {
     this.remember(o);
+    const filled = o.quantity.abs().sub(o.leftAmount.abs());
+    if (filled.gt(0) && filled.gt(this.#reportedQty.get(o.id) ?? 0)) this.#behind = true;
     return {
       clientOrderId: o.orderClientId ?? '',
       venueOrderId: o.id,
