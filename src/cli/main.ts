@@ -41,6 +41,11 @@ import { registerBackup } from './commands/backup.js';
 import { registerRestore } from './commands/restore.js';
 import { registerStoreCopy } from './commands/store-copy.js';
 import { registerExport } from './commands/export.js';
+import { registerPositions } from './commands/positions.js';
+import { registerOrders } from './commands/orders.js';
+import { registerLedger } from './commands/ledger.js';
+import { registerRisk } from './commands/risk.js';
+import { registerExplain } from './commands/explain.js';
 import { registerSweep } from './commands/sweep.js';
 
 const cli = createCli({
@@ -65,6 +70,11 @@ registerBackup(cli.program, cli);
 registerRestore(cli.program, cli);
 registerStoreCopy(cli.program, cli);
 registerExport(cli.program, cli);
+registerPositions(cli.program, cli);
+registerOrders(cli.program, cli);
+registerLedger(cli.program, cli);
+registerRisk(cli.program, cli);
+registerExplain(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

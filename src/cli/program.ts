@@ -83,6 +83,7 @@ export function createCli(options: CliOptions): Cli {
     .version(options.version, '-V, --version')
     .addOption(new Option('--db <path|esdb://...>', 'event store: a SQLite file, or an esdb:// or esdb+discover:// connection string').default(DEFAULT_DB))
     .addOption(new Option('--log-level <level>', 'log level (env ENGINE_LOG_LEVEL)').choices(LOG_LEVELS))
+    .addOption(new Option('--quiet', 'no logs on stderr, for scripts (results still go to stdout, an error still prints its one line)').conflicts('logLevel'))
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -112,8 +113,8 @@ export function createCli(options: CliOptions): Cli {
         const opts = commanderArgs[commanderArgs.length - 2] as O;
         const args = commanderArgs.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
         currentPath = commandPath(command);
-        const g = command.optsWithGlobals<{ db: string; logLevel?: string }>();
-        const global: GlobalOptions = { db: g.db, logLevel: resolveLevel(g.logLevel) };
+        const g = command.optsWithGlobals<{ db: string; logLevel?: string; quiet?: boolean }>();
+        const global: GlobalOptions = { db: g.db, logLevel: g.quiet === true ? 'silent' : resolveLevel(g.logLevel) };
         const log = getLogger(global.logLevel).child({ command: currentPath });
         const io: CommandIo = {
           global,
@@ -146,7 +147,8 @@ export function createCli(options: CliOptions): Cli {
         const report = describeError(err);
         if (report.unexpected) {
           try {
-            getLogger(resolveLevel(program.opts<{ logLevel?: string }>().logLevel)).debug({ err }, 'internal error');
+            const o = program.opts<{ logLevel?: string; quiet?: boolean }>();
+            getLogger(o.quiet === true ? 'silent' : resolveLevel(o.logLevel)).debug({ err }, 'internal error');
           } catch {
             // the level itself was bad; the line below still says what failed
           }

@@ -63,4 +63,9 @@ export class SealedCheckpointStore implements CheckpointStore {
   async save(c: Checkpoint): Promise<void> {
     await this.inner.save({ ...c, seal: sealOf(this.key, c) });
   }
+
+  /** Names only: each is still checked by load() before it is used. */
+  async list(prefix: string): Promise<Array<{ name: string; position: number }>> {
+    return this.inner.list ? this.inner.list(prefix) : [];
+  }
 }

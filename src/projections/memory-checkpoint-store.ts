@@ -12,4 +12,8 @@ export class MemoryCheckpointStore implements CheckpointStore {
   async save(checkpoint: Checkpoint): Promise<void> {
     this.saved.set(checkpoint.name, { ...checkpoint });
   }
+
+  async list(prefix: string): Promise<Array<{ name: string; position: number }>> {
+    return [...this.saved.values()].filter((c) => c.name.startsWith(prefix)).map((c) => ({ name: c.name, position: c.position })).sort((a, b) => a.position - b.position);
+  }
 }

@@ -1,3 +1,4 @@
+import type { EventType } from '../events/catalog.js';
 import type { AnyStoredEvent } from '../events/event-factory.js';
 import { EventOrderError } from './errors.js';
 import { evolveLedger, initialLedgerState, type LedgerState } from './ledger/ledger-projection.js';
@@ -56,3 +57,26 @@ export function foldEvents(events: Iterable<AnyStoredEvent>, state: ProjectionSt
   for (const e of events) s = evolve(s, e);
   return s;
 }
+
+/**
+ * The event types that change the orders, positions, ledger and risk projections (every other type only
+ * counts in the run index). A fold of just these (ProjectionRunner.foldUpTo with types) gives those four
+ * projections exactly as a fold of everything does; test/read/state-event-types.test.ts holds it to that.
+ */
+export const STATE_EVENT_TYPES: readonly EventType[] = [
+  'RunStarted',
+  'OrderSubmitRequested',
+  'OrderDenied',
+  'OrderAccepted',
+  'OrderRejected',
+  'OrderOutcomeUnknown',
+  'OrderSubmitThrottled',
+  'OrderCanceled',
+  'OrderReconciled',
+  'UnknownOrderEscalated',
+  'OrderFilled',
+  'ReserveAllocated',
+  'RiskModeChanged',
+  'KillSwitchEngaged',
+  'KillSwitchReleased',
+];

@@ -56,7 +56,11 @@ describe('engine doctor on an unreadable row', () => {
   it('with --run the integrity check still covers the whole log', () => {
     const r = runCli(['doctor', '--db', db, '--run', RUN_ID]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('chain broken at position 7 (HASH_MISMATCH)');
+    expect(r.stdout).toMatch(/^integrity +FAIL +firstBadPosition=7/m);
+    // The human table wraps DETAIL inside its column (100 columns); the sentence is whole in --json.
+    const j = runCli(['doctor', '--json', '--db', db, '--run', RUN_ID]);
+    const integrity = (JSON.parse(j.stdout) as { checks: Array<{ name: string; detail: string }> }).checks.find((c) => c.name === 'integrity')!;
+    expect(integrity.detail).toContain('chain broken at position 7 (HASH_MISMATCH)');
   });
 });
 

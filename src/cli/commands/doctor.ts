@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
 import { assertWitnessReadable } from '../witness.js';
-import { formatTable } from '../output.js';
+import { renderTable } from '../read/table.js';
 import { jsonOption, type RegisterCommand } from '../program.js';
 
 /**
@@ -53,8 +53,9 @@ export const registerDoctor: RegisterCommand = (program, cli) => {
       if (opts.json) {
         await out.json({ ok, db: opened.target.display, runId: opts.run ?? null, snapshot: report.snapshot, checks: results });
       } else {
-        const rows = results.map((r) => [r.name, r.status, formatFigures(r.figures), r.detail]);
-        for (const l of formatTable(['CHECK', 'STATUS', 'FIGURES', 'DETAIL'], rows)) await out.line(l);
+        // Figures and details wrap inside their columns, so the table fits a 100-column terminal.
+        const rows = results.map((r) => [r.name, r.status, formatFigures(r.figures), r.detail ?? '']);
+        for (const l of renderTable(['CHECK', 'STATUS', 'FIGURES', 'DETAIL'], rows)) await out.line(l);
         const over = `over the log up to position ${report.snapshot.position}`;
         await out.line(ok ? `doctor: all checks passed ${over}` : `doctor: ${results.filter((r) => r.status === 'FAIL').length} check(s) FAILED ${over}`);
       }

@@ -3,7 +3,7 @@ import { DEFAULT_CHECKPOINT_NAME, ProjectionRunner } from '../../projections/run
 import { ExitCode } from '../exit-codes.js';
 import { openStore } from '../open-store.js';
 import { formatTable } from '../output.js';
-import { addGroup, jsonOption, type RegisterCommand } from '../program.js';
+import { addGroup, intArg, jsonOption, type RegisterCommand } from '../program.js';
 
 /** `engine projections rebuild`: fold the whole log from an empty state, save the checkpoint, show fingerprints. */
 export const registerProjections: RegisterCommand = (program, cli) => {
@@ -12,13 +12,14 @@ export const registerProjections: RegisterCommand = (program, cli) => {
   jsonOption(
     projections
       .command('rebuild')
-      .description('rebuild every projection from an empty state, save the checkpoint, print fingerprints per projection'),
+      .description('rebuild every projection from an empty state, save the checkpoint, print fingerprints per projection')
+      .option('--keep-every <n>', 'also keep a checkpoint every n events, for reads --as-of earlier points (each costs the size of the state then)', intArg('--keep-every', 1)),
   ).action(
-    cli.action<{ json?: boolean }>(async ({ global, out, logger }, opts) => {
+    cli.action<{ json?: boolean; keepEvery?: number }>(async ({ global, out, logger }, opts) => {
       const opened = await openStore(global.db, { access: 'write' });
       let report: RebuildReport;
       try {
-        const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints(), name: DEFAULT_CHECKPOINT_NAME, checkpointEvery: 0 });
+        const runner = new ProjectionRunner({ store: opened.store, checkpoints: opened.checkpoints(), name: DEFAULT_CHECKPOINT_NAME, checkpointEvery: 0, keepEvery: opts.keepEvery ?? 0 });
         const started = performance.now();
         const result = await runner.rebuild();
         const ms = performance.now() - started;

@@ -112,6 +112,8 @@ export interface Checkpoint {
 export interface CheckpointStore {
   load(name: string): Promise<Checkpoint | null>;
   save(checkpoint: Checkpoint): Promise<void>;
+  /** Names and positions of the saved checkpoints whose name starts with `prefix` (optional: a store may keep none). */
+  list?(prefix: string): Promise<Array<{ name: string; position: number }>>;
 }
 
 /**

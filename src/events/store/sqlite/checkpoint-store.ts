@@ -23,6 +23,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   private readonly selectNewest: Database.Statement<[string], Row> | null;
   private readonly insert: Database.Statement<[string, number, string, string, string, string | null]> | null;
   private readonly prune: Database.Statement<[string, number]> | null;
+  private readonly selectNames: Database.Statement<[string, string], { name: string; position: number }> | null;
 
   constructor(
     private readonly db: Database.Database,
@@ -36,6 +37,18 @@ export class SqliteCheckpointStore implements CheckpointStore {
       ? db.prepare('INSERT INTO projection_checkpoints (name, position, hash, fingerprint, state, seal) VALUES (?, ?, ?, ?, ?, ?)')
       : null;
     this.prune = exists && !db.readonly ? db.prepare('DELETE FROM projection_checkpoints WHERE name = ? AND id < ?') : null;
+    this.selectNames = exists
+      ? db.prepare('SELECT name, position FROM projection_checkpoints WHERE id IN (SELECT MAX(id) FROM projection_checkpoints WHERE substr(name, 1, length(?)) = ? GROUP BY name) ORDER BY position')
+      : null;
+  }
+
+  async list(prefix: string): Promise<Array<{ name: string; position: number }>> {
+    if (this.selectNames === null) return [];
+    try {
+      return this.selectNames.all(prefix, prefix);
+    } catch (err) {
+      throw asStoreError(err, this.location, `checkpoints named ${prefix}*`);
+    }
   }
 
   async load(name: string): Promise<Checkpoint | null> {
