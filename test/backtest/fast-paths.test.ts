@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,19 @@ afterAll(tmp.cleanup);
 let n = 0;
 const dbPath = () => path.join(tmp.dir, `run${n++}.db`);
 
+/**
+ * RunStarted records the data file's absolute path, so a pinned fingerprint of a file run holds only for one
+ * path: the fixtures are copied to a fixed one (the same on every machine and checkout). The values were
+ * computed by the code before issue 15 (cb51940) with the fixtures at that path.
+ */
+const PINNED_DIR = '/tmp/engine-pinned-fixtures';
+function pinnedFixture(name: string): string {
+  mkdirSync(PINNED_DIR, { recursive: true });
+  const to = path.join(PINNED_DIR, name);
+  copyFileSync(path.join(PROJECT_ROOT, 'fixtures', name), to);
+  return to;
+}
+
 const PINNED: Array<{ args: string[]; fingerprint: string; decisionFingerprint: string; events: number }> = [
   {
     args: ['--data', 'synthetic:bars=5000,interval=1m,seed=3', '--symbol', 'SYN', '--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--seed', '1', '--events', 'full'],
@@ -39,14 +52,14 @@ const PINNED: Array<{ args: string[]; fingerprint: string; decisionFingerprint: 
     events: 1235,
   },
   {
-    args: ['--data', path.join(PROJECT_ROOT, 'fixtures/syn-1h-500.csv'), '--symbol', 'SYN', '--strategy', 'donchian-breakout', '--param', 'entry=10', '--param', 'exit=5', '--seed', '2', '--fill', 'close', '--fee-bps', '5', '--slippage-bps', '2', '--events', 'full'],
-    fingerprint: 'b80d2691ff16668a24764903cc44b79f62a7d65ed7bcf31e82fbfdb850678766',
+    args: ['--data', pinnedFixture('syn-1h-500.csv'), '--symbol', 'SYN', '--strategy', 'donchian-breakout', '--param', 'entry=10', '--param', 'exit=5', '--seed', '2', '--fill', 'close', '--fee-bps', '5', '--slippage-bps', '2', '--events', 'full'],
+    fingerprint: 'a5808e39f0779316eaa5e191e24907dd9fee8ddfe1eabd6932fc374518979052',
     decisionFingerprint: '049faddceefbaa17d1dc4cfa6e5bf9edcc2dd5f371d27852f531b0e605edf03f',
     events: 625,
   },
   {
-    args: ['--data', path.join(PROJECT_ROOT, 'fixtures/syn-1m-binance-klines.csv'), '--symbol', 'BTCUSDT', '--strategy', 'sma-cross', '--param', 'fast=3', '--param', 'slow=8', '--seed', '4', '--events', 'full'],
-    fingerprint: '1955edd6c6ccc319a2404d9b5eb45b14b7a90f871985c141dc3e70a942c6f2ad',
+    args: ['--data', pinnedFixture('syn-1m-binance-klines.csv'), '--symbol', 'BTCUSDT', '--strategy', 'sma-cross', '--param', 'fast=3', '--param', 'slow=8', '--seed', '4', '--events', 'full'],
+    fingerprint: 'd1a854503fdcd438aa3dd26eacc8e8ec946d1b69edb8f6232edcfe6c85beda50',
     decisionFingerprint: '38bff762a4f98953180e16e6d40fb5f50d6f19438fc03219162fbe9af4e8b7fe',
     events: 423,
   },
