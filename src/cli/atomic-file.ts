@@ -89,7 +89,8 @@ function existingMode(file: string): number | null {
   }
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a rename in `dir` durable; a file system that cannot sync a folder is let be (the rename happened). */
+export function fsyncDir(dir: string): void {
   let fd: number | null = null;
   try {
     fd = openSync(dir, 'r');

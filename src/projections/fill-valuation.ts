@@ -54,3 +54,20 @@ export function instrumentAssets(symbol: string, quoteAsset: string): Instrument
   if (symbol.length > quoteAsset.length && symbol.endsWith(quoteAsset)) return { base: symbol.slice(0, -quoteAsset.length), quote: quoteAsset };
   return { base: symbol, quote: quoteAsset };
 }
+
+/** When a recorded fill happened: the venue's time (OrderFilled v3), else the engine time its event was recorded at. */
+export function fillTime(d: { time: string | null }, metadata: { at: string }): number {
+  return Date.parse(d.time ?? metadata.at);
+}
+
+/** A fill as OrderFilled recorded it (decimal strings), valued for the book of its instrument. */
+export function valueRecordedFill(
+  d: { symbol: string; side: Side; qty: string; price: string; fee: string; feeAsset: string; time: string | null },
+  metadata: { at: string },
+  quoteAsset: string,
+): ValuedFill {
+  return valueFill(
+    { side: d.side, qty: new Decimal(d.qty), price: new Decimal(d.price), fee: new Decimal(d.fee), feeAsset: d.feeAsset, time: fillTime(d, metadata) },
+    instrumentAssets(d.symbol, quoteAsset),
+  );
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncDir } from '../atomic-file.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -53,20 +54,9 @@ export function moveIntoPlace(temporary: string, file: string): void {
     closeSync(fd);
   }
   renameSync(temporary, file);
-  syncFolder(path.dirname(file));
+  fsyncDir(path.dirname(file));
 }
 
-function syncFolder(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some file systems cannot sync a folder; the rename itself is still atomic.
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
 
 function statIfAny(file: string): Stats | null {
   try {
@@ -123,7 +113,7 @@ export class AtomicTextFile {
       await h.close();
     }
     renameSync(this.temporary, this.file);
-    syncFolder(path.dirname(this.file));
+    fsyncDir(path.dirname(this.file));
   }
 
   async abort(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { AnyNewEvent } from '../../events/event-factory.js';
-import { instrumentAssets, valueFill } from '../../projections/fill-valuation.js';
+import { valueRecordedFill } from '../../projections/fill-valuation.js';
 import type { BookFill } from '../../projections/position-book.js';
 import { Decimal } from '../../engine/values.js';
 
@@ -47,11 +47,7 @@ export class ResultsCollector {
         return;
       case 'OrderFilled': {
         const d = e.data;
-        const time = d.time === null ? Date.parse(e.metadata.at) : Date.parse(d.time);
-        const valued = valueFill(
-          { side: d.side, qty: new Decimal(d.qty), price: new Decimal(d.price), fee: new Decimal(d.fee), feeAsset: d.feeAsset, time },
-          instrumentAssets(d.symbol, this.quoteAsset),
-        );
+        const valued = valueRecordedFill(d, e.metadata, this.quoteAsset);
         this.fills.push({ symbol: d.symbol, clientOrderId: d.clientOrderId, cycleId: e.metadata.cycleId, fill: valued.fill });
         return;
       }

@@ -159,7 +159,10 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const tape = new PriceTape(settings.symbol);
   // The other instruments' closes, for the equal-weight benchmark of a run over several.
   const otherTapes = more.map((m) => new PriceTape(m.symbol));
-  const recordBars = otherTapes.length === 0 ? tape.push : (bars: Parameters<PriceTape['push']>[0]) => [tape, ...otherTapes].forEach((t) => t.push(bars));
+  const tapes = [tape, ...otherTapes];
+  const recordBars = otherTapes.length === 0 ? tape.push : (bars: Parameters<PriceTape['push']>[0]) => {
+    for (const t of tapes) t.push(bars);
+  };
   const log = new StoreRunLog(store, stream, {
     batchSize: req.batchSize ?? DEFAULT_BATCH_SIZE,
     durableBarriers: false,

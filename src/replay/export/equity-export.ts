@@ -2,9 +2,8 @@ import { Decimal } from 'decimal.js';
 import type { EventData } from '../../events/catalog.js';
 import { normalizeDecimal } from '../../events/decimal-string.js';
 import type { AnyStoredEvent } from '../../events/event-factory.js';
-import { instrumentAssets, valueFill } from '../../projections/fill-valuation.js';
+import { valueRecordedFill } from '../../projections/fill-valuation.js';
 import { FLAT_BOOK, foldFill, type PositionBook } from '../../projections/position-book.js';
-import { fillTime } from '../metrics/run-trades.js';
 import { ExportNotPossibleError, utc, type ExportKind, type Row } from './export-kind.js';
 
 /**
@@ -34,10 +33,7 @@ export class AccountFold {
         const d = e.data;
         if (this.fillIds.has(d.fillId)) return;
         this.fillIds.add(d.fillId);
-        const valued = valueFill(
-          { side: d.side, qty: new Decimal(d.qty), price: new Decimal(d.price), fee: new Decimal(d.fee), feeAsset: d.feeAsset, time: fillTime(d, e.metadata) },
-          instrumentAssets(d.symbol, this.quoteAsset),
-        );
+        const valued = valueRecordedFill(d, e.metadata, this.quoteAsset);
         const step = foldFill(this.positions.get(d.symbol) ?? FLAT_BOOK, valued.fill);
         this.positions.set(d.symbol, step.book);
         this.cash = this.cash.plus(step.effect.cashFlow).minus(valued.fill.fee);

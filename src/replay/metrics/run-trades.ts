@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { EventData, EventType } from '../../events/catalog.js';
 import type { EventMetadata } from '../../events/envelope.js';
-import { instrumentAssets, valueFill } from '../../projections/fill-valuation.js';
+import { valueRecordedFill } from '../../projections/fill-valuation.js';
 import { type BookFill, type RoundTrip } from '../../projections/position-book.js';
 import { roundTrips } from './round-trips.js';
 
@@ -58,10 +58,7 @@ export class RunTradesFold {
         const d = e.data;
         if (this.fillIds.has(d.fillId)) return;
         this.fillIds.add(d.fillId);
-        const valued = valueFill(
-          { side: d.side, qty: new Decimal(d.qty), price: new Decimal(d.price), fee: new Decimal(d.fee), feeAsset: d.feeAsset, time: fillTime(d, e.metadata) },
-          instrumentAssets(d.symbol, this.quoteAsset),
-        );
+        const valued = valueRecordedFill(d, e.metadata, this.quoteAsset);
         const entry = this.bySymbol.get(d.symbol);
         if (entry) {
           entry.fills.push(valued.fill);
@@ -96,7 +93,4 @@ export function runTrades(events: Iterable<RunEventLike>): RunTrade[] {
   return fold.trades();
 }
 
-/** When a fill happened: the venue's time (v3), else the engine time its event was recorded at. */
-export function fillTime(d: { time: string | null }, metadata: { at: string }): number {
-  return Date.parse(d.time ?? metadata.at);
-}
+export { fillTime } from '../../projections/fill-valuation.js';
