@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SealedCheckpointStore } from '../events/anchor.js';
 import { StoreOpenError } from '../events/errors.js';
 import type { AnchorStore, CheckpointStore, EventStore, EventStoreSnapshot } from '../events/store/port.js';
+import { AppendThreadStore } from '../events/store/sqlite/append-thread.js';
 import { SqliteEventStore, type PageCheck } from '../events/store/sqlite/sqlite-event-store.js';
 import { AnchoringStore } from './anchoring-store.js';
 import { logIntegrityFromEnv, type LogIntegrity } from './log-integrity.js';
@@ -47,6 +48,11 @@ export interface OpenStoreOptions {
   create?: boolean;
   /** The log key and witness; default: from the environment (./log-integrity.ts). */
   integrity?: LogIntegrity;
+  /**
+   * SQLite, 'write': appends run on a thread of their own with its own connection, overlapping the caller's
+   * work (a backtest's cycles). For commands that append in large batches; reads still use this thread.
+   */
+  appendThread?: boolean;
 }
 
 export interface OpenedStore {
@@ -103,7 +109,8 @@ export async function openStore(db: string, options: OpenStoreOptions): Promise<
     throw new StoreOpenError(target.display, 'no such file (this command never creates a database; check --db)');
   }
   const sqlite = SqliteEventStore.open(target.path, { readonly: options.access === 'read', create });
-  const store = options.access === 'write' ? new AnchoringStore(sqlite, sqlite.anchors(), integrity, target.display) : sqlite;
+  const writer = options.access === 'write' && options.appendThread === true ? new AppendThreadStore(sqlite, target.path) : sqlite;
+  const store = options.access === 'write' ? new AnchoringStore(writer, sqlite.anchors(), integrity, target.display) : sqlite;
   return {
     target,
     store,

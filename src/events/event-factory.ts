@@ -30,35 +30,53 @@ export function createEvent<T extends EventType>(
   // zod and canonicalJson); whatever it does not accept goes through zod, which decides and explains.
   const fast = fastEncode(type, data);
   let out: object;
+  let json: string;
   if (fast !== undefined) {
     out = fast.data;
-    validated.set(out, { type, json: fast.json });
+    json = fast.json;
   } else {
     const parsed = schemas[type].safeParse(data);
     if (!parsed.success) throw new EventValidationError(type, eventId, formatIssues(parsed.error.issues));
     deepFreeze(parsed.data);
     out = parsed.data as object;
-    validated.set(out, { type, json: canonicalJson(parsed.data) });
+    json = canonicalJson(parsed.data);
   }
   // A frozen copy, so that its recorded canonical form stays right (the caller may reuse its object).
   const meta = Object.freeze({ ...metadata });
-  const metaJson = metadataJsonIfValid(meta);
-  if (metaJson !== null) validatedMetadata.set(meta, metaJson);
-  return {
+  const event = {
     eventId,
     type,
     schemaVersion: CURRENT_SCHEMA_VERSION[type],
     data: out as EventData<T>,
     metadata: meta,
   };
+  const encoded: Encoded = { type, data: out, dataJson: json, metadata: meta, metadataJson: metadataJsonIfValid(meta) };
+  Object.defineProperty(event, ENCODED, { value: encoded });
+  return event;
 }
 
 /**
- * Data objects createEvent() validated, with their type and canonical JSON. The data is zod's own
- * output (a fresh object graph, never the caller's input) and is deep-frozen before it is recorded,
- * so the recorded JSON stays exactly right: a store can skip validating and re-encoding it.
+ * What createEvent() validated and encoded, carried by the event it made (a non-enumerable property under a
+ * module-private symbol: spreads, JSON and structured clones leave it behind). The data is zod's own output
+ * or a codec's (a fresh object graph, never the caller's input) and is deep-frozen, and the metadata is a
+ * frozen copy, so the recorded JSON stays exactly right as long as the event still holds those very objects:
+ * a store can skip validating and re-encoding them. Kept on the event rather than in WeakMaps keyed by the
+ * data: ephemeron tables made every young-generation collection of a backtest's buffered events costly.
  */
-const validated = new WeakMap<object, { type: string; json: string }>();
+interface Encoded {
+  type: string;
+  data: object;
+  dataJson: string;
+  metadata: object;
+  /** null when the metadata is not valid (the store then checks it and says why). */
+  metadataJson: string | null;
+}
+
+const ENCODED = Symbol('createEvent.encoded');
+
+function encodedOf(e: unknown): Encoded | undefined {
+  return typeof e === 'object' && e !== null ? ((e as { [ENCODED]?: Encoded })[ENCODED]) : undefined;
+}
 
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
@@ -67,21 +85,19 @@ function deepFreeze(value: unknown): void {
 }
 
 /**
- * The canonical JSON of `data` if createEvent() validated this very (frozen) object as `type`;
- * undefined for any other object, which a store must then validate and encode itself.
+ * The canonical JSON of the event's data if createEvent() made this event, validated this very (frozen)
+ * data object as this type, and the event still carries them; undefined otherwise (a store must then
+ * validate and encode the data itself).
  */
-export function validatedDataJson(data: unknown, type: string): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const v = validated.get(data);
-  return v !== undefined && v.type === type ? v.json : undefined;
+export function validatedDataJson(e: { type: string; data: unknown }): string | undefined {
+  const enc = encodedOf(e);
+  return enc !== undefined && enc.data === e.data && enc.type === e.type ? enc.dataJson : undefined;
 }
 
-/** Metadata objects createEvent() made (frozen copies) that are valid, with their canonical JSON. */
-const validatedMetadata = new WeakMap<object, string>();
-
-/** The canonical JSON of `metadata` if createEvent() made and checked this very object. */
-export function validatedMetadataJson(metadata: unknown): string | undefined {
-  return typeof metadata === 'object' && metadata !== null ? validatedMetadata.get(metadata) : undefined;
+/** The canonical JSON of the event's metadata if createEvent() made and checked this very (frozen) object. */
+export function validatedMetadataJson(e: { metadata: unknown }): string | undefined {
+  const enc = encodedOf(e);
+  return enc !== undefined && enc.metadata === e.metadata && enc.metadataJson !== null ? enc.metadataJson : undefined;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -20,6 +20,8 @@ interface BacktestOptions extends ResearchFlags {
 
 /** Long runs get a progress bar (stderr, TTY only). */
 const PROGRESS_MIN_BARS = 50_000;
+/** Bars from which a full-mode backtest's appends run on their own thread (below, starting the thread costs more than it saves). */
+const APPEND_THREAD_MIN_BARS = 10_000;
 
 /**
  * `engine backtest`: one deterministic run of a strategy (built in, or the user's file) over historical or
@@ -47,7 +49,8 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       if (failure !== null) throw new InputError(`${inputs.opened.file?.path ?? `strategy ${strategyName}`}: ${failure} (in a trial on the first bars; nothing was appended)`);
 
       const barCount = inputs.instruments.reduce((n, i) => n + i.scan.barCount, 0);
-      const opened = await openStore(global.db, { access: 'write', create: true });
+      // A long full-mode run writes while it decides: its appends go to a thread of their own.
+      const opened = await openStore(global.db, { access: 'write', create: true, appendThread: opts.events === 'full' && barCount >= APPEND_THREAD_MIN_BARS });
       let result: BacktestResult;
       const progress = progressBar(inputs.instruments[0]!.scan.barCount);
       try {

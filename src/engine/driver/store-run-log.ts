@@ -32,6 +32,8 @@ export class StoreRunLog implements RunLog {
   private version = -1;
   private writtenCount = 0;
   private skippedCount = 0;
+  /** Batches handed to the store and not yet awaited, oldest first (at most MAX_IN_FLIGHT). */
+  private inFlight: Array<Promise<void>> = [];
 
   constructor(
     private readonly store: EventStore,
@@ -59,20 +61,37 @@ export class StoreRunLog implements RunLog {
     if (this.options.durableBarriers) await this.flush();
   }
 
+  /**
+   * A full batch is handed to the store without waiting for it to be written: a store that writes on
+   * another thread (src/events/store/sqlite/append-thread.ts) then overlaps the next cycles. A failed append
+   * throws at the next hand-over or flush (the run stops there; what was written is a prefix of the run).
+   */
   async cycleEnded(): Promise<void> {
     const size = this.options.batchSize;
-    if (size === null || this.buffer.length >= size) await this.flush();
+    if (size === null) await this.flush();
+    else if (this.buffer.length >= size) await this.handOver();
   }
 
+  /** Everything appended so far is written (or its append's error is thrown). */
   async flush(): Promise<void> {
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length > 0) await this.handOver();
+    while (this.inFlight.length > 0) await this.inFlight.shift();
+  }
+
+  private async handOver(): Promise<void> {
+    while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
     const batch = this.buffer;
     this.buffer = [];
-    const result = await this.store.append(this.stream, batch, this.version < 0 ? 'no_stream' : this.version);
+    const expected = this.version < 0 ? 'no_stream' : this.version;
     this.version += batch.length;
-    if (result.written) this.writtenCount += batch.length;
-    else this.skippedCount += batch.length;
-    for (const e of batch) for (const cb of this.options.onDurable ?? []) cb(e);
+    const written = this.store.append(this.stream, batch, expected).then((result) => {
+      if (result.written) this.writtenCount += batch.length;
+      else this.skippedCount += batch.length;
+      for (const e of batch) for (const cb of this.options.onDurable ?? []) cb(e);
+    });
+    // Handled when awaited (in order); until then a rejection must not count as unhandled.
+    written.catch(() => undefined);
+    this.inFlight.push(written);
   }
 
   /** Events appended, and events found already stored (a re-run). */
@@ -80,3 +99,6 @@ export class StoreRunLog implements RunLog {
     return { written: this.writtenCount, alreadyStored: this.skippedCount };
   }
 }
+
+/** Batches a backtest may have handed over and not yet seen written: enough to keep a writer thread busy, few enough to bound memory. */
+const MAX_IN_FLIGHT = 2;

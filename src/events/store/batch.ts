@@ -54,12 +54,12 @@ function prepareEvent(e: NewEvent): PreparedEvent {
   if (typeof eventId !== 'string' || eventId.length === 0) throw new EventValidationError(String(type), String(eventId), 'eventId must be a non-empty string');
   if (typeof type !== 'string' || !isEventType(type)) throw new EventValidationError(String(type), eventId, `unknown event type "${String(type)}"`);
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new EventValidationError(type, eventId, 'schemaVersion must be a positive integer');
-  const metadataJson = validatedMetadataJson(e.metadata) ?? checkedMetadataJson(e.metadata, type, eventId);
+  const metadataJson = validatedMetadataJson(e) ?? checkedMetadataJson(e.metadata, type, eventId);
   const current = CURRENT_SCHEMA_VERSION[type];
   if (schemaVersion === current) {
     // createEvent() validated this very object, froze it and recorded its canonical form: validating
     // and encoding it again would only repeat that work (the hot path of every engine append).
-    const known = validatedDataJson(e.data, type);
+    const known = validatedDataJson(e);
     if (known !== undefined) {
       return { eventId, eventIdJson: jsonString(eventId), type, typeJson: typeJson(type), schemaVersion, dataJson: known, metadataJson };
     }

@@ -49,7 +49,7 @@ export class RunFingerprints {
 
   observe(e: FingerprintableEvent | NewEvent): void {
     // createEvent() already encoded the data canonically: reuse those bytes when it did.
-    const dataJson = validatedDataJson(e.data, e.type) ?? canonicalJson(e.data);
+    const dataJson = validatedDataJson(e) ?? canonicalJson(e.data);
     this.runPending += envelopeJson(e) + dataJson + '\n';
     if (this.runPending.length >= CHUNK_CHARS) {
       this.run.update(this.runPending);
@@ -84,7 +84,7 @@ export class RunFingerprints {
 
 /** canonical({ eventId, metadata, schemaVersion, type }), written out directly for the usual metadata keys. */
 function envelopeJson(e: FingerprintableEvent | NewEvent): string {
-  const known = validatedMetadataJson(e.metadata);
+  const known = validatedMetadataJson(e);
   if (known !== undefined) return `{"eventId":${JSON.stringify(e.eventId)},"metadata":${known},"schemaVersion":${e.schemaVersion},"type":${JSON.stringify(e.type)}}`;
   const m = e.metadata as unknown as Record<string, unknown>;
   const keys = Object.keys(m);

@@ -22,7 +22,7 @@ export interface EventView {
 
 export function comparisonKey(e: ComparableEvent): string {
   // createEvent() already holds the canonical data of a re-derived event: reuse it.
-  const dataJson = (e.type !== 'CycleCompleted' && validatedDataJson(e.data, e.type)) || canonicalJson(comparedData(e));
+  const dataJson = (e.type !== 'CycleCompleted' && validatedDataJson(e)) || canonicalJson(comparedData(e));
   return `${e.type}\n${e.metadata.cycleId ?? ''}\n${e.metadata.at}\n${dataJson}`;
 }
 

@@ -169,10 +169,18 @@ export class SqliteEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     this.assertWritable();
     assertExpectedVersion(expectedVersion);
-    const batch = prepareBatch(stream, events);
+    return this.appendPrepared(stream, prepareBatch(stream, events), expectedVersion);
+  }
+
+  /**
+   * append() of a batch prepareBatch() already validated and encoded (by this process: an append thread
+   * receives its batches from the thread that prepared them, ./append-thread.ts). Synchronous.
+   */
+  appendPrepared(stream: string, batch: PreparedEvent[], expectedVersion: ExpectedVersion): AppendResult {
+    this.assertWritable();
     try {
       const result = this.appendTx.immediate(stream, batch, expectedVersion);
-      if (result.written) for (const s of this.subscriptions) s.wake();
+      if (result.written) this.wakeSubscriptions();
       return result;
     } catch (err) {
       if (err instanceof DuplicateEventId) {
@@ -183,6 +191,11 @@ export class SqliteEventStore implements EventStore {
       }
       throw asStoreError(err, this.location, `append to "${stream}"`);
     }
+  }
+
+  /** Subscriptions read on: events were appended (by this connection, or by the append thread of its process). */
+  wakeSubscriptions(): void {
+    for (const s of this.subscriptions) s.wake();
   }
 
   private appendInTransaction(stream: string, batch: PreparedEvent[], expected: ExpectedVersion): AppendResult {
