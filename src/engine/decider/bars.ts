@@ -39,10 +39,16 @@ export function snapshotOf(d: EventData<'MarketSnapshotRecorded'>): MarketSnapsh
  */
 export const DECODED_SNAPSHOT: unique symbol = Symbol('decoded market snapshot');
 
-export type WithDecodedSnapshot = { [DECODED_SNAPSHOT]?: MarketSnapshot };
+/** The cycle's time (epoch ms) of an event the decider made, so evolve need not parse its ISO `at` back. */
+export const DECODED_AT: unique symbol = Symbol('decoded event time');
 
-export function attachSnapshot<E extends object>(event: E, snapshot: MarketSnapshot): E {
+/** The `at` of an event that is never recorded (evolve reads its DECODED_AT instead; nothing else sees it). */
+export const UNRECORDED_AT = '(not recorded)';
+
+export type WithDecodedSnapshot = { [DECODED_SNAPSHOT]?: MarketSnapshot; [DECODED_AT]?: number };
+
+export function attachSnapshot<E extends object>(event: E, snapshot: MarketSnapshot, at: number): E {
   Object.defineProperty(event, DECODED_SNAPSHOT, { value: snapshot, enumerable: false });
+  Object.defineProperty(event, DECODED_AT, { value: at, enumerable: false });
   return event;
 }
-

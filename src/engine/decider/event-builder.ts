@@ -9,7 +9,7 @@ import type { FoldableEvent } from './evolve.js';
 import type { CycleContext, RunState } from './run-state.js';
 import type { VenueCommand } from './inputs.js';
 import type { MarketSnapshot } from '../ports.js';
-import { attachSnapshot, DECODED_SNAPSHOT } from './bars.js';
+import { attachSnapshot, DECODED_AT, DECODED_SNAPSHOT, UNRECORDED_AT } from './bars.js';
 
 /**
  * One decide() call's working area: it makes events (ids from the cycle's counters, shared metadata),
@@ -72,20 +72,24 @@ export class DecisionBuilder {
    */
   emit<T extends EventType>(type: T, data: EventDataInput<T> | (() => EventDataInput<T>), causationId: string | null, recorded = true, decoded?: MarketSnapshot): string | null {
     const cycle = this.cycle;
-    const metadata: EventMetadata = { runId: this.config.runId, mode: this.config.mode, cycleId: cycle.id, causationId, at: cycleIso(cycle.at) };
     // Data may come as a thunk: an event the run does not record and whose decoded form evolve reads needs none.
     const dataOf = () => (typeof data === 'function' ? data() : data);
     if (!recorded) {
-      // Never stored nor observed: only evolve reads it, so the decoded snapshot can ride as a plain property.
-      const event = decoded ? { eventId: '', type, data: null, metadata, [DECODED_SNAPSHOT]: decoded } : { eventId: '', type, data: dataOf(), metadata };
+      // Never stored nor observed: only evolve reads it, so the decoded snapshot and the cycle's time ride as
+      // plain properties (no ISO time is written for evolve to parse back).
+      const metadata: EventMetadata = { runId: this.config.runId, mode: this.config.mode, cycleId: cycle.id, causationId, at: UNRECORDED_AT };
+      const event = decoded
+        ? { eventId: '', type, data: null, metadata, [DECODED_SNAPSHOT]: decoded, [DECODED_AT]: cycle.at }
+        : { eventId: '', type, data: dataOf(), metadata, [DECODED_AT]: cycle.at };
       this.state = this.evolve(this.state, event as unknown as FoldableEvent);
       return null;
     }
+    const metadata: EventMetadata = { runId: this.config.runId, mode: this.config.mode, cycleId: cycle.id, causationId, at: cycleIso(cycle.at) };
     const n = cycle.events + 1;
     const eventId = `${this.config.runId}:${cycle.seq}:${n}`;
     this.setCycle({ events: n });
     const event = createEvent(type, eventId, dataOf(), metadata) as AnyNewEvent;
-    if (decoded) attachSnapshot(event, decoded);
+    if (decoded) attachSnapshot(event, decoded, cycle.at);
     this.record(event);
     return eventId;
   }

@@ -12,7 +12,7 @@ import { Decimal } from '../values.js';
 import type { Bar } from '../bar.js';
 import type { MarketSnapshot } from '../ports.js';
 import type { IntentDraft, MarketView } from '../strategy.js';
-import { DECODED_SNAPSHOT, snapshotOf, type WithDecodedSnapshot } from './bars.js';
+import { DECODED_AT, DECODED_SNAPSHOT, snapshotOf, type WithDecodedSnapshot } from './bars.js';
 import type { DeciderConfig } from './decider-config.js';
 import { accountView, equityOf } from './equity.js';
 import type { RunOrder, RunState } from './run-state.js';
@@ -84,8 +84,10 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
         return { ...s, ended: true };
       case 'CycleStarted':
         return { ...s, risk: { ...s.risk, killSwitch: e.data.killSwitch }, pendingIntents: [], pendingTransition: null };
-      case 'MarketSnapshotRecorded':
-        return observeMarket(config, s, (e as WithDecodedSnapshot)[DECODED_SNAPSHOT] ?? snapshotOf(e.data), timeOf(e.metadata.at));
+      case 'MarketSnapshotRecorded': {
+        const decoded = e as WithDecodedSnapshot;
+        return observeMarket(config, s, decoded[DECODED_SNAPSHOT] ?? snapshotOf(e.data), decoded[DECODED_AT] ?? timeOf(e.metadata.at));
+      }
       case 'RiskModeChanged': {
         const reason = isReasonCode(e.data.reasonCode) ? e.data.reasonCode : undefined;
         const modeSince = s.risk.mode === e.data.to ? s.risk.modeSince : Date.parse(e.metadata.at);
