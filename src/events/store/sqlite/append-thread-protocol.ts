@@ -15,8 +15,36 @@ export interface AppendRequest {
   kind: 'append';
   id: number;
   stream: string;
-  batch: PreparedEvent[];
+  /** encodeBatch() of the prepared batch. */
+  batch: string;
   expected: ExpectedVersion;
+}
+
+// Fields and events are joined with control characters that JSON text never holds raw (every field is JSON:
+// canonical data and metadata, the quoted id and type, the version number), so the split is exact.
+const FIELD = '\u0001';
+const EVENT = '\u0002';
+
+/**
+ * A prepared batch as one string: cloning one string to another thread costs a copy, cloning an array of
+ * objects of strings costs several times more (it was a tenth of a full-mode backtest's main thread).
+ */
+export function encodeBatch(batch: readonly PreparedEvent[]): string {
+  let out = '';
+  for (let i = 0; i < batch.length; i++) {
+    const e = batch[i]!;
+    if (i > 0) out += EVENT;
+    out += e.eventIdJson + FIELD + e.typeJson + FIELD + e.schemaVersion + FIELD + e.dataJson + FIELD + e.metadataJson;
+  }
+  return out;
+}
+
+export function decodeBatch(text: string): PreparedEvent[] {
+  if (text === '') return [];
+  return text.split(EVENT).map((line) => {
+    const [eventIdJson, typeJson, version, dataJson, metadataJson] = line.split(FIELD) as [string, string, string, string, string];
+    return { eventId: JSON.parse(eventIdJson) as string, eventIdJson, type: JSON.parse(typeJson) as string, typeJson, schemaVersion: Number(version), dataJson, metadataJson };
+  });
 }
 
 export type AppendReply = { id: number; result: AppendResult; error?: undefined } | { id: number; error: SerializedError; result?: undefined };

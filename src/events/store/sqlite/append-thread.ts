@@ -7,7 +7,7 @@ import { StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
 import type { StoredRecord } from '../../hash-chain.js';
 import { assertExpectedVersion, prepareBatch } from '../batch.js';
 import type { AppendResult, EventStore, EventStoreSnapshot, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
-import { deserializeStoreError, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
+import { deserializeStoreError, encodeBatch, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 
 /**
@@ -62,7 +62,7 @@ export class AppendThreadStore implements EventStore {
     const id = this.nextId++;
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'append', id, stream, batch, expected: expectedVersion } satisfies AppendRequest);
+      this.worker.postMessage({ kind: 'append', id, stream, batch: encodeBatch(batch), expected: expectedVersion } satisfies AppendRequest);
     });
   }
 

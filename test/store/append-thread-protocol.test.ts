@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/events/canonical.js';
+import type { PreparedEvent } from '../../src/events/store/batch.js';
+import { decodeBatch, deserializeStoreError, encodeBatch, serializeStoreError } from '../../src/events/store/sqlite/append-thread-protocol.js';
+import { ExpectedVersionConflictError, IdempotencyConflictError, StoreDamagedError, StoreUnavailableError } from '../../src/events/errors.js';
+
+// Any JSON value, including strings with the control characters the encoding joins fields with.
+const json = fc.jsonValue().map((v) => canonicalJson(v));
+const prepared: fc.Arbitrary<PreparedEvent> = fc
+  .record({ eventId: fc.string({ unit: 'binary', minLength: 1 }), type: fc.string({ unit: 'binary', minLength: 1 }), schemaVersion: fc.integer({ min: 1, max: 9 }), dataJson: json, metadataJson: json })
+  .map((e) => ({ ...e, eventIdJson: JSON.stringify(e.eventId), typeJson: JSON.stringify(e.type) }));
+
+describe('the append thread protocol', () => {
+  it('a batch crosses as one string and comes back field for field', () => {
+    fc.assert(
+      fc.property(fc.array(prepared, { maxLength: 20 }), (batch) => {
+        expect(decodeBatch(encodeBatch(batch))).toEqual(batch);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('errors come back as the same class, fields and message', () => {
+    const errors = [
+      new ExpectedVersionConflictError('run-x', 4, 7),
+      new ExpectedVersionConflictError('run-x', 'no_stream', 0),
+      new IdempotencyConflictError('run-x', ['a', 'b']),
+      new StoreDamagedError('/tmp/x.db', 'page 7 unreadable', 'append to "run-x"'),
+      new StoreUnavailableError('database or disk is full (append to "run-x")'),
+    ];
+    for (const err of errors) {
+      // Through a real structured clone, as between threads.
+      const back = deserializeStoreError(structuredClone(serializeStoreError(err)));
+      expect(back).toBeInstanceOf(err.constructor);
+      expect(back.message).toBe(err.message);
+      expect({ ...back }).toEqual({ ...err });
+    }
+  });
+});
