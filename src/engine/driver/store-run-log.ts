@@ -84,10 +84,13 @@ export class StoreRunLog implements RunLog {
     this.buffer = [];
     const expected = this.version < 0 ? 'no_stream' : this.version;
     this.version += batch.length;
+    const count = batch.length;
+    // Held until written only if someone waits for them (a store that writes elsewhere has its own copy).
+    const durable = (this.options.onDurable?.length ?? 0) > 0 ? batch : null;
     const written = this.store.append(this.stream, batch, expected).then((result) => {
-      if (result.written) this.writtenCount += batch.length;
-      else this.skippedCount += batch.length;
-      for (const e of batch) for (const cb of this.options.onDurable ?? []) cb(e);
+      if (result.written) this.writtenCount += count;
+      else this.skippedCount += count;
+      if (durable !== null) for (const e of durable) for (const cb of this.options.onDurable!) cb(e);
     });
     // Handled when awaited (in order); until then a rejection must not count as unhandled.
     written.catch(() => undefined);
