@@ -34,7 +34,8 @@ export class AppendThreadStore implements EventStore {
   ) {
     this.kind = inner.kind;
     this.location = inner.location;
-    this.worker = new Worker(workerScript(), { workerData: { path: file } });
+    // The thread's garbage is short-lived (a batch's strings): a small young generation keeps its memory small.
+    this.worker = new Worker(workerScript(), { workerData: { path: file }, resourceLimits: { maxYoungGenerationSizeMb: APPEND_THREAD_YOUNG_MB } });
     this.worker.on('message', (reply: AppendReply) => {
       const p = this.pending.get(reply.id);
       if (p === undefined) return;
@@ -118,6 +119,8 @@ export class AppendThreadStore implements EventStore {
     await this.inner.close();
   }
 }
+
+const APPEND_THREAD_YOUNG_MB = 4;
 
 /** The compiled worker script: next to this module, or in dist/ when this module runs from its TypeScript source (tests). */
 function workerScript(): string {
