@@ -2,11 +2,13 @@ import { CURRENT_SCHEMA_VERSION, isEventType } from '../events/catalog.js';
 import type { StoredEvent } from '../events/envelope.js';
 import { EventValidationError } from '../events/errors.js';
 import { type AnyStoredEvent, toTypedEvent } from '../events/event-factory.js';
+import { fastValidate } from '../events/fast-validate.js';
 
 /**
  * How a projection reader turns stored events into typed ones.
  *
- * - 'validate' (the default): toTypedEvent, i.e. upcast and full zod validation of every event.
+ * - 'validate' (the default): upcast and full validation of every event against its schema: exactly
+ *   toTypedEvent (zod), through decodeValidated, which asks the accept-only fast validators first.
  * - 'trusted': events already at the current schemaVersion are taken as they are; only the type is
  *   checked, and older versions are still upcast and validated. This is sound for a log written by this
  *   engine: createEvent validated and normalised every event's data before it was appended, and the hash
@@ -17,7 +19,21 @@ import { type AnyStoredEvent, toTypedEvent } from '../events/event-factory.js';
 export type DecodeMode = 'validate' | 'trusted';
 
 export function decoderFor(mode: DecodeMode): (e: StoredEvent) => AnyStoredEvent {
-  return mode === 'trusted' ? decodeTrusted : toTypedEvent;
+  return mode === 'trusted' ? decodeTrusted : decodeValidated;
+}
+
+/**
+ * toTypedEvent(e), the same result or the same EventValidationError: data at the current schema version
+ * that a fast validator (src/events/fast-validate.ts) accepts comes out as zod's own output would;
+ * anything else (older versions, unknown types, values a validator is not sure of) goes to toTypedEvent.
+ */
+export function decodeValidated(e: StoredEvent): AnyStoredEvent {
+  const type = e.type;
+  if (isEventType(type) && e.schemaVersion === CURRENT_SCHEMA_VERSION[type]) {
+    const data = fastValidate(type, e.data);
+    if (data !== undefined) return { ...e, data } as AnyStoredEvent;
+  }
+  return toTypedEvent(e);
 }
 
 export function decodeTrusted(e: StoredEvent): AnyStoredEvent {
