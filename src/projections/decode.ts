@@ -28,12 +28,30 @@ export function decoderFor(mode: DecodeMode): (e: StoredEvent) => AnyStoredEvent
  * anything else (older versions, unknown types, values a validator is not sure of) goes to toTypedEvent.
  */
 export function decodeValidated(e: StoredEvent): AnyStoredEvent {
+  const data = fastData(e);
+  return data === undefined ? toTypedEvent(e) : ({ ...e, data } as AnyStoredEvent);
+}
+
+/**
+ * decodeValidated for an event the caller owns (a page of SqliteEventStore.readAllPages): the same
+ * result, but an accepted event is typed in place (its data replaced by the validated copy) instead
+ * of copied, which saves one object per event in a full rebuild.
+ */
+export function decodeValidatedOwned(e: StoredEvent): AnyStoredEvent {
+  const data = fastData(e);
+  if (data === undefined) return toTypedEvent(e);
+  e.data = data;
+  return e as AnyStoredEvent;
+}
+
+function fastData(e: StoredEvent): object | undefined {
   const type = e.type;
-  if (isEventType(type) && e.schemaVersion === CURRENT_SCHEMA_VERSION[type]) {
-    const data = fastValidate(type, e.data);
-    if (data !== undefined) return { ...e, data } as AnyStoredEvent;
-  }
-  return toTypedEvent(e);
+  return isEventType(type) && e.schemaVersion === CURRENT_SCHEMA_VERSION[type] ? fastValidate(type, e.data) : undefined;
+}
+
+/** The decoder for events the caller owns (see decodeValidatedOwned). */
+export function ownedDecoderFor(mode: DecodeMode): (e: StoredEvent) => AnyStoredEvent {
+  return mode === 'trusted' ? decodeTrusted : decodeValidatedOwned;
 }
 
 export function decodeTrusted(e: StoredEvent): AnyStoredEvent {
