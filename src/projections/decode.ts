@@ -12,9 +12,10 @@ import { fastValidate } from '../events/fast-validate.js';
  * - 'trusted': events already at the current schemaVersion are taken as they are; only the type is
  *   checked, and older versions are still upcast and validated. This is sound for a log written by this
  *   engine: createEvent validated and normalised every event's data before it was appended, and the hash
- *   chain (verified by `engine doctor`) proves the stored bytes have not changed since. It is the fast path
- *   for full rebuilds, where zod dominated the cost (see bench/rebuild.ts). Do not use it on a log whose
- *   chain has not been verified or that another program wrote.
+ *   chain (verified by `engine doctor`) proves the stored bytes have not changed since. It skips the
+ *   validation cost, which since the fast validators is about a fifth of a full rebuild (bench/rebuild.ts;
+ *   it was two thirds with zod on every event). Do not use it on a log whose chain has not been verified
+ *   or that another program wrote.
  */
 export type DecodeMode = 'validate' | 'trusted';
 
