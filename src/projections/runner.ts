@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../events/envelope.js';
 import { EventValidationError, UntrustedCheckpointError } from '../events/errors.js';
 import { GENESIS_HASH } from '../events/hash-chain.js';
-import type { Checkpoint, CheckpointStore, EventStore } from '../events/store/port.js';
+import type { Checkpoint, CheckpointStore, EventStore, ReadAllOptions } from '../events/store/port.js';
 import { type DecodeMode, decoderFor, ownedDecoderFor } from './decode.js';
 import { CheckpointFormatError, EventOrderError, IllegalOrderTransitionError, LedgerImbalanceError } from './errors.js';
 import { fingerprint, sha256Hex } from './fingerprint.js';
@@ -252,9 +252,12 @@ export class ProjectionRunner {
     }
     let state = initialProjectionState();
     try {
-      for await (const raw of this.store.readAll({ fromPosition: 0 })) {
-        if (raw.globalPosition > cp.position) break;
-        state = evolve(state, this.decode(raw));
+      const decode = this.store.readAllPages ? this.decodeOwned : this.decode;
+      reading: for await (const page of this.pages({ fromPosition: 0 })) {
+        for (let i = 0; i < page.length; i++) {
+          if (page[i]!.globalPosition > cp.position) break reading;
+          state = evolve(state, decode(page[i]!));
+        }
       }
     } catch (err) {
       if (err instanceof IllegalOrderTransitionError || err instanceof LedgerImbalanceError || err instanceof EventValidationError || err instanceof EventOrderError) {
@@ -272,16 +275,18 @@ export class ProjectionRunner {
     return { ...known, actual, status: 'OK', ok: true, detail: null };
   }
 
+  /** The log in pages where the store has them (one await per page instead of one per event), else one event per page. */
+  private pages(options: ReadAllOptions): AsyncIterable<StoredEvent[]> {
+    return this.store.readAllPages ? this.store.readAllPages(options) : singles(this.store.readAll(options));
+  }
+
   private async foldFromStore(startedFrom: RunnerResult['startedFrom'], finalCheckpoint: boolean, upTo = Number.POSITIVE_INFINITY, types?: readonly string[]): Promise<RunnerResult> {
     const fromPosition = this.state.position;
     let applied = 0;
     let saved = 0;
     let sinceKept = 0;
-    const options = { fromPosition, ...(types ? { types } : {}) };
-    // Pages where the store has them: one await per page instead of one per event.
-    const pages = this.store.readAllPages ? this.store.readAllPages(options) : singles(this.store.readAll(options));
     const decode = this.store.readAllPages ? this.decodeOwned : this.decode;
-    reading: for await (const page of pages) {
+    reading: for await (const page of this.pages({ fromPosition, ...(types ? { types } : {}) })) {
       for (let i = 0; i < page.length; i++) {
         const raw = page[i]!;
         if (raw.globalPosition > upTo) break reading;
