@@ -21,7 +21,7 @@ export interface FastEncoded {
 type FastCodec = (input: unknown) => FastEncoded | undefined;
 
 /** The regex zod itself checks for a string schema (its first check), so both paths test the same pattern. */
-function zodPattern(schema: unknown): RegExp | undefined {
+export function zodPattern(schema: unknown): RegExp | undefined {
   const checks = (schema as { _zod?: { def?: { checks?: Array<{ _zod?: { def?: { pattern?: unknown } } }> } } })._zod?.def?.checks;
   const pattern = checks?.[0]?._zod?.def?.pattern;
   return pattern instanceof RegExp ? new RegExp(pattern.source, pattern.flags.replace('g', '')) : undefined;
@@ -36,9 +36,9 @@ const SYMBOL_PATTERN = zodPattern(barShape.symbol);
  * no leading zeros, no trailing fractional zeros, not zero. (Decimal keeps every digit of a plain
  * string, so normalizeDecimal returns such a string unchanged.)
  */
-const NORMAL_POSITIVE = /^(?:[1-9]\d*(?:\.\d*[1-9])?|0\.\d*[1-9])$/;
+export const NORMAL_POSITIVE = /^(?:[1-9]\d*(?:\.\d*[1-9])?|0\.\d*[1-9])$/;
 
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
+export function isPlainRecord(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;

@@ -1,8 +1,8 @@
 import type { StoredEvent } from '../events/envelope.js';
 import { EventValidationError, UntrustedCheckpointError } from '../events/errors.js';
 import { GENESIS_HASH } from '../events/hash-chain.js';
-import type { Checkpoint, CheckpointStore, EventStore } from '../events/store/port.js';
-import { type DecodeMode, decoderFor } from './decode.js';
+import type { Checkpoint, CheckpointStore, EventStore, ReadAllOptions } from '../events/store/port.js';
+import { type DecodeMode, decoderFor, ownedDecoderFor } from './decode.js';
 import { CheckpointFormatError, EventOrderError, IllegalOrderTransitionError, LedgerImbalanceError } from './errors.js';
 import { fingerprint, sha256Hex } from './fingerprint.js';
 import { type ProjectionState, evolve, initialProjectionState } from './projection-state.js';
@@ -70,6 +70,8 @@ export class ProjectionRunner {
   private readonly name: string;
   private readonly every: number;
   private readonly decode: ReturnType<typeof decoderFor>;
+  /** The same decoding, for the fresh events of a page read: it may type them in place. */
+  private readonly decodeOwned: ReturnType<typeof decoderFor>;
   private readonly decodeMode: DecodeMode;
   private readonly keepEvery: number;
 
@@ -80,6 +82,7 @@ export class ProjectionRunner {
     this.every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     this.decodeMode = options.decode ?? 'validate';
     this.decode = decoderFor(this.decodeMode);
+    this.decodeOwned = ownedDecoderFor(this.decodeMode);
     this.keepEvery = options.keepEvery ?? 0;
   }
 
@@ -249,9 +252,12 @@ export class ProjectionRunner {
     }
     let state = initialProjectionState();
     try {
-      for await (const raw of this.store.readAll({ fromPosition: 0 })) {
-        if (raw.globalPosition > cp.position) break;
-        state = evolve(state, this.decode(raw));
+      const decode = this.store.readAllPages ? this.decodeOwned : this.decode;
+      reading: for await (const page of this.pages({ fromPosition: 0 })) {
+        for (let i = 0; i < page.length; i++) {
+          if (page[i]!.globalPosition > cp.position) break reading;
+          state = evolve(state, decode(page[i]!));
+        }
       }
     } catch (err) {
       if (err instanceof IllegalOrderTransitionError || err instanceof LedgerImbalanceError || err instanceof EventValidationError || err instanceof EventOrderError) {
@@ -269,24 +275,33 @@ export class ProjectionRunner {
     return { ...known, actual, status: 'OK', ok: true, detail: null };
   }
 
+  /** The log in pages where the store has them (one await per page instead of one per event), else one event per page. */
+  private pages(options: ReadAllOptions): AsyncIterable<StoredEvent[]> {
+    return this.store.readAllPages ? this.store.readAllPages(options) : singles(this.store.readAll(options));
+  }
+
   private async foldFromStore(startedFrom: RunnerResult['startedFrom'], finalCheckpoint: boolean, upTo = Number.POSITIVE_INFINITY, types?: readonly string[]): Promise<RunnerResult> {
     const fromPosition = this.state.position;
     let applied = 0;
     let saved = 0;
     let sinceKept = 0;
-    for await (const raw of this.store.readAll({ fromPosition, ...(types ? { types } : {}) })) {
-      if (raw.globalPosition > upTo) break;
-      this.state = evolve(this.state, this.decode(raw));
-      this.hash = raw.hash;
-      applied++;
-      this.sinceCheckpoint++;
-      if (finalCheckpoint && this.checkpoints && this.keepEvery > 0 && ++sinceKept >= this.keepEvery) {
-        await this.saveCheckpoint(`${this.name}@${this.state.position}`);
-        sinceKept = 0;
-      }
-      if (this.checkpoints && this.every > 0 && this.sinceCheckpoint >= this.every) {
-        await this.saveCheckpoint();
-        saved++;
+    const decode = this.store.readAllPages ? this.decodeOwned : this.decode;
+    reading: for await (const page of this.pages({ fromPosition, ...(types ? { types } : {}) })) {
+      for (let i = 0; i < page.length; i++) {
+        const raw = page[i]!;
+        if (raw.globalPosition > upTo) break reading;
+        this.state = evolve(this.state, decode(raw));
+        this.hash = raw.hash;
+        applied++;
+        this.sinceCheckpoint++;
+        if (finalCheckpoint && this.checkpoints && this.keepEvery > 0 && ++sinceKept >= this.keepEvery) {
+          await this.saveCheckpoint(`${this.name}@${this.state.position}`);
+          sinceKept = 0;
+        }
+        if (this.checkpoints && this.every > 0 && this.sinceCheckpoint >= this.every) {
+          await this.saveCheckpoint();
+          saved++;
+        }
       }
     }
     if (finalCheckpoint && this.checkpoints && (this.sinceCheckpoint > 0 || saved === 0)) {
@@ -295,4 +310,9 @@ export class ProjectionRunner {
     }
     return { startedFrom, fromPosition, position: this.state.position, eventsApplied: applied, checkpointsSaved: saved };
   }
+}
+
+/** Each event of `events` as a page of one (a store without readAllPages). */
+async function* singles(events: AsyncIterable<StoredEvent>): AsyncIterable<StoredEvent[]> {
+  for await (const e of events) yield [e];
 }

@@ -2,9 +2,12 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical.js';
-import { schemas } from '../../src/events/catalog.js';
-import { createEvent, formatIssues, validatedDataJson } from '../../src/events/event-factory.js';
+import { CURRENT_SCHEMA_VERSION, type EventType, schemas } from '../../src/events/catalog.js';
+import type { StoredEvent } from '../../src/events/envelope.js';
+import { createEvent, formatIssues, toTypedEvent, validatedDataJson } from '../../src/events/event-factory.js';
 import { fastEncode } from '../../src/events/fast-codecs.js';
+import { FAST_VALIDATED_TYPES, fastValidate } from '../../src/events/fast-validate.js';
+import { decodeValidated } from '../../src/projections/decode.js';
 import { normalizeDecimal } from '../../src/events/decimal-string.js';
 
 type HotType = 'CycleStarted' | 'MarketSnapshotRecorded' | 'CycleCompleted' | 'IntentProposed' | 'RiskDecisionMade' | 'OrderSubmitRequested' | 'OrderAccepted' | 'OrderFilled';
@@ -268,5 +271,148 @@ describe('fast codecs of the per-trade events (property: equivalent to zod + can
       agrees(t.type, input);
       createEventMatchesZod(t.type, input);
     }), { numRuns: 1000 });
+  });
+});
+
+// ---- the read path (issue 15): fastValidate, the accept-only validators a validated projection rebuild asks first
+
+/** fastValidate accepts only what zod accepts, and then gives zod's very output (a fresh graph, same key order). */
+function validatorAgrees(type: EventType, input: unknown): boolean {
+  const fast = fastValidate(type, input);
+  if (fast === undefined) return false;
+  const parsed = schemas[type].safeParse(input);
+  expect(parsed.success, `zod rejects what fastValidate accepted as ${type}: ${String(JSON.stringify(input))}`).toBe(true);
+  expect(fast).toStrictEqual(parsed.data);
+  expect(JSON.stringify(fast)).toBe(JSON.stringify(parsed.data)); // key order too
+  expect(fast).not.toBe(input);
+  return true;
+}
+
+function outcome(decode: () => unknown): { value: unknown } | { error: string } {
+  try {
+    return { value: decode() };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+/** The read path end to end: decodeValidated gives what toTypedEvent gives, the same value or the same error. */
+function decodeMatchesZod(type: EventType, input: unknown): void {
+  const e: StoredEvent = { globalPosition: 7, stream: 'run-r1', streamVersion: 6, eventId: 'e7', type, schemaVersion: CURRENT_SCHEMA_VERSION[type], data: input, metadata: META, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) };
+  const ref = outcome(() => toTypedEvent(e));
+  const got = outcome(() => decodeValidated(e));
+  expect(got).toStrictEqual(ref);
+  if ('value' in got && 'value' in ref) expect(JSON.stringify(got.value)).toBe(JSON.stringify(ref.value));
+}
+
+/** What the store hands a reader: the value through JSON, when it has a JSON form. */
+function viaJson(v: unknown): unknown {
+  try {
+    const text = JSON.stringify(v);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+const reasonValid = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,20}$/);
+const posInt = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
+const symbolValid = fc.stringMatching(/^[A-Za-z0-9._:/-]{1,40}$/);
+const layerValid = fc.constantFrom('POLICY', 'RISK', 'EXECUTION', 'VENUE', 'RECONCILIATION');
+const riskModeValid = fc.constantFrom('NORMAL', 'REDUCE', 'OBSERVE');
+const signedValid = fc.oneof(fc.constant('0'), normalPositive, normalPositive.map((s) => '-' + s));
+
+/** Each type's fields as arbitraries of valid values (contexts without a __proto__ key, which the validators leave to zod). */
+const models: Partial<Record<EventType, Record<string, fc.Arbitrary<unknown>>>> = {
+  CycleStarted: { cycleSeq: fc.nat(), killSwitch: fc.boolean() },
+  MarketSnapshotRecorded: { interval: fc.option(fc.string(), { nil: null }), bars: snapshotValid.map((s) => s.bars) },
+  IntentProposed: { intentId: idValid, strategy: fc.string(), symbol: symbolValid, side: sideValid, orderType: typeValid, qty: normalPositive, limitPrice: fc.option(normalPositive, { nil: null }), rationale: fc.string(), context: contextValid },
+  RiskDecisionMade: { intentId: idValid, verdict: fc.constantFrom('APPROVED', 'REDUCED', 'DENIED'), reasonCode: fc.option(reasonValid, { nil: null }), layer: fc.option(layerValid, { nil: null }), requestedQty: normalPositive, approvedQty: nonNegativeValid, riskMode: riskModeValid, context: contextValid },
+  OrderSubmitRequested: { clientOrderId: idValid, intentId: idValid, symbol: symbolValid, side: sideValid, orderType: typeValid, qty: normalPositive, limitPrice: fc.option(normalPositive, { nil: null }), attempt: posInt },
+  OrderAccepted: { clientOrderId: idValid, venueOrderId: idValid },
+  OrderRejected: { clientOrderId: idValid, reasonCode: reasonValid, rawReason: fc.string() },
+  OrderDenied: { intentId: idValid, clientOrderId: fc.option(idValid, { nil: null }), reasonCode: reasonValid, layer: layerValid, context: contextValid },
+  OrderOutcomeUnknown: { clientOrderId: idValid, attempt: posInt, cause: fc.constantFrom('TIMEOUT', 'NETWORK', 'HTTP_5XX', 'DUPLICATE'), detail: fc.string() },
+  OrderSubmitThrottled: { clientOrderId: idValid, attempt: posInt, retryAfterMs: fc.nat(), rawReason: fc.string() },
+  OrderFilled: { clientOrderId: idValid, venueOrderId: fc.option(idValid, { nil: null }), fillId: idValid, symbol: symbolValid, side: sideValid, qty: normalPositive, price: normalPositive, fee: nonNegativeValid, feeAsset: fc.string(), liquidity: fc.constantFrom('MAKER', 'TAKER', 'UNKNOWN'), time: fc.option(isoValid, { nil: null }) },
+  OrderCanceled: { clientOrderId: idValid, reason: fc.string() },
+  OrderReconciled: { clientOrderId: idValid, outcome: fc.constantFrom('COMMITTED', 'FAILED', 'STILL_UNKNOWN'), reasonCode: reasonValid, via: fc.constantFrom('CLIENT_ORDER_ID', 'OPEN_ORDERS', 'FILLS', 'NONE'), venueOrderId: fc.option(idValid, { nil: null }), attempt: posInt, notFoundStreak: fc.nat() },
+  UnknownOrderEscalated: { clientOrderId: idValid, attempts: fc.nat(), ageMs: fc.nat(), reasonCode: reasonValid },
+  RiskModeChanged: { from: riskModeValid, to: riskModeValid, reasonCode: reasonValid, context: contextValid },
+  KillSwitchEngaged: { reason: fc.string({ minLength: 1 }), by: fc.string() },
+  KillSwitchReleased: { reason: fc.string({ minLength: 1 }), by: fc.string() },
+  ReserveAllocated: { amount: nonNegativeValid, fraction: signedValid, context: contextValid },
+  CycleCompleted: { cycleSeq: fc.nat(), phaseMs: phaseValid, intents: fc.nat(), orders: fc.nat() },
+  RunResumed: { cycleSeq: posInt, armed: fc.boolean(), purpose: fc.constantFrom('CONTINUE', 'RECONCILE'), packageVersion: fc.string(), gitCommit: fc.option(fc.string(), { nil: null }) },
+};
+
+/** A field's value in every wrong way: other types, empty, too long, non-normal or malformed decimals, bad patterns, odd objects. */
+const WRONG: readonly unknown[] = [
+  undefined, null, true, 0, -0, 1, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, '', 'x', 'x'.repeat(201), '0', '-0', '1.50', '01', '1e3', '.5', '+1', '-1', '-0.5', 'abc',
+  ' 1', '2024-02-30T00:00:00Z', '2024-01-01T00:00:00', 'BTC USDT', 'lower_case', 'buy', 'maker', 'normal', [], [{}], {}, { a: 1 }, { a: '1' },
+  Object.assign(Object.create(null) as object, { a: '1' }), JSON.parse('{"__proto__":"x"}') as unknown, { toString: 'x' },
+];
+const wrongValue = fc.oneof(fc.constantFrom(...WRONG), decimalSpelling, isoSpelling, symbolSpelling, idSpelling, contextAny, reasonSpelling, count, phaseAny, fc.anything());
+
+const validatedTypes = FAST_VALIDATED_TYPES.map((t) => [t] as const);
+
+describe('fast validators of the read path (property: accept-only, zod output when they accept)', () => {
+  it('cover every bulk type, and no type with free-form JSON', () => {
+    expect([...FAST_VALIDATED_TYPES].sort()).toEqual(Object.keys(models).sort());
+    expect(FAST_VALIDATED_TYPES).not.toContain('RunStarted');
+    expect(FAST_VALIDATED_TYPES).not.toContain('RunEnded');
+    expect(fastValidate('RunStarted', {})).toBeUndefined();
+    expect(fastValidate('toString', {})).toBeUndefined();
+    expect(fastValidate('__proto__', {})).toBeUndefined();
+  });
+
+  it.each(validatedTypes)('%s: every valid value (as written and through JSON) is accepted, with zod\'s output', (type) => {
+    const valid = maybeExtra(fc.record(models[type]!) as fc.Arbitrary<object>);
+    fc.assert(fc.property(valid, (v) => {
+      expect(validatorAgrees(type, v)).toBe(true);
+      expect(validatorAgrees(type, viaJson(v))).toBe(true);
+      decodeMatchesZod(type, viaJson(v));
+    }), { numRuns: 300 });
+  });
+
+  it.each(validatedTypes)('%s: near misses, every field wrong in every way (and missing): same verdict and output as zod', (type) => {
+    const model = models[type]!;
+    let declined = 0;
+    fc.assert(fc.property(fc.record(model) as fc.Arbitrary<Record<string, unknown>>, (v) => {
+      for (const key of Object.keys(model)) {
+        const missing = { ...v };
+        delete missing[key];
+        for (const input of [missing, ...WRONG.map((w) => ({ ...v, [key]: w }))]) {
+          if (!validatorAgrees(type, input)) declined++;
+          decodeMatchesZod(type, input);
+          decodeMatchesZod(type, viaJson(input));
+        }
+      }
+    }), { numRuns: 15 });
+    expect(declined).toBeGreaterThan(0);
+  });
+
+  it.each(validatedTypes)('%s: arbitrary input, field by field and whole: same verdict and output as zod', (type) => {
+    const model = models[type]!;
+    const fields = Object.fromEntries(Object.entries(model).map(([k, a]) => [k, fc.oneof({ weight: 6, arbitrary: a }, { weight: 1, arbitrary: wrongValue })]));
+    const fieldwise = fc.oneof({ weight: 3, arbitrary: fc.record(fields) }, { weight: 1, arbitrary: fc.record(fields, { requiredKeys: [] }) });
+    let accepted = 0;
+    fc.assert(fc.property(fc.oneof({ weight: 8, arbitrary: maybeExtra(fieldwise) as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: fc.anything() }, { weight: 1, arbitrary: fc.jsonValue() }), (v) => {
+      if (validatorAgrees(type, v)) accepted++;
+      validatorAgrees(type, viaJson(v));
+      decodeMatchesZod(type, v);
+      decodeMatchesZod(type, viaJson(v));
+    }), { numRuns: 500 });
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('a decimal in another spelling is left to zod, which normalises it; a repeated symbol is refused by both', () => {
+    const bar = { symbol: 'SYN', openTime: '2024-01-01T00:00:00.000Z', open: '1.50', high: '2', low: '1', close: '1.5', volume: '0' };
+    expect(fastValidate('MarketSnapshotRecorded', { interval: null, bars: [bar] })).toBeUndefined();
+    decodeMatchesZod('MarketSnapshotRecorded', { interval: null, bars: [bar] });
+    const ok = { ...bar, open: '1.5' };
+    expect(fastValidate('MarketSnapshotRecorded', { interval: null, bars: [ok] })).toBeDefined();
+    expect(fastValidate('MarketSnapshotRecorded', { interval: null, bars: [ok, { ...ok }] })).toBeUndefined();
+    decodeMatchesZod('MarketSnapshotRecorded', { interval: null, bars: [ok, { ...ok }] });
   });
 });

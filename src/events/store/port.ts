@@ -68,6 +68,11 @@ export interface EventStore {
    * canonically and says so in its README.)
    */
   readRecords(options?: ReadAllOptions): AsyncIterable<StoredRecord>;
+  /**
+   * Optional: readAll a page at a time (one await per page, not per event: what a full projection
+   * rebuild needs). Every event is a fresh object that the caller owns and may change.
+   */
+  readAllPages?(options?: ReadAllOptions): AsyncIterable<StoredEvent[]>;
   /** Delivers stored events from fromPosition, then new ones as they are appended, in global order. */
   subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options?: SubscribeOptions): Subscription;
   /** Last version of a stream, or 'no_stream'. */
