@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import type { Bar } from '../../../engine/bar.js';
 import { BarHasher } from '../bar-hasher.js';
 import type { BarSource, DataScan } from '../bar-source.js';
-import { Chronology, duplicateTimestamp } from '../chronology.js';
+import { duplicateTimestamp } from '../chronology.js';
 import { DataError } from '../data-error.js';
 import { barTimeProblem } from '../event-time.js';
 import { formatInterval, IntervalTally } from '../interval.js';
@@ -11,7 +11,9 @@ import { CsvInterpreter, type DataRow, firstLineIsBanner } from './csv-interpret
 import { parseRecordBlock, type PositionedRecord, READ_FLAGS, readCsvRecords } from './csv-records.js';
 import type { CsvLayout } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
+import { plainScan } from './plain-scan.js';
 import { FileRanges, RowIndex } from './row-index.js';
+import { ScanTally } from './scan-tally.js';
 import { NotSimpleCsv, simpleCsvBatches } from './simple-csv.js';
 
 /** How a file that is not plain oldest-first is read in time order. */
@@ -126,36 +128,13 @@ export class CsvBarSource implements BarSource {
 
   private async scanRecords(): Promise<ScanState> {
     const interpreter = this.interpreter();
-    const hasher = new BarHasher();
-    const tally = new IntervalTally();
-    let index: RowIndex | null = new RowIndex();
-    let chronology: Chronology | null = null;
-    let count = 0;
-    let first: number | null = null;
-    let prev: number | null = null;
-    let prevLine = 0;
-
-    const batches = this.simple ? simpleCsvBatches(this.path, this.fromLine) : this.forwardBatches(true);
-    for await (const batch of batches) {
-      for (const rec of batch) {
-        const row = interpreter.acceptForScan(rec);
-        if (!row) continue;
-        chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
-        chronology.add(row.time, row.line);
-        const ascendingSoFar = chronology.stepsBackward === 0;
-        if (ascendingSoFar) {
-          hasher.addLine(row.hashLine);
-          if (prev !== null) tally.add(row.time - prev);
-        }
-        // Oldest-first files need no index; one that later turns out unordered is indexed again below.
-        if (ascendingSoFar && chronology.stepsForward > 0) index = null;
-        index?.push(row.time, row.startByte, row.endByte, row.line);
-        first ??= row.time;
-        prev = row.time;
-        prevLine = row.line;
-        count++;
-      }
+    const rows = new ScanTally(this.spec, interpreter, this.options.strictOrder);
+    if (this.simple) {
+      for (const _ of plainScan(this.path, this.fromLine, rows)) await Promise.resolve();
+    } else {
+      for await (const batch of this.forwardBatches(true)) for (const rec of batch) rows.record(rec);
     }
+    const { hasher, tally, index, chronology, count, first, prev, prevLine } = rows;
     interpreter.finish(count);
     const backward = chronology?.stepsBackward ?? 0;
     const forward = chronology?.stepsForward ?? 0;

@@ -8,6 +8,7 @@ import { parseRecordBlock, type PositionedRecord, READ_FLAGS } from './csv-recor
 import { binanceLayout, chooseVolume, type CsvLayout, type HeaderInfo, looksLikeHeader, readHeader, withVolume } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
 import { BarHasher } from '../bar-hasher.js';
+import type { ByteRowRules } from './plain-scan.js';
 import { type FastRow, fastRow, fastRowBar, fastRowHashLine } from './fast-row.js';
 
 /** A data row as the validating scan reads it. */
@@ -71,6 +72,18 @@ export class CsvInterpreter {
 
   get format(): CsvLayout['kind'] | null {
     return this.layout?.kind ?? this.header?.layout.kind ?? null;
+  }
+
+  /**
+   * The columns and time format under which plainScan may read rows from bytes without this interpreter, or
+   * null while every record must come here: before the first data row, after a blank line, and for layouts
+   * fastRow does not take (a separate time-of-day or a symbol column).
+   */
+  byteRowRules(): ByteRowRules | null {
+    const layout = this.layout;
+    if (!this.fastRows || layout === null || this.blankLine !== null || this.firstTimeFormat === null) return null;
+    if (layout.timeOfDay !== null || layout.symbol !== null) return null;
+    return { layout, timeFormat: this.firstTimeFormat };
   }
 
   /** The bar in this record, or null for a header, banner or trailing blank line. */

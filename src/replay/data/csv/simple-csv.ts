@@ -65,7 +65,7 @@ export function* simpleCsvBatches(file: string, fromLine = 1): Generator<Positio
         if (record.length > MAX_RECORD_CHARS) throw new NotSimpleCsv('a record over the size limit');
         if (line >= fromLine) {
           const fields = record.split(',');
-          checkFields(fields, record);
+          checkSimpleFields(fields, record);
           batch.push({ fields, line, startByte: carryAt + start, endByte: carryAt + next });
         }
         line++;
@@ -82,7 +82,7 @@ export function* simpleCsvBatches(file: string, fromLine = 1): Generator<Positio
 }
 
 /** A field the general reader would trim, or a carriage return it would treat as a line end: not simple. */
-function checkFields(fields: string[], record: string): void {
+export function checkSimpleFields(fields: string[], record: string): void {
   if (record.indexOf('\r') >= 0) throw new NotSimpleCsv('a carriage return inside a line');
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;

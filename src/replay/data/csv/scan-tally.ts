@@ -1,0 +1,60 @@
+import { BarHasher } from '../bar-hasher.js';
+import { Chronology } from '../chronology.js';
+import { IntervalTally } from '../interval.js';
+import type { CsvInterpreter } from './csv-interpreter.js';
+import type { PositionedRecord } from './csv-records.js';
+import type { ByteRowRules, PlainScanSink } from './plain-scan.js';
+import { RowIndex } from './row-index.js';
+
+/**
+ * What the validating scan gathers in file order, row by row: the direction of time, the bar hash and the
+ * interval while the file runs oldest-first, the row index while it may still need one, the first and last
+ * times and the count. Rows come as records (through the interpreter) or, from plainScan, as byte rows.
+ */
+export class ScanTally implements PlainScanSink {
+  readonly hasher = new BarHasher();
+  readonly tally = new IntervalTally();
+  /** Oldest-first files need no index; one that later turns out unordered is indexed again by the caller. */
+  index: RowIndex | null = new RowIndex();
+  chronology: Chronology | null = null;
+  count = 0;
+  first: number | null = null;
+  prev: number | null = null;
+  prevLine = 0;
+
+  constructor(
+    private readonly spec: string,
+    readonly interpreter: CsvInterpreter,
+    private readonly strictOrder: boolean,
+  ) {}
+
+  record(rec: PositionedRecord): void {
+    const row = this.interpreter.acceptForScan(rec);
+    if (row !== null && this.add(row.time, row.line, row.startByte, row.endByte)) this.hasher.addLine(row.hashLine);
+  }
+
+  byteRowRules(): ByteRowRules | null {
+    return this.interpreter.byteRowRules();
+  }
+
+  byteRow(time: number, line: number, startByte: number, endByte: number, hashLineEnd: number): void {
+    if (this.add(time, line, startByte, endByte)) this.hasher.addedBytes(hashLineEnd);
+  }
+
+  /** Takes one data row; true while the file runs oldest-first (its hash line is wanted). */
+  private add(time: number, line: number, startByte: number, endByte: number): boolean {
+    const chronology = (this.chronology ??= new Chronology(this.spec, this.interpreter.timeField, this.strictOrder));
+    chronology.add(time, line);
+    const ascendingSoFar = chronology.stepsBackward === 0;
+    if (ascendingSoFar) {
+      if (this.prev !== null) this.tally.add(time - this.prev);
+      if (chronology.stepsForward > 0) this.index = null;
+    }
+    this.index?.push(time, startByte, endByte, line);
+    this.first ??= time;
+    this.prev = time;
+    this.prevLine = line;
+    this.count++;
+    return ascendingSoFar;
+  }
+}
