@@ -52,12 +52,13 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * written as bytes (the normal form fast-row.ts writes). Any other line (the header, a blank line, a row that
  * breaks a rule, a row in any other form) is handed to the sink as the record simpleCsvBatches would give,
  * with the same line and byte range, so its verdict and message are the reference path's. At the first byte
- * outside the simple shape it throws NotSimpleCsv, like simpleCsvBatches. Yields after each chunk.
+ * outside the simple shape it throws NotSimpleCsv, like simpleCsvBatches. Yields after each chunk
+ * (`chunkBytes` is for tests: small chunks put line ends at every place in a chunk).
  */
-export function* plainScan(file: string, fromLine: number, sink: PlainScanSink): Generator<void> {
+export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, chunkBytes = CHUNK_BYTES): Generator<void> {
   const fd = openSync(file, READ_FLAGS);
   try {
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_RECORD_CHARS + 1);
+    const buf = Buffer.allocUnsafe(chunkBytes + MAX_RECORD_CHARS + 1);
     const commas = new Int32Array(MAX_FIELDS + 2);
     const reader = new ByteRowReader(commas);
     /** Bytes of a partial line carried to the front of buf, and where they start in the file. */
@@ -69,7 +70,7 @@ export function* plainScan(file: string, fromLine: number, sink: PlainScanSink):
     let rules = sink.byteRowRules();
     reader.setRules(rules);
     while (!eof) {
-      const n = readSync(fd, buf, carry, CHUNK_BYTES, null);
+      const n = readSync(fd, buf, carry, chunkBytes, null);
       eof = n === 0;
       if (n > 0) {
         const fresh = buf.subarray(carry, carry + n);
