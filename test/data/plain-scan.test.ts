@@ -200,6 +200,25 @@ function fileText(f: FileSpec): string {
   return f.finalNewline ? text + eol : text;
 }
 
+/** Exactly n digits. */
+const nDigits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+const twoDigits = (max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(2, '0'));
+
+/** ISO-shaped text with every field near or past its limit (months 00-13, days 00-32, 24:60:60, years 0990-2100). */
+const edgeTime = fc
+  .tuple(fc.integer({ min: 990, max: 2100 }), twoDigits(13), twoDigits(32), twoDigits(25), twoDigits(61), twoDigits(61), nDigits(3), fc.constantFrom('Z', 'Z', 'Z', 'z'))
+  .map(([y, mo, d, h, mi, s, ms, z]) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${ms}${z}`);
+const edgeEpoch = fc.integer({ min: 10, max: 15 }).chain(nDigits);
+
+/** Decimal text near the byte reader's limits: 13-17 significant digits, fractions of 16-26 digits, leading and trailing zeros. */
+const edgeValue = fc.oneof(
+  fc.tuple(fc.integer({ min: 0, max: 19 }), fc.integer({ min: 0, max: 26 })).chain(([i, f]) => fc.tuple(nDigits(i), nDigits(f))).map(([i, f]) => (f === '' ? i || '0' : `${i}.${f}`)),
+  fc.tuple(fc.integer({ min: 10, max: 24 }), fc.integer({ min: 1, max: 16 })).chain(([z, n]) => nDigits(n).map((d) => `0.${'0'.repeat(z)}${d}`)),
+  fc.tuple(fc.integer({ min: 1, max: 19 }), fc.integer({ min: 0, max: 3 })).chain(([n, t]) => nDigits(n).map((d) => `${d}${t > 0 ? `.${'0'.repeat(t)}` : ''}`)),
+);
+/** Four prices: one text four times (a bar every rule allows when it reads), or four texts of their own. */
+const edgePrices = fc.oneof(edgeValue.map((v) => [v, v, v, v]), fc.array(edgeValue, { minLength: 4, maxLength: 4 }));
+
 // --- the reference, record by record ------------------------------------------------------------------
 
 type Event = { kind: 'record'; rec: PositionedRecord } | { kind: 'byte'; line: number; startByte: number; endByte: number; time: number; hashLine: string };
@@ -312,6 +331,21 @@ describe('the byte-level CSV scan gives what the reference gives', () => {
     // The properties are about something: many rows were read from bytes, many files were refused.
     expect(byteRows).toBeGreaterThan(RUNS * 2);
     expect(errors).toBeGreaterThan(RUNS / 5);
+  });
+
+  it('one row at a time at the edges: times near the calendar\'s limits, values near 15 digits, 1e-18 and 1e18', () => {
+    let byteRows = 0;
+    fc.assert(
+      fc.property(fc.constantFrom('iso', 'epoch'), edgeTime, edgeEpoch, edgePrices, edgeValue, fc.option(fc.integer({ min: 1, max: 60 })), (format, iso, epoch, prices, volume, chunk) => {
+        const first = format === 'iso' ? '2024-01-01T00:00:00.000Z' : '1704067200000';
+        const file = write(`date,open,high,low,close,volume\n${first},1,1,1,1,1\n${format === 'iso' ? iso : epoch},${prices.join(',')},${volume}\n`);
+        const expected = expectedEvents(file);
+        expect(actualEvents(file, chunk ?? undefined)).toEqual({ events: expected.events, error: expected.error });
+        byteRows += expected.byteRows;
+      }),
+      { numRuns: RUNS * 20, seed: 1504 },
+    );
+    expect(byteRows).toBeGreaterThan(RUNS);
   });
 
   it('whole files, simple or not, valid or broken: the same scan or the same error, and the same bars', async () => {
