@@ -7,7 +7,9 @@ import { BarHasher } from '../../src/replay/data/bar-hasher.js';
 import { openBarSource } from '../../src/replay/data/index.js';
 import { CsvInterpreter } from '../../src/replay/data/csv/csv-interpreter.js';
 import type { PositionedRecord } from '../../src/replay/data/csv/csv-records.js';
-import { fastRow, fastRowHashLine } from '../../src/replay/data/csv/fast-row.js';
+import { fastRow, fastRowHashLine, plainDecimal } from '../../src/replay/data/csv/fast-row.js';
+import { decimalOfNormal } from '../../src/replay/data/csv/plain-bars.js';
+import { Decimal } from '../../src/engine/values.js';
 import { type ByteRowRules, plainScan, type PlainScanSink } from '../../src/replay/data/csv/plain-scan.js';
 import { simpleCsvBatches } from '../../src/replay/data/csv/simple-csv.js';
 import { makeTimestampParser } from '../../src/replay/data/timestamp-text.js';
@@ -235,10 +237,16 @@ class RecordingSink implements PlainScanSink {
   byteRowRules(): ByteRowRules | null {
     return this.interpreter.byteRowRules();
   }
-  byteRow(time: number, line: number, startByte: number, endByte: number, hashLineEnd: number): void {
-    const hashLine = this.hasher.bytes(0).toString('latin1', this.hasher.bytesEnd(), hashLineEnd);
-    this.hasher.addedBytes(hashLineEnd);
+  byteRow(time: number, line: number, startByte: number, endByte: number, lineEnd: number): void {
+    const hashLine = this.hasher.bytes(0).toString('latin1', this.hasher.bytesEnd(), lineEnd);
+    this.hasher.addedBytes(lineEnd);
     this.events.push({ kind: 'byte', line, startByte, endByte, time, hashLine });
+  }
+  lineBuffer(room: number): Buffer {
+    return this.hasher.bytes(room);
+  }
+  lineStart(): number {
+    return this.hasher.bytesEnd();
   }
 }
 
@@ -346,6 +354,23 @@ describe('the byte-level CSV scan gives what the reference gives', () => {
       { numRuns: RUNS * 20, seed: 1504 },
     );
     expect(byteRows).toBeGreaterThan(RUNS);
+  });
+
+  it('decimalOfNormal builds exactly the Decimal new Decimal(text) builds (sign, exponent, words)', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(edgeValue, (text) => {
+        const normal = plainDecimal(text);
+        if (normal === null) return;
+        compared++;
+        const built = decimalOfNormal(Buffer.from(`,${normal},`, 'latin1'), 1, normal.length + 1);
+        const reference = new Decimal(normal);
+        expect({ s: built.s, e: built.e, d: [...built.d], c: built.constructor === Decimal }).toEqual({ s: reference.s, e: reference.e, d: [...reference.d], c: true });
+        expect(built.toFixed()).toBe(normal);
+      }),
+      { numRuns: RUNS * 20, seed: 1505 },
+    );
+    expect(compared).toBeGreaterThan(RUNS * 5);
   });
 
   it('whole files, simple or not, valid or broken: the same scan or the same error, and the same bars', async () => {

@@ -11,10 +11,11 @@ import { CsvInterpreter, type DataRow, firstLineIsBanner } from './csv-interpret
 import { parseRecordBlock, type PositionedRecord, READ_FLAGS, readCsvRecords } from './csv-records.js';
 import type { CsvLayout } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
+import { PlainBars } from './plain-bars.js';
 import { plainScan } from './plain-scan.js';
 import { FileRanges, RowIndex } from './row-index.js';
 import { ScanTally } from './scan-tally.js';
-import { NotSimpleCsv, simpleCsvBatches } from './simple-csv.js';
+import { NotSimpleCsv } from './simple-csv.js';
 
 /** How a file that is not plain oldest-first is read in time order. */
 interface OrderedRead {
@@ -50,7 +51,7 @@ const CHUNK_ROWS = 2048;
 export class CsvBarSource implements BarSource {
   private scanned: Promise<ScanState> | null = null;
   private fromLine = 1;
-  /** The scan read the file with the simple reader (see simple-csv.ts). */
+  /** The scan read the file with the simple reader (plain-scan.ts; see simple-csv.ts). */
   private simple = false;
 
   constructor(
@@ -70,26 +71,24 @@ export class CsvBarSource implements BarSource {
       for (const row of this.readInOrder(state.ordered)) yield row.bar;
       return;
     }
+    if (this.simple) {
+      yield* this.plainBars();
+      return;
+    }
     const interpreter = this.interpreter();
-    for await (const batch of this.forwardBatches(false)) {
-      for (const rec of batch) {
-        const row = interpreter.accept(rec);
-        if (row) yield row.bar;
-      }
+    for await (const rec of this.records(false)) {
+      const row = interpreter.accept(rec);
+      if (row) yield row.bar;
     }
   }
 
-  /**
-   * The file's records front to back, in batches: through the simple reader when the scan found the file
-   * simple (every export of bars we know is), else through the general one.
-   */
-  private async *forwardBatches(withBytes: boolean): AsyncGenerator<PositionedRecord[]> {
-    if (!this.simple) {
-      for await (const rec of this.records(withBytes)) yield [rec];
-      return;
-    }
+  /** The bars of a file the scan found simple, read as plainScan reads it (a chunk's bars at a time). */
+  private async *plainBars(): AsyncGenerator<Bar> {
+    const sink = new PlainBars(this.interpreter());
     try {
-      yield* simpleCsvBatches(this.path, this.fromLine);
+      for (const _ of plainScan(this.path, this.fromLine, sink)) {
+        for (const bar of sink.take()) yield bar;
+      }
     } catch (err) {
       if (err instanceof NotSimpleCsv) throw new DataError(this.spec, null, null, 'the file changed while it was being read');
       throw err;
@@ -132,7 +131,7 @@ export class CsvBarSource implements BarSource {
     if (this.simple) {
       for (const _ of plainScan(this.path, this.fromLine, rows)) await Promise.resolve();
     } else {
-      for await (const batch of this.forwardBatches(true)) for (const rec of batch) rows.record(rec);
+      for await (const rec of this.records()) rows.record(rec);
     }
     const { hasher, tally, index, chronology, count, first, prev, prevLine } = rows;
     interpreter.finish(count);

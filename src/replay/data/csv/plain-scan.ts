@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
-import type { BarHasher } from '../bar-hasher.js';
 import { MAX_RECORD_CHARS, type PositionedRecord, READ_FLAGS } from './csv-records.js';
 import { EPOCH_MS_FORMAT, ISO_FORMAT } from './fast-row.js';
 import type { CsvLayout } from './layout.js';
@@ -20,11 +19,13 @@ export interface PlainScanSink {
   /** The rules byte rows are read under now, or null: every record goes to record(). Asked again after each record(). */
   byteRowRules(): ByteRowRules | null;
   /**
-   * A row taken from bytes: valid, its time in the file's format. Its line of the bar hash is written in
-   * hasher's buffer from bytesEnd() to `hashLineEnd`; the sink keeps it (addedBytes) or not.
+   * A row taken from bytes: valid, its time in the file's format. Its line of the bar hash (normal-form values)
+   * was written into lineBuffer() from lineStart() to `lineEnd`.
    */
-  byteRow(time: number, line: number, startByte: number, endByte: number, hashLineEnd: number): void;
-  readonly hasher: BarHasher;
+  byteRow(time: number, line: number, startByte: number, endByte: number, lineEnd: number): void;
+  /** A buffer with at least `room` bytes free from lineStart(), for the next byte row's hash line. */
+  lineBuffer(room: number): Buffer;
+  lineStart(): number;
 }
 
 /** The longest hash line a byte row writes: time (17), five values (41 each), commas and newline. */
@@ -117,8 +118,8 @@ export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, 
           let taken = false;
           if (rules !== null && low === 0 && end - start <= MAX_RECORD_CHARS) {
             commas[nf + 1] = end;
-            const hash = sink.hasher.bytes(MAX_HASH_LINE);
-            const hashEnd = reader.read(buf, nf + 1, hash, sink.hasher.bytesEnd());
+            const hash = sink.lineBuffer(MAX_HASH_LINE);
+            const hashEnd = reader.read(buf, nf + 1, hash, sink.lineStart());
             if (hashEnd > 0) {
               sink.byteRow(reader.time, line, startByte, endByte, hashEnd);
               taken = true;

@@ -37,8 +37,16 @@ export class ScanTally implements PlainScanSink {
     return this.interpreter.byteRowRules();
   }
 
-  byteRow(time: number, line: number, startByte: number, endByte: number, hashLineEnd: number): void {
-    if (this.add(time, line, startByte, endByte)) this.hasher.addedBytes(hashLineEnd);
+  byteRow(time: number, line: number, startByte: number, endByte: number, lineEnd: number): void {
+    if (this.add(time, line, startByte, endByte)) this.hasher.addedBytes(lineEnd);
+  }
+
+  lineBuffer(room: number): Buffer {
+    return this.hasher.bytes(room);
+  }
+
+  lineStart(): number {
+    return this.hasher.bytesEnd();
   }
 
   /** Takes one data row; true while the file runs oldest-first (its hash line is wanted). */
