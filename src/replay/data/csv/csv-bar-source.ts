@@ -41,6 +41,11 @@ export interface CsvReadOptions {
 }
 
 const CHUNK_ROWS = 2048;
+/**
+ * Bars handed over at a time from a simple file: few enough that they die young (a whole chunk's bars
+ * outlive several scavenges while the engine works through them, are promoted, and grow the old space).
+ */
+const BARS_PER_BATCH = 256;
 
 /**
  * An OHLCV CSV file (or a Binance kline export), read as a stream. An oldest-first file is streamed
@@ -86,7 +91,7 @@ export class CsvBarSource implements BarSource {
   private async *plainBars(): AsyncGenerator<Bar> {
     const sink = new PlainBars(this.interpreter());
     try {
-      for (const _ of plainScan(this.path, this.fromLine, sink)) {
+      for (const _ of plainScan(this.path, this.fromLine, sink, undefined, BARS_PER_BATCH)) {
         for (const bar of sink.take()) yield bar;
       }
     } catch (err) {

@@ -53,10 +53,10 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * written as bytes (the normal form fast-row.ts writes). Any other line (the header, a blank line, a row that
  * breaks a rule, a row in any other form) is handed to the sink as the record simpleCsvBatches would give,
  * with the same line and byte range, so its verdict and message are the reference path's. At the first byte
- * outside the simple shape it throws NotSimpleCsv, like simpleCsvBatches. Yields after each chunk
- * (`chunkBytes` is for tests: small chunks put line ends at every place in a chunk).
+ * outside the simple shape it throws NotSimpleCsv, like simpleCsvBatches. Yields after each chunk and every
+ * `linesPerYield` lines (`chunkBytes` is for tests: small chunks put line ends at every place in a chunk).
  */
-export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, chunkBytes = CHUNK_BYTES): Generator<void> {
+export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, chunkBytes = CHUNK_BYTES, linesPerYield = Infinity): Generator<void> {
   const fd = openSync(file, READ_FLAGS);
   try {
     const buf = Buffer.allocUnsafe(chunkBytes + MAX_RECORD_CHARS + 1);
@@ -68,6 +68,7 @@ export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, 
     let line = 1;
     let crlf = -1;
     let eof = false;
+    let sinceYield = 0;
     let rules = sink.byteRowRules();
     reader.setRules(rules);
     while (!eof) {
@@ -139,6 +140,10 @@ export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, 
         }
         line++;
         start = next;
+        if (++sinceYield >= linesPerYield) {
+          sinceYield = 0;
+          yield;
+        }
       }
       carry = len - start;
       if (carry > MAX_RECORD_CHARS) throw new NotSimpleCsv('a record over the size limit');
