@@ -57,39 +57,86 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * `linesPerYield` lines (`chunkBytes` is for tests: small chunks put line ends at every place in a chunk).
  */
 export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, chunkBytes = CHUNK_BYTES, linesPerYield = Infinity): Generator<void> {
-  const fd = openSync(file, READ_FLAGS);
+  const scanner = new PlainScanner(file, fromLine, sink, chunkBytes);
   try {
-    const buf = Buffer.allocUnsafe(chunkBytes + MAX_RECORD_CHARS + 1);
-    const commas = new Int32Array(MAX_FIELDS + 2);
-    const reader = new ByteRowReader(commas);
-    /** Bytes of a partial line carried to the front of buf, and where they start in the file. */
-    let carry = 0;
-    let carryAt = 0;
-    let line = 1;
-    let crlf = -1;
-    let eof = false;
-    let sinceYield = 0;
-    let rules = sink.byteRowRules();
-    reader.setRules(rules);
-    while (!eof) {
-      const n = readSync(fd, buf, carry, chunkBytes, null);
-      eof = n === 0;
-      if (n > 0) {
-        const fresh = buf.subarray(carry, carry + n);
-        if (!isAscii(fresh)) throw new NotSimpleCsv('a byte outside ASCII (a BOM, UTF-8 text)');
-        if (fresh.indexOf(QUOTE) >= 0) throw new NotSimpleCsv('a quote character');
-      }
-      const len = carry + n;
-      let start = 0;
+    while (scanner.readChunk()) {
+      while (scanner.lines(linesPerYield)) yield;
+      scanner.endChunk();
+      yield;
+    }
+  } finally {
+    scanner.close();
+  }
+}
+
+/** plainScan's state between chunks and between yields (the line loop runs in a plain method, not in the generator). */
+class PlainScanner {
+  private readonly fd: number;
+  private readonly buf: Buffer;
+  private readonly commas = new Int32Array(MAX_FIELDS + 2);
+  private readonly reader = new ByteRowReader(this.commas);
+  /** Bytes of a partial line carried to the front of buf, and where buf starts in the file. */
+  private carry = 0;
+  private carryAt = 0;
+  private len = 0;
+  private start = 0;
+  private line = 1;
+  private crlf = -1;
+  private eof = false;
+  private rules: ByteRowRules | null;
+
+  constructor(
+    file: string,
+    private readonly fromLine: number,
+    private readonly sink: PlainScanSink,
+    private readonly chunkBytes: number,
+  ) {
+    this.fd = openSync(file, READ_FLAGS);
+    this.buf = Buffer.allocUnsafe(chunkBytes + MAX_RECORD_CHARS + 1);
+    this.rules = sink.byteRowRules();
+    this.reader.setRules(this.rules);
+  }
+
+  /** Reads the next chunk after the carried bytes; false once the end of the file was handled. */
+  readChunk(): boolean {
+    if (this.eof) return false;
+    const { buf, carry } = this;
+    const n = readSync(this.fd, buf, carry, this.chunkBytes, null);
+    this.eof = n === 0;
+    if (n > 0) {
+      const fresh = buf.subarray(carry, carry + n);
+      if (!isAscii(fresh)) throw new NotSimpleCsv('a byte outside ASCII (a BOM, UTF-8 text)');
+      if (fresh.indexOf(QUOTE) >= 0) throw new NotSimpleCsv('a quote character');
+    }
+    this.len = carry + n;
+    this.start = 0;
+    return true;
+  }
+
+  /** Moves the chunk's partial last line to the front of the buffer. */
+  endChunk(): void {
+    const { buf, start, len } = this;
+    this.carry = len - start;
+    if (this.carry > MAX_RECORD_CHARS) throw new NotSimpleCsv('a record over the size limit');
+    buf.copy(buf, 0, start, len);
+    this.carryAt += start;
+  }
+
+  /** Reads up to `max` whole lines of the chunk; true when it stopped at `max` with more lines to read. */
+  lines(max: number): boolean {
+    const { buf, commas, reader, sink, fromLine, len, eof, carryAt } = this;
+    let { start, line, crlf, rules } = this;
+    let done = 0;
+    try {
       while (start < len) {
+        if (done >= max) return true;
         // One pass over the line: its commas, its end, and whether it holds a byte <= space.
         let nf = 0;
         let low = 0;
         let p = start;
-        let c = 0;
         commas[0] = start - 1;
         for (; p < len; p++) {
-          c = buf[p]!;
+          const c = buf[p]!;
           if (c === COMMA) {
             if (nf < MAX_FIELDS) commas[++nf] = p;
             else low++; // too many fields for a byte row: the record path takes it
@@ -119,10 +166,9 @@ export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, 
           let taken = false;
           if (rules !== null && low === 0 && end - start <= MAX_RECORD_CHARS) {
             commas[nf + 1] = end;
-            const hash = sink.lineBuffer(MAX_HASH_LINE);
-            const hashEnd = reader.read(buf, nf + 1, hash, sink.lineStart());
-            if (hashEnd > 0) {
-              sink.byteRow(reader.time, line, startByte, endByte, hashEnd);
+            const lineEnd = reader.read(buf, nf + 1, sink.lineBuffer(MAX_HASH_LINE), sink.lineStart());
+            if (lineEnd > 0) {
+              sink.byteRow(reader.time, line, startByte, endByte, lineEnd);
               taken = true;
             }
           }
@@ -140,19 +186,19 @@ export function* plainScan(file: string, fromLine: number, sink: PlainScanSink, 
         }
         line++;
         start = next;
-        if (++sinceYield >= linesPerYield) {
-          sinceYield = 0;
-          yield;
-        }
+        done++;
       }
-      carry = len - start;
-      if (carry > MAX_RECORD_CHARS) throw new NotSimpleCsv('a record over the size limit');
-      buf.copy(buf, 0, start, len);
-      carryAt += start;
-      yield;
+      return false;
+    } finally {
+      this.start = start;
+      this.line = line;
+      this.crlf = crlf;
+      this.rules = rules;
     }
-  } finally {
-    closeSync(fd);
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 
