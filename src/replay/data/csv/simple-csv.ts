@@ -21,7 +21,10 @@ const SPACE = 32;
  * On such a file the records, their lines and byte ranges are exactly what the general reader
  * (readCsvRecords: csv-parse with trim, relaxed column counts, empty lines kept) gives, at a fraction of its
  * cost, in batches. At the first byte outside that shape it throws NotSimpleCsv, and the caller reads the
- * file with the general reader from the start (test/data/simple-csv.test.ts compares the two).
+ * file with the general reader from the start (test/data/fast-csv.test.ts compares the two). The loader
+ * itself reads simple files with plainScan (plain-scan.ts), which hands on exactly these records for the
+ * lines it does not read from bytes; this function is the statement of what they are
+ * (test/data/plain-scan.test.ts holds plainScan to it).
  */
 export function* simpleCsvBatches(file: string, fromLine = 1): Generator<PositionedRecord[]> {
   const fd = openSync(file, READ_FLAGS);
