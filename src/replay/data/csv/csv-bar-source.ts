@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Bar } from '../../../engine/bar.js';
 import { BarHasher } from '../bar-hasher.js';
 import type { BarSource, DataScan } from '../bar-source.js';
@@ -114,8 +114,8 @@ export class CsvBarSource implements BarSource {
   }
 
   private async runScan(): Promise<ScanState> {
-    await this.checkFile();
-    this.fromLine = (await firstLineIsBanner(this.path)) ? 2 : 1;
+    const head = this.checkFile();
+    this.fromLine = firstLineIsBanner(head) ? 2 : 1;
     // The simple reader gives the general one's records up to the first byte it does not take, so an error
     // met before that is the same error; past it the file is scanned again with the general reader.
     this.simple = this.options.reference !== true;
@@ -236,26 +236,28 @@ export class CsvBarSource implements BarSource {
   /**
    * Before any parsing: the path must be a regular file (a directory, a FIFO, a device or a socket is
    * refused without waiting on it: opened non-blocking, checked with fstat) and look like text (an
-   * archive, a database or bytes with NULs is named for what it is).
+   * archive, a database or bytes with NULs is named for what it is). Returns the file's first bytes.
+   * Synchronous: three calls that never block on a regular file, not three trips through the thread pool.
    */
-  private async checkFile(): Promise<void> {
-    let handle;
+  private checkFile(): Buffer {
+    let fd: number;
     try {
-      handle = await open(this.path, READ_FLAGS);
+      fd = openSync(this.path, READ_FLAGS);
     } catch (err) {
       const code = (err as { code?: string }).code;
       const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? (err as Error).message})`;
       throw new DataError(this.spec, null, null, reason);
     }
     try {
-      const st = await handle.stat();
+      const st = fstatSync(fd);
       if (!st.isFile()) throw new DataError(this.spec, null, null, notRegular(st));
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
-      const head = buffer.subarray(0, bytesRead);
+      const buffer = Buffer.alloc(SNIFF_BYTES);
+      const head = buffer.subarray(0, readSync(fd, buffer, 0, SNIFF_BYTES, 0));
       const kind = binaryKind(head);
       if (kind !== null) throw new DataError(this.spec, null, null, kind);
+      return head;
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
