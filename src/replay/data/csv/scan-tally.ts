@@ -18,9 +18,18 @@ export class ScanTally implements PlainScanSink {
   index: RowIndex | null = new RowIndex();
   chronology: Chronology | null = null;
   count = 0;
-  first: number | null = null;
-  prev: number | null = null;
+  /** The first and the latest row's time; NaN before the first (number fields: storing one allocates nothing). */
+  private firstTime = NaN;
+  private prevTime = NaN;
   prevLine = 0;
+
+  get first(): number | null {
+    return this.count === 0 ? null : this.firstTime;
+  }
+
+  get prev(): number | null {
+    return this.count === 0 ? null : this.prevTime;
+  }
 
   constructor(
     private readonly spec: string,
@@ -55,12 +64,12 @@ export class ScanTally implements PlainScanSink {
     chronology.add(time, line);
     const ascendingSoFar = chronology.stepsBackward === 0;
     if (ascendingSoFar) {
-      if (this.prev !== null) this.tally.add(time - this.prev);
+      if (this.count > 0) this.tally.add(time - this.prevTime);
       if (chronology.stepsForward > 0) this.index = null;
     }
     this.index?.push(time, startByte, endByte, line);
-    this.first ??= time;
-    this.prev = time;
+    if (this.count === 0) this.firstTime = time;
+    this.prevTime = time;
     this.prevLine = line;
     this.count++;
     return ascendingSoFar;
