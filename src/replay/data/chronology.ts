@@ -9,7 +9,8 @@ import { DataError } from './data-error.js';
  * after sorting).
  */
 export class Chronology {
-  private prevTime: number | null = null;
+  /** NaN before the first row (a number field, not number | null: storing a time then allocates nothing). */
+  private prevTime = NaN;
   private prevLine = 0;
   private dir: 1 | -1 | 0 = 0;
   private up = 0;
@@ -42,7 +43,7 @@ export class Chronology {
 
   add(time: number, line: number): void {
     const prev = this.prevTime;
-    if (prev !== null) {
+    if (prev === prev) {
       if (time === prev) throw duplicateTimestamp(this.file, this.field, time, line, this.prevLine);
       const step = time > prev ? 1 : -1;
       if (step === 1) this.up++;

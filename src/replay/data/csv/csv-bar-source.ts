@@ -1,8 +1,8 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Bar } from '../../../engine/bar.js';
 import { BarHasher } from '../bar-hasher.js';
 import type { BarSource, DataScan } from '../bar-source.js';
-import { Chronology, duplicateTimestamp } from '../chronology.js';
+import { duplicateTimestamp } from '../chronology.js';
 import { DataError } from '../data-error.js';
 import { barTimeProblem } from '../event-time.js';
 import { formatInterval, IntervalTally } from '../interval.js';
@@ -11,8 +11,11 @@ import { CsvInterpreter, type DataRow, firstLineIsBanner } from './csv-interpret
 import { parseRecordBlock, type PositionedRecord, READ_FLAGS, readCsvRecords } from './csv-records.js';
 import type { CsvLayout } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
+import { PlainBars } from './plain-bars.js';
+import { plainScan } from './plain-scan.js';
 import { FileRanges, RowIndex } from './row-index.js';
-import { NotSimpleCsv, simpleCsvBatches } from './simple-csv.js';
+import { ScanTally } from './scan-tally.js';
+import { NotSimpleCsv } from './simple-csv.js';
 
 /** How a file that is not plain oldest-first is read in time order. */
 interface OrderedRead {
@@ -38,6 +41,11 @@ export interface CsvReadOptions {
 }
 
 const CHUNK_ROWS = 2048;
+/**
+ * Bars handed over at a time from a simple file: few enough that they die young (a whole chunk's bars
+ * outlive several scavenges while the engine works through them, are promoted, and grow the old space).
+ */
+const BARS_PER_BATCH = 256;
 
 /**
  * An OHLCV CSV file (or a Binance kline export), read as a stream. An oldest-first file is streamed
@@ -48,7 +56,7 @@ const CHUNK_ROWS = 2048;
 export class CsvBarSource implements BarSource {
   private scanned: Promise<ScanState> | null = null;
   private fromLine = 1;
-  /** The scan read the file with the simple reader (see simple-csv.ts). */
+  /** The scan read the file with the simple reader (plain-scan.ts; see simple-csv.ts). */
   private simple = false;
 
   constructor(
@@ -68,26 +76,24 @@ export class CsvBarSource implements BarSource {
       for (const row of this.readInOrder(state.ordered)) yield row.bar;
       return;
     }
+    if (this.simple) {
+      yield* this.plainBars();
+      return;
+    }
     const interpreter = this.interpreter();
-    for await (const batch of this.forwardBatches(false)) {
-      for (const rec of batch) {
-        const row = interpreter.accept(rec);
-        if (row) yield row.bar;
-      }
+    for await (const rec of this.records(false)) {
+      const row = interpreter.accept(rec);
+      if (row) yield row.bar;
     }
   }
 
-  /**
-   * The file's records front to back, in batches: through the simple reader when the scan found the file
-   * simple (every export of bars we know is), else through the general one.
-   */
-  private async *forwardBatches(withBytes: boolean): AsyncGenerator<PositionedRecord[]> {
-    if (!this.simple) {
-      for await (const rec of this.records(withBytes)) yield [rec];
-      return;
-    }
+  /** The bars of a file the scan found simple, read as plainScan reads it (a chunk's bars at a time). */
+  private async *plainBars(): AsyncGenerator<Bar> {
+    const sink = new PlainBars(this.interpreter());
     try {
-      yield* simpleCsvBatches(this.path, this.fromLine);
+      for (const _ of plainScan(this.path, this.fromLine, sink, undefined, BARS_PER_BATCH)) {
+        for (const bar of sink.take()) yield bar;
+      }
     } catch (err) {
       if (err instanceof NotSimpleCsv) throw new DataError(this.spec, null, null, 'the file changed while it was being read');
       throw err;
@@ -108,8 +114,8 @@ export class CsvBarSource implements BarSource {
   }
 
   private async runScan(): Promise<ScanState> {
-    await this.checkFile();
-    this.fromLine = (await firstLineIsBanner(this.path)) ? 2 : 1;
+    const head = this.checkFile();
+    this.fromLine = firstLineIsBanner(head) ? 2 : 1;
     // The simple reader gives the general one's records up to the first byte it does not take, so an error
     // met before that is the same error; past it the file is scanned again with the general reader.
     this.simple = this.options.reference !== true;
@@ -126,36 +132,13 @@ export class CsvBarSource implements BarSource {
 
   private async scanRecords(): Promise<ScanState> {
     const interpreter = this.interpreter();
-    const hasher = new BarHasher();
-    const tally = new IntervalTally();
-    let index: RowIndex | null = new RowIndex();
-    let chronology: Chronology | null = null;
-    let count = 0;
-    let first: number | null = null;
-    let prev: number | null = null;
-    let prevLine = 0;
-
-    const batches = this.simple ? simpleCsvBatches(this.path, this.fromLine) : this.forwardBatches(true);
-    for await (const batch of batches) {
-      for (const rec of batch) {
-        const row = interpreter.acceptForScan(rec);
-        if (!row) continue;
-        chronology ??= new Chronology(this.spec, interpreter.timeField, this.options.strictOrder);
-        chronology.add(row.time, row.line);
-        const ascendingSoFar = chronology.stepsBackward === 0;
-        if (ascendingSoFar) {
-          hasher.addLine(row.hashLine);
-          if (prev !== null) tally.add(row.time - prev);
-        }
-        // Oldest-first files need no index; one that later turns out unordered is indexed again below.
-        if (ascendingSoFar && chronology.stepsForward > 0) index = null;
-        index?.push(row.time, row.startByte, row.endByte, row.line);
-        first ??= row.time;
-        prev = row.time;
-        prevLine = row.line;
-        count++;
-      }
+    const rows = new ScanTally(this.spec, interpreter, this.options.strictOrder);
+    if (this.simple) {
+      for (const _ of plainScan(this.path, this.fromLine, rows)) await Promise.resolve();
+    } else {
+      for await (const rec of this.records()) rows.record(rec);
     }
+    const { hasher, tally, index, chronology, count, first, prev, prevLine } = rows;
     interpreter.finish(count);
     const backward = chronology?.stepsBackward ?? 0;
     const forward = chronology?.stepsForward ?? 0;
@@ -253,26 +236,28 @@ export class CsvBarSource implements BarSource {
   /**
    * Before any parsing: the path must be a regular file (a directory, a FIFO, a device or a socket is
    * refused without waiting on it: opened non-blocking, checked with fstat) and look like text (an
-   * archive, a database or bytes with NULs is named for what it is).
+   * archive, a database or bytes with NULs is named for what it is). Returns the file's first bytes.
+   * Synchronous: three calls that never block on a regular file, not three trips through the thread pool.
    */
-  private async checkFile(): Promise<void> {
-    let handle;
+  private checkFile(): Buffer {
+    let fd: number;
     try {
-      handle = await open(this.path, READ_FLAGS);
+      fd = openSync(this.path, READ_FLAGS);
     } catch (err) {
       const code = (err as { code?: string }).code;
       const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? (err as Error).message})`;
       throw new DataError(this.spec, null, null, reason);
     }
     try {
-      const st = await handle.stat();
+      const st = fstatSync(fd);
       if (!st.isFile()) throw new DataError(this.spec, null, null, notRegular(st));
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
-      const head = buffer.subarray(0, bytesRead);
+      const buffer = Buffer.alloc(SNIFF_BYTES);
+      const head = buffer.subarray(0, readSync(fd, buffer, 0, SNIFF_BYTES, 0));
       const kind = binaryKind(head);
       if (kind !== null) throw new DataError(this.spec, null, null, kind);
+      return head;
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 

@@ -3,11 +3,11 @@ import { DataError } from '../data-error.js';
 import { parseDecimalText } from '../decimal-text.js';
 import { quote } from '../quote.js';
 import type { TimestampParse } from '../timestamp-text.js';
-import { open } from 'node:fs/promises';
-import { parseRecordBlock, type PositionedRecord, READ_FLAGS } from './csv-records.js';
+import { parseRecordBlock, type PositionedRecord } from './csv-records.js';
 import { binanceLayout, chooseVolume, type CsvLayout, type HeaderInfo, looksLikeHeader, readHeader, withVolume } from './layout.js';
 import { recordToBar } from './record-to-bar.js';
 import { BarHasher } from '../bar-hasher.js';
+import type { ByteRowRules } from './plain-scan.js';
 import { type FastRow, fastRow, fastRowBar, fastRowHashLine } from './fast-row.js';
 
 /** A data row as the validating scan reads it. */
@@ -71,6 +71,18 @@ export class CsvInterpreter {
 
   get format(): CsvLayout['kind'] | null {
     return this.layout?.kind ?? this.header?.layout.kind ?? null;
+  }
+
+  /**
+   * The columns and time format under which plainScan may read rows from bytes without this interpreter, or
+   * null while every record must come here: before the first data row, after a blank line, and for layouts
+   * fastRow does not take (a separate time-of-day or a symbol column).
+   */
+  byteRowRules(): ByteRowRules | null {
+    const layout = this.layout;
+    if (!this.fastRows || layout === null || this.blankLine !== null || this.firstTimeFormat === null) return null;
+    if (layout.timeOfDay !== null || layout.symbol !== null) return null;
+    return { layout, timeFormat: this.firstTimeFormat };
   }
 
   /** The bar in this record, or null for a header, banner or trailing blank line. */
@@ -195,20 +207,16 @@ function noHeader(): string {
 
 /**
  * Whether line 1 is a banner ("Created on ...,https://...") rather than a header or a kline row,
- * judged from the file's first 64 KiB, so the reader can start at line 2.
+ * judged from the file's first bytes (its first 64 KiB), so the reader can start at line 2.
  */
-export async function firstLineIsBanner(path: string): Promise<boolean> {
-  const handle = await open(path, READ_FLAGS);
+export function firstLineIsBanner(head: Buffer): boolean {
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const text = head.toString('utf8').replace(/^\uFEFF/, '');
     const newline = text.search(/\r\n|\n|\r/);
     if (newline < 0) return false;
     const fields = parseRecordBlock(Buffer.from(text.slice(0, newline)))[0] ?? [];
     return !looksLikeHeader(fields) && !isHeaderlessKline(fields);
   } catch {
     return false;
-  } finally {
-    await handle.close();
   }
 }

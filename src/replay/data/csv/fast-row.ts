@@ -104,8 +104,8 @@ export function plainDecimal(text: string | undefined): string | null {
   return normal;
 }
 
-const ISO_FORMAT = 'YYYY-MM-DD HH:MM with a UTC offset';
-const EPOCH_MS_FORMAT = 'epoch milliseconds';
+export const ISO_FORMAT = 'YYYY-MM-DD HH:MM with a UTC offset';
+export const EPOCH_MS_FORMAT = 'epoch milliseconds';
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ` or 12-14 digit epoch milliseconds, as timestamp-text.ts reads them; null for anything else. */

@@ -21,7 +21,10 @@ const SPACE = 32;
  * On such a file the records, their lines and byte ranges are exactly what the general reader
  * (readCsvRecords: csv-parse with trim, relaxed column counts, empty lines kept) gives, at a fraction of its
  * cost, in batches. At the first byte outside that shape it throws NotSimpleCsv, and the caller reads the
- * file with the general reader from the start (test/data/simple-csv.test.ts compares the two).
+ * file with the general reader from the start (test/data/fast-csv.test.ts compares the two). The loader
+ * itself reads simple files with plainScan (plain-scan.ts), which hands on exactly these records for the
+ * lines it does not read from bytes; this function is the statement of what they are
+ * (test/data/plain-scan.test.ts holds plainScan to it).
  */
 export function* simpleCsvBatches(file: string, fromLine = 1): Generator<PositionedRecord[]> {
   const fd = openSync(file, READ_FLAGS);
@@ -65,7 +68,7 @@ export function* simpleCsvBatches(file: string, fromLine = 1): Generator<Positio
         if (record.length > MAX_RECORD_CHARS) throw new NotSimpleCsv('a record over the size limit');
         if (line >= fromLine) {
           const fields = record.split(',');
-          checkFields(fields, record);
+          checkSimpleFields(fields, record);
           batch.push({ fields, line, startByte: carryAt + start, endByte: carryAt + next });
         }
         line++;
@@ -82,7 +85,7 @@ export function* simpleCsvBatches(file: string, fromLine = 1): Generator<Positio
 }
 
 /** A field the general reader would trim, or a carriage return it would treat as a line end: not simple. */
-function checkFields(fields: string[], record: string): void {
+export function checkSimpleFields(fields: string[], record: string): void {
   if (record.indexOf('\r') >= 0) throw new NotSimpleCsv('a carriage return inside a line');
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
