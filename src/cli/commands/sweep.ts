@@ -144,7 +144,7 @@ function windowsFit(text: string, inputs: ResearchInputs): { spec: WalkForwardSp
 function sweepSpec(inputs: ResearchInputs, opts: SweepOptions, packageVersion: string): SweepSpec {
   const s = inputs.settings;
   return {
-    data: inputs.instruments.map((i) => ({ symbol: i.symbol, spec: i.spec, reference: i.reference })),
+    data: inputs.instruments.map((i) => ({ symbol: i.symbol, spec: i.spec, reference: i.reference, scan: i.scan })),
     tz: opts.tz,
     strategy: inputs.opened.file?.path ?? inputs.opened.strategy.name,
     baseParams: inputs.params,

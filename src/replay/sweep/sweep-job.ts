@@ -7,15 +7,19 @@ import { Decimal } from '../../engine/values.js';
 import type { FillTiming } from '../../engine/venues/simulated/fill-model.js';
 import type { EventsMode } from '../backtest/backtest-config.js';
 import { type BacktestRequest, planBacktest, runBacktest } from '../backtest/run-backtest.js';
-import type { BarSource } from '../data/bar-source.js';
+import type { BarSource, DataScan } from '../data/bar-source.js';
 import { openBarSource } from '../data/index.js';
 import { openStrategy, type OpenedStrategy } from '../strategy-file/index.js';
 import { WindowedBarSource } from './windowed-source.js';
 
 /** Everything a sweep's runs share, as plain data (it crosses to worker threads). */
 export interface SweepSpec {
-  /** The instruments' data, the first one first: `spec` opens it, `reference` is what RunStarted records. */
-  data: Array<{ symbol: string; spec: string; reference: string }>;
+  /**
+   * The instruments' data, the first one first: `spec` opens it, `reference` is what RunStarted records, `scan`
+   * (when the caller validated the data before the sweep, as `engine sweep` does) spares every run its own
+   * validating pass, as `engine backtest` is spared it.
+   */
+  data: Array<{ symbol: string; spec: string; reference: string; scan?: DataScan }>;
   tz: string;
   /** A built-in strategy's name or a strategy file's path. */
   strategy: string;
@@ -88,7 +92,9 @@ export async function jobRequest(spec: SweepSpec, job: SweepJob, strategies: Str
   const strategy = opened.withParams({ ...spec.baseParams, ...job.params });
   const sources = spec.data.map((d) => {
     const source: BarSource = openBarSource(d.spec, { tz: spec.tz, symbol: d.symbol });
-    return { ...d, source: job.window ? new WindowedBarSource(source, job.window.from, job.window.to) : source };
+    if (!job.window) return { ...d, source };
+    // A window's scan is its own (it hashes only the window's bars); the whole data's scan only spares a pass.
+    return { ...d, source: new WindowedBarSource(source, job.window.from, job.window.to, d.scan), scan: undefined };
   });
   const [first, ...rest] = sources;
   const req: BacktestRequest = {
@@ -111,8 +117,9 @@ export async function jobRequest(spec: SweepSpec, job: SweepJob, strategies: Str
       risk: spec.risk as never,
     },
     source: first!.source,
+    ...(first!.scan ? { scan: first!.scan } : {}),
     dataSource: job.window ? `${first!.reference}@${isoRange(job.window)}` : first!.reference,
-    more: rest.map((r) => ({ symbol: r.symbol, source: r.source, dataSource: job.window ? `${r.reference}@${isoRange(job.window)}` : r.reference })),
+    more: rest.map((r) => ({ symbol: r.symbol, source: r.source, ...(r.scan ? { scan: r.scan } : {}), dataSource: job.window ? `${r.reference}@${isoRange(job.window)}` : r.reference })),
     strategy,
     ...(opened.file ? { strategySource: opened.file } : {}),
     policy: createRiskPolicy(spec.risk, { executionCostBps: new Decimal(spec.feeBps).plus(spec.slippageBps) }),

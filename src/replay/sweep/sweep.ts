@@ -58,7 +58,7 @@ export async function sweep(store: EventStore, r: SweepRequest): Promise<SweepRe
     return { metric: r.metric, axes: r.axes, ranked: ranked(out.results, r.metric), failures: out.failures, interrupted: out.interrupted, walkForward: null };
   }
 
-  const first = await openBarSource(r.spec.data[0]!.spec, { tz: r.spec.tz, symbol: r.spec.data[0]!.symbol }).scan();
+  const first = r.spec.data[0]!.scan ?? (await openBarSource(r.spec.data[0]!.spec, { tz: r.spec.tz, symbol: r.spec.data[0]!.symbol }).scan());
   const windows = walkForwardWindows(r.walkForward, first.firstBarTime!, first.lastBarTime!);
   const trainJobs: SweepJob[] = windows.flatMap((w) => points.map((params, i) => ({ id: w.index * points.length + i, params, window: { from: w.trainFrom, to: w.trainTo } })));
   const total = trainJobs.length + windows.length;
