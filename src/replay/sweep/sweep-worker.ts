@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { NewEvent } from '../../events/envelope.js';
 import type { AppendResult, EventStore, ExpectedVersion } from '../../events/store/port.js';
 import { encodeBatch } from './batch-transport.js';
@@ -9,7 +9,7 @@ import { type SweepJob, type SweepSpec, StrategyCache, runSweepJob } from './swe
  * one writer, waiting for each append to be done (the order of a run's batches is kept; a conflict or a store
  * error comes back as the append's error).
  */
-export type ToWorker = { kind: 'job'; job: SweepJob } | { kind: 'reply'; id: number; result?: unknown; error?: string } | { kind: 'stop' };
+export type ToWorker = { kind: 'job'; job: SweepJob; spec: SweepSpec } | { kind: 'reply'; id: number; result?: unknown; error?: string } | { kind: 'stop' };
 /** A batch as encodeBatch() made it (one string), or, for events it cannot encode, the events themselves. */
 export type AppendBatch = { json: string } | { events: NewEvent[] };
 export type FromWorker =
@@ -20,7 +20,6 @@ export type FromWorker =
 
 if (parentPort) {
   const port = parentPort;
-  const spec = workerData as SweepSpec;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   type Question = { kind: 'append'; stream: string; batch: AppendBatch; expected: ExpectedVersion } | { kind: 'finished?'; runId: string };
@@ -45,7 +44,7 @@ if (parentPort) {
       if (m.error !== undefined) p?.reject(new Error(m.error));
       else p?.resolve(m.result);
     } else if (m.kind === 'job') {
-      runSweepJob(spec, m.job, host, strategies).then(
+      runSweepJob(m.spec, m.job, host, strategies).then(
         (result) => port.postMessage({ kind: 'done', result } satisfies FromWorker),
         (err: Error) => port.postMessage({ kind: 'failed', jobId: m.job.id, error: err.message, input: err.name === 'StrategyConfigError' || err.name === 'DataError' } satisfies FromWorker),
       );

@@ -7,7 +7,7 @@ import { computeMetrics, type Metrics } from '../metrics/index.js';
 import { type GridAxis, gridPoints } from './grid.js';
 import { type RankingMetric, metricValue, rankBy } from './rank.js';
 import { jobRequest, StrategyCache, type SweepJob, type SweepJobResult, type SweepSpec } from './sweep-job.js';
-import { runSweep, type SweepFailure } from './sweep-runner.js';
+import { runSweep, type SweepFailure, type SweepWorkers } from './sweep-runner.js';
 import { type WalkForwardSpec, type Window, walkForwardWindows } from './walk-forward.js';
 
 export interface SweepRequest {
@@ -18,6 +18,8 @@ export interface SweepRequest {
   metric: RankingMetric;
   walkForward: WalkForwardSpec | null;
   workers: number;
+  /** Workers started ahead (they load while the caller checks its inputs); more are started when these are too few. */
+  pool?: SweepWorkers;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -54,7 +56,7 @@ export async function sweep(store: EventStore, r: SweepRequest): Promise<SweepRe
   const points = r.points ?? gridPoints(r.axes);
   if (r.walkForward === null) {
     const jobs: SweepJob[] = points.map((params, id) => ({ id, params, window: null }));
-    const out = await runSweep(store, r.spec, jobs, { workers: r.workers, ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, jobs.length) });
+    const out = await runSweep(store, r.spec, jobs, { workers: r.workers, ...(r.pool ? { pool: r.pool } : {}), ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, jobs.length) });
     return { metric: r.metric, axes: r.axes, ranked: ranked(out.results, r.metric), failures: out.failures, interrupted: out.interrupted, walkForward: null };
   }
 
@@ -62,7 +64,7 @@ export async function sweep(store: EventStore, r: SweepRequest): Promise<SweepRe
   const windows = walkForwardWindows(r.walkForward, first.firstBarTime!, first.lastBarTime!);
   const trainJobs: SweepJob[] = windows.flatMap((w) => points.map((params, i) => ({ id: w.index * points.length + i, params, window: { from: w.trainFrom, to: w.trainTo } })));
   const total = trainJobs.length + windows.length;
-  const out = await runSweep(store, r.spec, trainJobs, { workers: r.workers, ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, total) });
+  const out = await runSweep(store, r.spec, trainJobs, { workers: r.workers, ...(r.pool ? { pool: r.pool } : {}), ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, total) });
   const results: WindowResult[] = [];
   const strategies = new StrategyCache();
   const stitch: Array<{ times: Float64Array; values: Float64Array; trades: RoundTrip[]; fees: Decimal; barsInMarket: number }> = [];
