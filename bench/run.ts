@@ -4,6 +4,7 @@ import { esdbBench } from './esdb.js';
 import { oplogBench } from './oplog.js';
 import { indicatorsBench } from './indicators.js';
 import { rebuildBench } from './rebuild.js';
+import { sweepBench } from './sweep.js';
 import { yearBench } from './year.js';
 import { fmtInt, perSecond, rssMb, type BenchModule, type BenchResult } from './support.js';
 
@@ -13,7 +14,7 @@ import { fmtInt, perSecond, rssMb, type BenchModule, type BenchResult } from './
  *
  *   node dist/bench/run.js [--events N] [--only name[,name]]     (or BENCH_EVENTS=N)
  */
-const BENCHES: BenchModule[] = [appendBench, rebuildBench, backtestBench, esdbBench, oplogBench, indicatorsBench, yearBench];
+const BENCHES: BenchModule[] = [appendBench, rebuildBench, backtestBench, esdbBench, oplogBench, indicatorsBench, yearBench, sweepBench];
 
 const DEFAULT_EVENTS = 1_000_000;
 

@@ -78,6 +78,11 @@ describe('parameter sweeps on worker threads, one writer', () => {
     const rep = await replayRun(store, wf.windows[0]!.test!.runId);
     expect(rep.verdict).toBe('PARITY');
     expect(rep.data?.source).toMatch(/@2024-.*\.\.2024-/);
+    // Again: every run (train and test windows) is found finished or re-derived on the workers, appending nothing.
+    const head = (await store.head()).position;
+    const again = await sweep(store, { spec: spec(2000), axes: [parseGridAxis('fast=5,10'), parseGridAxis('slow=30')], metric: 'totalReturn', walkForward: parseWalkForward('train=30d,test=10d'), workers: 2 });
+    expect((await store.head()).position).toBe(head);
+    expect(again.walkForward).toEqual(wf);
     await store.close();
   });
 });

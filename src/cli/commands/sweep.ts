@@ -7,6 +7,7 @@ import { RANKING_METRICS, type RankingMetric } from '../../replay/sweep/rank.js'
 import { renderSweepReport } from '../../replay/sweep/report/sweep-report.js';
 import { formatSweepSummary } from '../../replay/sweep/report/sweep-summary.js';
 import { sweep, type SweepReport } from '../../replay/sweep/sweep.js';
+import { SweepWorkers } from '../../replay/sweep/sweep-runner.js';
 import type { SweepSpec } from '../../replay/sweep/sweep-job.js';
 import { parseWalkForward, WalkForwardError, walkForwardWindows, type WalkForwardSpec } from '../../replay/sweep/walk-forward.js';
 import { writeFileAtomic, WriteFailedError } from '../atomic-file.js';
@@ -51,53 +52,64 @@ export const registerSweep: RegisterCommand = (program, cli) => {
     cli.action<SweepOptions>(async ({ global, out, logger, signal }, opts) => {
       if (opts.grid.length === 0) throw new UsageError('--grid is required, e.g. --grid fast=5..50:5 --grid slow=20..200:20');
       const axes = gridAxes(opts.grid);
-      const inputs = await researchInputs('sweep', opts);
-      const points = runnablePoints(inputs, axes);
-      const walkForward = opts.walkForward === undefined ? null : windowsFit(opts.walkForward, inputs);
-      const report = opts.report === undefined ? null : checkOutputPath('--report', opts.report, filesToKeep(global.db, inputs, opts.config));
-      const version = program.version() ?? '0.0.0';
-      const failure = await asInputErrorAsync(() => probeStrategy(backtestRequest(inputs, { eventsMode: 'decisions', packageVersion: version, gitCommit: null })));
-      if (failure !== null) throw new InputError(`${inputs.opened.file?.path ?? `strategy ${inputs.opened.strategy.name}`}: ${failure} (in a trial on the first bars; nothing was appended)`);
-
-      const spec = sweepSpec(inputs, opts, version);
-      const opened = await openStore(global.db, { access: 'write', create: true });
-      const total = points.runnable.length * (walkForward ? walkForward.windows + 1 : 1);
-      const bar = progressBar(total);
-      let result: SweepReport;
+      // The workers load the engine while this thread checks the inputs (the data's validating scan is the long part).
+      const pool = SweepWorkers.start(Math.min(opts.workers, gridPoints(axes).length));
       try {
-        logger.info({ runs: points.runnable.length, refused: points.refused.length, workers: opts.workers, metric: opts.metric, walkForward: opts.walkForward ?? null }, 'sweep starting');
-        result = await sweep(opened.store, {
-          spec,
-          axes,
-          points: points.runnable,
-          metric: opts.metric,
-          walkForward: walkForward?.spec ?? null,
-          workers: opts.workers,
-          signal,
-          onProgress: (done) => bar?.update(done),
-        });
+        return await sweepWith(pool);
       } finally {
-        bar?.stop();
-        await opened.close();
+        await pool.close();
       }
-      const symbols = inputs.instruments.map((i) => i.symbol).join(', ');
-      const strategy = inputs.opened.strategy.name;
-      if (report !== null) {
+
+      async function sweepWith(pool: SweepWorkers): Promise<ExitCode> {
+        const inputs = await researchInputs('sweep', opts);
+        const points = runnablePoints(inputs, axes);
+        const walkForward = opts.walkForward === undefined ? null : windowsFit(opts.walkForward, inputs);
+        const report = opts.report === undefined ? null : checkOutputPath('--report', opts.report, filesToKeep(global.db, inputs, opts.config));
+        const version = program.version() ?? '0.0.0';
+        const failure = await asInputErrorAsync(() => probeStrategy(backtestRequest(inputs, { eventsMode: 'decisions', packageVersion: version, gitCommit: null })));
+        if (failure !== null) throw new InputError(`${inputs.opened.file?.path ?? `strategy ${inputs.opened.strategy.name}`}: ${failure} (in a trial on the first bars; nothing was appended)`);
+
+        const spec = sweepSpec(inputs, opts, version);
+        const opened = await openStore(global.db, { access: 'write', create: true });
+        const total = points.runnable.length * (walkForward ? walkForward.windows + 1 : 1);
+        const bar = progressBar(total);
+        let result: SweepReport;
         try {
-          writeFileAtomic(report, renderSweepReport(result, { strategy, symbols, generatedBy: `engine sweep ${version}, metric ${opts.metric}` }));
-        } catch (err) {
-          if (err instanceof WriteFailedError) throw new WriteFailedError(err.file, err.code, `${err.detail}; the runs were recorded: re-run the same command to write the report`, true);
-          throw err;
+          logger.info({ runs: points.runnable.length, refused: points.refused.length, workers: opts.workers, metric: opts.metric, walkForward: opts.walkForward ?? null }, 'sweep starting');
+          result = await sweep(opened.store, {
+            spec,
+            axes,
+            points: points.runnable,
+            metric: opts.metric,
+            walkForward: walkForward?.spec ?? null,
+            workers: opts.workers,
+            pool,
+            signal,
+            onProgress: (done) => bar?.update(done),
+          });
+        } finally {
+          bar?.stop();
+          await opened.close();
         }
+        const symbols = inputs.instruments.map((i) => i.symbol).join(', ');
+        const strategy = inputs.opened.strategy.name;
+        if (report !== null) {
+          try {
+            writeFileAtomic(report, renderSweepReport(result, { strategy, symbols, generatedBy: `engine sweep ${version}, metric ${opts.metric}` }));
+          } catch (err) {
+            if (err instanceof WriteFailedError) throw new WriteFailedError(err.file, err.code, `${err.detail}; the runs were recorded: re-run the same command to write the report`, true);
+            throw err;
+          }
+        }
+        const skipped = result.ranked.filter((x) => x.skipped).length;
+        if (opts.json) await out.json(sweepJson(result, points.refused));
+        else {
+          for (const line of formatSweepSummary(result, { strategy, symbols, top: opts.top, db: opened.target.display, report: opts.report ?? null, skipped })) await out.line(line);
+          if (points.refused.length > 0) await out.line(`  not run      ${points.refused.length} grid point(s) the strategy refuses, e.g. ${points.refused[0]!.reason}`);
+        }
+        if (result.interrupted) return INTERRUPTED_EXIT_CODE as ExitCode;
+        return result.failures.length > 0 ? ExitCode.VERDICT_FAILED : ExitCode.OK;
       }
-      const skipped = result.ranked.filter((x) => x.skipped).length;
-      if (opts.json) await out.json(sweepJson(result, points.refused));
-      else {
-        for (const line of formatSweepSummary(result, { strategy, symbols, top: opts.top, db: opened.target.display, report: opts.report ?? null, skipped })) await out.line(line);
-        if (points.refused.length > 0) await out.line(`  not run      ${points.refused.length} grid point(s) the strategy refuses, e.g. ${points.refused[0]!.reason}`);
-      }
-      if (result.interrupted) return INTERRUPTED_EXIT_CODE as ExitCode;
-      return result.failures.length > 0 ? ExitCode.VERDICT_FAILED : ExitCode.OK;
     }),
   );
 };
@@ -144,7 +156,7 @@ function windowsFit(text: string, inputs: ResearchInputs): { spec: WalkForwardSp
 function sweepSpec(inputs: ResearchInputs, opts: SweepOptions, packageVersion: string): SweepSpec {
   const s = inputs.settings;
   return {
-    data: inputs.instruments.map((i) => ({ symbol: i.symbol, spec: i.spec, reference: i.reference })),
+    data: inputs.instruments.map((i) => ({ symbol: i.symbol, spec: i.spec, reference: i.reference, scan: i.scan })),
     tz: opts.tz,
     strategy: inputs.opened.file?.path ?? inputs.opened.strategy.name,
     baseParams: inputs.params,

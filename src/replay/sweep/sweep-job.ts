@@ -5,17 +5,22 @@ import { runStream } from '../../engine/ids.js';
 import { createRiskPolicy } from '../../engine/risk/index.js';
 import { Decimal } from '../../engine/values.js';
 import type { FillTiming } from '../../engine/venues/simulated/fill-model.js';
+import type { RoundTrip } from '../../projections/position-book.js';
 import type { EventsMode } from '../backtest/backtest-config.js';
 import { type BacktestRequest, planBacktest, runBacktest } from '../backtest/run-backtest.js';
-import type { BarSource } from '../data/bar-source.js';
+import type { BarSource, DataScan } from '../data/bar-source.js';
 import { openBarSource } from '../data/index.js';
 import { openStrategy, type OpenedStrategy } from '../strategy-file/index.js';
 import { WindowedBarSource } from './windowed-source.js';
 
 /** Everything a sweep's runs share, as plain data (it crosses to worker threads). */
 export interface SweepSpec {
-  /** The instruments' data, the first one first: `spec` opens it, `reference` is what RunStarted records. */
-  data: Array<{ symbol: string; spec: string; reference: string }>;
+  /**
+   * The instruments' data, the first one first: `spec` opens it, `reference` is what RunStarted records, `scan`
+   * (when the caller validated the data before the sweep, as `engine sweep` does) spares every run its own
+   * validating pass, as `engine backtest` is spared it.
+   */
+  data: Array<{ symbol: string; spec: string; reference: string; scan?: DataScan }>;
   tz: string;
   /** A built-in strategy's name or a strategy file's path. */
   strategy: string;
@@ -42,6 +47,18 @@ export interface SweepJob {
   id: number;
   params: Record<string, string>;
   window: { from: number; to: number } | null;
+  /**
+   * A walk-forward test window: always run (a run the log finished is re-derived, appending nothing), and its
+   * equity curve and trades handed back for the stitched result.
+   */
+  curve?: boolean;
+}
+
+/** A run's equity curve and round trips as they cross from a worker (Decimals as their exact text). */
+export interface JobCurve {
+  times: Float64Array;
+  values: Float64Array;
+  trades: Array<Omit<RoundTrip, 'qty' | 'entryPrice' | 'exitPrice' | 'pnl' | 'fees'> & Record<'qty' | 'entryPrice' | 'exitPrice' | 'pnl' | 'fees', string>>;
 }
 
 export interface SweepJobResult {
@@ -53,6 +70,8 @@ export interface SweepJobResult {
   skipped: boolean;
   /** The strategy's effective parameters. */
   params: Record<string, string>;
+  /** For a job with `curve`: its equity curve and trades. */
+  curve?: JobCurve;
 }
 
 /** Where a job's events go, and what the log already knows of finished runs. */
@@ -75,6 +94,10 @@ export async function finishedRun(store: EventStore, runId: string): Promise<Rec
 /** Runs one job (or finds it finished). The strategy is opened once per host and reused with each job's params. */
 export async function runSweepJob(spec: SweepSpec, job: SweepJob, host: SweepHost, strategies: StrategyCache): Promise<SweepJobResult> {
   const { req, params } = await jobRequest(spec, job, strategies);
+  if (job.curve) {
+    const r = await runBacktest(host.store, req);
+    return { id: job.id, runId: r.runId, metrics: r.metrics as unknown as Record<string, unknown>, skipped: r.eventsWritten === 0, params, curve: curveOf(r.equity, r.trades) };
+  }
   const plan = await planBacktest(req);
   const done = await host.finished(plan.runId);
   if (done) return { id: job.id, runId: plan.runId, metrics: done, skipped: true, params };
@@ -88,7 +111,9 @@ export async function jobRequest(spec: SweepSpec, job: SweepJob, strategies: Str
   const strategy = opened.withParams({ ...spec.baseParams, ...job.params });
   const sources = spec.data.map((d) => {
     const source: BarSource = openBarSource(d.spec, { tz: spec.tz, symbol: d.symbol });
-    return { ...d, source: job.window ? new WindowedBarSource(source, job.window.from, job.window.to) : source };
+    if (!job.window) return { ...d, source };
+    // A window's scan is its own (it hashes only the window's bars); the whole data's scan only spares a pass.
+    return { ...d, source: new WindowedBarSource(source, job.window.from, job.window.to, d.scan), scan: undefined };
   });
   const [first, ...rest] = sources;
   const req: BacktestRequest = {
@@ -111,8 +136,9 @@ export async function jobRequest(spec: SweepSpec, job: SweepJob, strategies: Str
       risk: spec.risk as never,
     },
     source: first!.source,
+    ...(first!.scan ? { scan: first!.scan } : {}),
     dataSource: job.window ? `${first!.reference}@${isoRange(job.window)}` : first!.reference,
-    more: rest.map((r) => ({ symbol: r.symbol, source: r.source, dataSource: job.window ? `${r.reference}@${isoRange(job.window)}` : r.reference })),
+    more: rest.map((r) => ({ symbol: r.symbol, source: r.source, ...(r.scan ? { scan: r.scan } : {}), dataSource: job.window ? `${r.reference}@${isoRange(job.window)}` : r.reference })),
     strategy,
     ...(opened.file ? { strategySource: opened.file } : {}),
     policy: createRiskPolicy(spec.risk, { executionCostBps: new Decimal(spec.feeBps).plus(spec.slippageBps) }),
@@ -122,6 +148,21 @@ export async function jobRequest(spec: SweepSpec, job: SweepJob, strategies: Str
     gitCommit: spec.gitCommit,
   };
   return { req, params: { ...strategy.params } };
+}
+
+const MONEY = ['qty', 'entryPrice', 'exitPrice', 'pnl', 'fees'] as const;
+
+function curveOf(equity: { times: Float64Array; values: Float64Array }, trades: readonly RoundTrip[]): JobCurve {
+  return {
+    times: equity.times,
+    values: equity.values,
+    trades: trades.map((t) => ({ side: t.side, entryTime: t.entryTime, exitTime: t.exitTime, openAtEnd: t.openAtEnd, ...Object.fromEntries(MONEY.map((k) => [k, t[k].toString()])) }) as JobCurve['trades'][number]),
+  };
+}
+
+/** The round trips of a curve that crossed from a worker, Decimals again (exactly: Decimal text round-trips). */
+export function curveTrades(curve: JobCurve): RoundTrip[] {
+  return curve.trades.map((t) => ({ ...t, ...Object.fromEntries(MONEY.map((k) => [k, new Decimal(t[k])])) }) as unknown as RoundTrip);
 }
 
 function isoRange(w: { from: number; to: number }): string {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../events/store/port.js';
+import { decodeBatch } from './batch-transport.js';
 import { finishedRun, type SweepJob, type SweepJobResult, type SweepSpec } from './sweep-job.js';
 import type { FromWorker, ToWorker } from './sweep-worker.js';
 
@@ -19,16 +20,49 @@ export interface SweepOutcome {
 }
 
 /**
+ * Worker threads started ahead of the jobs: a command starts them first, so that their loading (every module
+ * of the engine, once per thread) overlaps its own validation of the inputs. Jobs bring the spec with them.
+ */
+export class SweepWorkers {
+  private readonly idle: Array<{ worker: Worker; failed: Error | null }> = [];
+
+  private constructor(count: number) {
+    for (let i = 0; i < count; i++) this.idle.push(spawn());
+  }
+
+  static start(count: number): SweepWorkers {
+    return new SweepWorkers(Math.max(0, count));
+  }
+
+  /** A started worker (a new one when none is left), and the error it failed with while waiting, if it did. */
+  take(): { worker: Worker; failed: Error | null } {
+    return this.idle.shift() ?? spawn();
+  }
+
+  /** Ends the workers nobody took. */
+  async close(): Promise<void> {
+    const rest = this.idle.splice(0);
+    await Promise.all(rest.map((w) => w.worker.terminate()));
+  }
+}
+
+function spawn(): { worker: Worker; failed: Error | null } {
+  const w = { worker: new Worker(workerScript()), failed: null as Error | null };
+  w.worker.once('error', (err) => (w.failed = err));
+  return w;
+}
+
+/**
  * Runs a sweep's jobs on worker threads (every core busy), with this thread as the log's one writer: workers
- * send their batches here and wait for each append. A job whose run the log already finished is not run again
- * (its figures come from its RunEnded). On a stop, no new job starts; finished runs stay in the log, and a
- * rerun skips them.
+ * send their batches here and wait for each append. Each worker takes the next job as soon as it is done with
+ * one. A job whose run the log already finished is not run again (its figures come from its RunEnded). On a
+ * stop, no new job starts; finished runs stay in the log, and a rerun skips them.
  */
 export async function runSweep(
   store: EventStore,
   spec: SweepSpec,
   jobs: readonly SweepJob[],
-  o: { workers: number; signal?: AbortSignal; onResult?: (r: SweepJobResult, done: number) => void },
+  o: { workers: number; signal?: AbortSignal; onResult?: (r: SweepJobResult, done: number) => void; pool?: SweepWorkers },
 ): Promise<SweepOutcome> {
   const queue = [...jobs];
   const results: SweepJobResult[] = [];
@@ -41,20 +75,21 @@ export async function runSweep(
     return next;
   };
   const workerCount = Math.max(1, Math.min(o.workers, jobs.length));
-  const script = workerScript();
+  const pool = o.pool ?? SweepWorkers.start(0);
   await Promise.all(
     Array.from({ length: workerCount }, () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(script, { workerData: spec });
+        const { worker, failed } = pool.take();
+        if (failed) return reject(failed);
         const send = (m: ToWorker) => worker.postMessage(m);
         const nextJob = () => {
           const job = o.signal?.aborted ? undefined : queue.shift();
-          if (job) send({ kind: 'job', job });
+          if (job) send({ kind: 'job', job, spec });
           else void worker.terminate().then(() => resolve());
         };
         worker.on('message', (m: FromWorker) => {
           if (m.kind === 'append') {
-            serial(() => store.append(m.stream, m.events, m.expected)).then(
+            serial(() => store.append(m.stream, 'json' in m.batch ? decodeBatch(m.batch.json) : m.batch.events, m.expected)).then(
               (result) => send({ kind: 'reply', id: m.id, result }),
               (err: Error) => send({ kind: 'reply', id: m.id, error: err.message }),
             );

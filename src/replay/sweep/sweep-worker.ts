@@ -1,6 +1,7 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { NewEvent } from '../../events/envelope.js';
 import type { AppendResult, EventStore, ExpectedVersion } from '../../events/store/port.js';
+import { encodeBatch } from './batch-transport.js';
 import { type SweepJob, type SweepSpec, StrategyCache, runSweepJob } from './sweep-job.js';
 
 /**
@@ -8,19 +9,20 @@ import { type SweepJob, type SweepSpec, StrategyCache, runSweepJob } from './swe
  * one writer, waiting for each append to be done (the order of a run's batches is kept; a conflict or a store
  * error comes back as the append's error).
  */
-export type ToWorker = { kind: 'job'; job: SweepJob } | { kind: 'reply'; id: number; result?: unknown; error?: string } | { kind: 'stop' };
+export type ToWorker = { kind: 'job'; job: SweepJob; spec: SweepSpec } | { kind: 'reply'; id: number; result?: unknown; error?: string } | { kind: 'stop' };
+/** A batch as encodeBatch() made it (one string), or, for events it cannot encode, the events themselves. */
+export type AppendBatch = { json: string } | { events: NewEvent[] };
 export type FromWorker =
-  | { kind: 'append'; id: number; stream: string; events: NewEvent[]; expected: ExpectedVersion }
+  | { kind: 'append'; id: number; stream: string; batch: AppendBatch; expected: ExpectedVersion }
   | { kind: 'finished?'; id: number; runId: string }
   | { kind: 'done'; result: import('./sweep-job.js').SweepJobResult }
   | { kind: 'failed'; jobId: number; error: string; input: boolean };
 
 if (parentPort) {
   const port = parentPort;
-  const spec = workerData as SweepSpec;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
-  type Question = { kind: 'append'; stream: string; events: NewEvent[]; expected: ExpectedVersion } | { kind: 'finished?'; runId: string };
+  type Question = { kind: 'append'; stream: string; batch: AppendBatch; expected: ExpectedVersion } | { kind: 'finished?'; runId: string };
   const ask = <T>(message: Question): Promise<T> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
@@ -31,7 +33,7 @@ if (parentPort) {
     kind: 'sweep-parent',
     location: 'parent',
     append: (stream: string, events: readonly NewEvent[], expected: ExpectedVersion) =>
-      ask<AppendResult>({ kind: 'append', stream, events: events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata })), expected }),
+      ask<AppendResult>({ kind: 'append', stream, batch: wireBatch(events), expected }),
   } as unknown as EventStore;
   const host = { store, finished: (runId: string) => ask<Record<string, unknown> | null>({ kind: 'finished?', runId }) };
   const strategies = new StrategyCache();
@@ -42,7 +44,7 @@ if (parentPort) {
       if (m.error !== undefined) p?.reject(new Error(m.error));
       else p?.resolve(m.result);
     } else if (m.kind === 'job') {
-      runSweepJob(spec, m.job, host, strategies).then(
+      runSweepJob(m.spec, m.job, host, strategies).then(
         (result) => port.postMessage({ kind: 'done', result } satisfies FromWorker),
         (err: Error) => port.postMessage({ kind: 'failed', jobId: m.job.id, error: err.message, input: err.name === 'StrategyConfigError' || err.name === 'DataError' } satisfies FromWorker),
       );
@@ -50,4 +52,10 @@ if (parentPort) {
       port.close();
     }
   });
+}
+
+function wireBatch(events: readonly NewEvent[]): AppendBatch {
+  const json = encodeBatch(events);
+  if (json !== null) return { json };
+  return { events: events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata })) };
 }

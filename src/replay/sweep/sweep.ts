@@ -1,13 +1,12 @@
 import { Decimal } from 'decimal.js';
 import type { EventStore } from '../../events/store/port.js';
 import type { RoundTrip } from '../../projections/position-book.js';
-import { runBacktest } from '../backtest/run-backtest.js';
 import { openBarSource } from '../data/index.js';
 import { computeMetrics, type Metrics } from '../metrics/index.js';
 import { type GridAxis, gridPoints } from './grid.js';
 import { type RankingMetric, metricValue, rankBy } from './rank.js';
-import { jobRequest, StrategyCache, type SweepJob, type SweepJobResult, type SweepSpec } from './sweep-job.js';
-import { runSweep, type SweepFailure } from './sweep-runner.js';
+import { curveTrades, type SweepJob, type SweepJobResult, type SweepSpec } from './sweep-job.js';
+import { runSweep, type SweepFailure, type SweepWorkers } from './sweep-runner.js';
 import { type WalkForwardSpec, type Window, walkForwardWindows } from './walk-forward.js';
 
 export interface SweepRequest {
@@ -18,6 +17,8 @@ export interface SweepRequest {
   metric: RankingMetric;
   walkForward: WalkForwardSpec | null;
   workers: number;
+  /** Workers started ahead (they load while the caller checks its inputs); more are started when these are too few. */
+  pool?: SweepWorkers;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -54,39 +55,41 @@ export async function sweep(store: EventStore, r: SweepRequest): Promise<SweepRe
   const points = r.points ?? gridPoints(r.axes);
   if (r.walkForward === null) {
     const jobs: SweepJob[] = points.map((params, id) => ({ id, params, window: null }));
-    const out = await runSweep(store, r.spec, jobs, { workers: r.workers, ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, jobs.length) });
+    const out = await runSweep(store, r.spec, jobs, { workers: r.workers, ...(r.pool ? { pool: r.pool } : {}), ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, jobs.length) });
     return { metric: r.metric, axes: r.axes, ranked: ranked(out.results, r.metric), failures: out.failures, interrupted: out.interrupted, walkForward: null };
   }
 
-  const first = await openBarSource(r.spec.data[0]!.spec, { tz: r.spec.tz, symbol: r.spec.data[0]!.symbol }).scan();
+  const first = r.spec.data[0]!.scan ?? (await openBarSource(r.spec.data[0]!.spec, { tz: r.spec.tz, symbol: r.spec.data[0]!.symbol }).scan());
   const windows = walkForwardWindows(r.walkForward, first.firstBarTime!, first.lastBarTime!);
   const trainJobs: SweepJob[] = windows.flatMap((w) => points.map((params, i) => ({ id: w.index * points.length + i, params, window: { from: w.trainFrom, to: w.trainTo } })));
   const total = trainJobs.length + windows.length;
-  const out = await runSweep(store, r.spec, trainJobs, { workers: r.workers, ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, total) });
+  const out = await runSweep(store, r.spec, trainJobs, { workers: r.workers, ...(r.pool ? { pool: r.pool } : {}), ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(done, total) });
+  const best = windows.map((w) => ranked(out.results.filter((x) => Math.floor(x.id / points.length) === w.index), r.metric)[0]);
+  // The test windows run on the workers too, each with the parameters its train window chose.
+  const testJobs: SweepJob[] =
+    out.interrupted || r.signal?.aborted ? [] : windows.flatMap((w, i) => (best[i] ? [{ id: w.index, params: best[i].params, window: { from: w.testFrom, to: w.testTo }, curve: true }] : []));
+  const tests = testJobs.length === 0 ? null : await runSweep(store, r.spec, testJobs, { workers: r.workers, ...(r.signal ? { signal: r.signal } : {}), onResult: (_x, done) => r.onProgress?.(trainJobs.length + done, total) });
   const results: WindowResult[] = [];
-  const strategies = new StrategyCache();
   const stitch: Array<{ times: Float64Array; values: Float64Array; trades: RoundTrip[]; fees: Decimal; barsInMarket: number }> = [];
-  for (const w of windows) {
-    const own = out.results.filter((x) => Math.floor(x.id / points.length) === w.index);
-    const best = ranked(own, r.metric)[0];
-    if (!best || out.interrupted || r.signal?.aborted) {
-      results.push({ window: w, chosen: best?.params ?? null, trainValue: best?.value ?? null, test: null });
+  for (const [i, w] of windows.entries()) {
+    const b = best[i];
+    const test = tests?.results.find((x) => x.id === w.index);
+    if (!b || !test?.curve) {
+      results.push({ window: w, chosen: b?.params ?? null, trainValue: b?.value ?? null, test: null });
       continue;
     }
-    // The test window runs here: its equity curve is stitched (a run the log finished is re-derived, appending nothing).
-    const { req } = await jobRequest(r.spec, { id: -1, params: best.params, window: { from: w.testFrom, to: w.testTo } }, strategies);
-    const test = await runBacktest(store, req);
-    results.push({ window: w, chosen: best.params, trainValue: best.value, test: { runId: test.runId, metrics: test.metrics } });
-    stitch.push({ times: test.equity.times, values: test.equity.values, trades: test.trades, fees: new Decimal(test.metrics.totalFees), barsInMarket: test.metrics.barsInMarket });
-    r.onProgress?.(trainJobs.length + results.length, total);
+    const metrics = test.metrics as unknown as Metrics;
+    results.push({ window: w, chosen: b.params, trainValue: b.value, test: { runId: test.runId, metrics } });
+    stitch.push({ times: test.curve.times, values: test.curve.values, trades: curveTrades(test.curve), fees: new Decimal(metrics.totalFees), barsInMarket: metrics.barsInMarket });
   }
+  const interrupted = out.interrupted || tests?.interrupted === true || r.signal?.aborted === true;
   return {
     metric: r.metric,
     axes: r.axes,
     ranked: ranked(out.results, r.metric),
-    failures: out.failures,
-    interrupted: out.interrupted || r.signal?.aborted === true,
-    walkForward: { spec: r.walkForward.text, windows: results, stitched: stitched(stitch, new Decimal(r.spec.initialCash)) },
+    failures: [...out.failures, ...(tests?.failures ?? [])],
+    interrupted,
+    walkForward: { spec: r.walkForward.text, windows: results, stitched: stitch.length === 0 ? null : stitched(stitch, new Decimal(r.spec.initialCash)) },
   };
 }
 

@@ -15,6 +15,8 @@ export class WindowedBarSource implements BarSource {
     private readonly inner: BarSource,
     readonly from: number,
     readonly to: number,
+    /** The inner source's scan when the caller already has it (a sweep scans its data once, not once per window). */
+    private readonly innerScan?: DataScan,
   ) {
     this.spec = `${inner.spec}@${new Date(from).toISOString()}..${new Date(to).toISOString()}`;
   }
@@ -32,7 +34,7 @@ export class WindowedBarSource implements BarSource {
   }
 
   private async runScan(): Promise<DataScan> {
-    const whole = await this.inner.scan();
+    const whole = this.innerScan ?? (await this.inner.scan());
     const hasher = new BarHasher();
     let first: number | null = null;
     let last: number | null = null;
