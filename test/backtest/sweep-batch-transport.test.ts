@@ -45,8 +45,8 @@ describe('a sweep batch crossing from a worker to the writer', () => {
       const again = decodeBatch(json!);
       expect(again.map((e) => [e.eventId, e.type, e.schemaVersion])).toEqual(b.events.map((e) => [e.eventId, e.type, e.schemaVersion]));
       for (let i = 0; i < again.length; i++) {
-        expect(validatedDataJson(again[i]!.data, again[i]!.type)).toBe(validatedDataJson(b.events[i]!.data, b.events[i]!.type));
-        expect(validatedMetadataJson(again[i]!.metadata)).toBe(validatedMetadataJson(b.events[i]!.metadata));
+        expect(validatedDataJson(again[i]!)).toBe(validatedDataJson(b.events[i]!));
+        expect(validatedMetadataJson(again[i]!)).toBe(validatedMetadataJson(b.events[i]!));
       }
       await direct.append(b.stream, b.events, 'any');
       await crossed.append(b.stream, again, 'any');

@@ -13,8 +13,8 @@ export function encodeBatch(events: readonly NewEvent[]): string | null {
   const parts: string[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    const data = validatedDataJson(e.data, e.type);
-    const metadata = validatedMetadataJson(e.metadata);
+    const data = validatedDataJson(e);
+    const metadata = validatedMetadataJson(e);
     // Anything not made by createEvent at the current version crosses as an object, as it always did.
     if (data === undefined || metadata === undefined || !isEventType(e.type) || e.schemaVersion !== CURRENT_SCHEMA_VERSION[e.type]) return null;
     parts[i] = `{"eventId":${JSON.stringify(e.eventId)},"type":${JSON.stringify(e.type)},"data":${data},"metadata":${metadata}}`;
