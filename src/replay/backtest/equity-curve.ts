@@ -6,11 +6,17 @@ import type { Decimal } from '../../engine/values.js';
  * garbage collector's heap limit (and with it the process's peak RSS).
  */
 export class EquityCurveBuilder {
-  private times: Float64Array = new Float64Array(1024);
-  private values: Float64Array = new Float64Array(1024);
+  private times: Float64Array;
+  private values: Float64Array;
   private n = 0;
   private lastExact: Decimal | null = null;
   private lastNumber = 0;
+
+  /** `capacity`: the points expected (a backtest knows its bar count): no regrowth, no garbage copies of a year. */
+  constructor(capacity = 1024) {
+    this.times = new Float64Array(Math.max(1, capacity));
+    this.values = new Float64Array(Math.max(1, capacity));
+  }
 
   push(time: number, equity: number): void {
     if (this.n === this.times.length) {

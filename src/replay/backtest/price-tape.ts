@@ -19,12 +19,18 @@ export interface PriceSeries {
  * and only the few bars the benchmark trades at as objects.
  */
 export class PriceTape {
-  private closes = new Float64Array(1024);
+  private closes: Float64Array;
   private n = 0;
   private readonly first: Array<{ index: number; bar: Bar }> = [];
   private last: Bar | null = null;
 
-  constructor(private readonly symbol: string) {}
+  /** `capacity`: the cycles expected (the run's bar count), so a long run's array never regrows. */
+  constructor(
+    private readonly symbol: string,
+    capacity = 1024,
+  ) {
+    this.closes = new Float64Array(Math.max(1, capacity));
+  }
 
   push = (bars: ReadonlyArray<{ symbol: string; bar: Bar }>): void => {
     if (this.n === this.closes.length) {

@@ -156,9 +156,11 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const results = new ResultsCollector(settings.quoteAsset);
   const tradeFold = new RunTradesFold();
   const decisions = new DecisionLog();
-  const tape = new PriceTape(settings.symbol);
+  // Cycles: one per bar time of the instruments together, at least the longest instrument's bar count.
+  const expectedCycles = Math.max(scan.barCount, ...more.map((m) => m.scan.barCount));
+  const tape = new PriceTape(settings.symbol, expectedCycles);
   // The other instruments' closes, for the equal-weight benchmark of a run over several.
-  const otherTapes = more.map((m) => new PriceTape(m.symbol));
+  const otherTapes = more.map((m) => new PriceTape(m.symbol, expectedCycles));
   const tapes = [tape, ...otherTapes];
   const recordBars = otherTapes.length === 0 ? tape.push : (bars: Parameters<PriceTape['push']>[0]) => {
     for (const t of tapes) t.push(bars);
@@ -199,7 +201,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   });
 
   const market = new BacktestMarket([{ symbol: settings.symbol, source: req.source }, ...more], { interval: scan.interval, intervalMs, clock, venue, onBars: recordBars });
-  const curve = new EquityCurveBuilder();
+  const curve = new EquityCurveBuilder(expectedCycles);
   let summary: { trades: RunTrade[]; equity: EquityCurve; metrics: Metrics } | null = null;
   let barsInMarket = 0;
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
