@@ -82,11 +82,20 @@ export async function runSweep(
         const { worker, failed } = pool.take();
         if (failed) return reject(failed);
         const send = (m: ToWorker) => worker.postMessage(m);
+        let stopping = false;
         const nextJob = () => {
           const job = o.signal?.aborted ? undefined : queue.shift();
           if (job) send({ kind: 'job', job, spec });
-          else void worker.terminate().then(() => resolve());
+          else {
+            stopping = true;
+            void worker.terminate().then(() => resolve());
+          }
         };
+        // A thread that ends without an error event (it ran out of memory, or was terminated from outside)
+        // would otherwise leave its job, and the sweep, waiting for ever.
+        worker.on('exit', (code) => {
+          if (!stopping) reject(new Error(`a sweep worker thread stopped (exit code ${code}) before its jobs were done`));
+        });
         worker.on('message', (m: FromWorker) => {
           if (m.kind === 'append') {
             serial(() => store.append(m.stream, 'json' in m.batch ? decodeBatch(m.batch.json) : m.batch.events, m.expected)).then(
