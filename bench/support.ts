@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -75,4 +76,30 @@ export function perSecond(events: number, seconds: number): number {
 
 export function fmtInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** Wall and CPU time and peak RSS of one whole node process (`/usr/bin/time` where it exists). */
+export interface ProcessFigures {
+  /** Wall seconds of the whole process. */
+  seconds: number;
+  /** User + system CPU seconds of the whole process (NaN without /usr/bin/time): steadier than wall time on a shared machine. */
+  cpu: number;
+  peakRssMb: number | null;
+  stdout: string;
+}
+
+const TIME = '/usr/bin/time';
+
+/** Runs `node ...args` to its end; throws with the tail of its stderr unless it exits 0. */
+export function measureProcess(args: string[]): ProcessFigures {
+  const withTime = existsSync(TIME);
+  const cmd = withTime ? TIME : process.execPath;
+  const argv = withTime ? ['-f', 'BENCH_MAXRSS_KB=%M BENCH_CPU=%U+%S', process.execPath, ...args] : args;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const kb = /BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1];
+  const cpu = /BENCH_CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN, peakRssMb: kb === undefined ? null : Number(kb) / 1024, stdout: r.stdout };
 }

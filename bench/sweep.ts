@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchDir, fmtInt, type BenchModule, type BenchResult } from './support.js';
+import { benchDir, fmtInt, measureProcess, type BenchModule, type BenchResult, type ProcessFigures } from './support.js';
 
 /**
  * Issue 15, "a sweep keeps every core busy": N runs on every core take about N/cores of one run's time. Whole
@@ -23,14 +21,7 @@ import { benchDir, fmtInt, type BenchModule, type BenchResult } from './support.
 const DEFAULT_BARS = 300_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'src/cli/main.js');
-const TIME = '/usr/bin/time';
 
-interface Figures {
-  seconds: number;
-  cpu: number;
-  peakRssMb: number | null;
-  stdout: string;
-}
 
 export const sweepBench: BenchModule = {
   name: 'sweep',
@@ -48,14 +39,14 @@ export const sweepBench: BenchModule = {
     try {
       let n = 0;
       const db = () => path.join(tmp.dir, `log-${n++}.db`);
-      const best: Record<'one' | 'w1' | 'wN', Figures[]> = { one: [], w1: [], wN: [] };
+      const best: Record<'one' | 'w1' | 'wN', ProcessFigures[]> = { one: [], w1: [], wN: [] };
       const ids: Record<string, string[]> = {};
       for (let i = 0; i < repeats; i++) {
-        const one = measure([CLI, 'backtest', ...data, '--param', 'fast=5', '--events', 'decisions', '--db', db(), '--json', '--log-level', 'warn']);
+        const one = measureProcess([CLI, 'backtest', ...data, '--param', 'fast=5', '--events', 'decisions', '--db', db(), '--json', '--log-level', 'warn']);
         best.one.push(one);
         ids.one = [(JSON.parse(one.stdout) as { runId: string }).runId];
         for (const [key, workers] of [['w1', 1], ['wN', cores]] as const) {
-          const f = measure([CLI, 'sweep', ...data, ...grid, '--workers', String(workers), '--db', db(), '--json', '--log-level', 'warn']);
+          const f = measureProcess([CLI, 'sweep', ...data, ...grid, '--workers', String(workers), '--db', db(), '--json', '--log-level', 'warn']);
           best[key].push(f);
           const out = JSON.parse(f.stdout) as { runs: Array<{ runId: string; skipped: boolean }>; failures: unknown[] };
           if (out.runs.length !== runs || out.failures.length > 0 || out.runs.some((r) => r.skipped)) throw new Error(`sweep --workers ${workers} did not run ${runs} runs: ${f.stdout.slice(0, 500)}`);
@@ -64,7 +55,7 @@ export const sweepBench: BenchModule = {
         log(`round ${i + 1}: one run ${fig(best.one[i]!)}; sweep --workers 1 ${fig(best.w1[i]!)}; --workers ${cores} ${fig(best.wN[i]!)}`);
       }
       if (ids.w1!.join() !== ids.wN!.join() || !ids.w1!.includes(ids.one![0]!)) throw new Error('the sweeps and the backtest did not record the same runs');
-      const min = (fs: Figures[], k: 'seconds' | 'cpu') => Math.min(...fs.map((f) => f[k]));
+      const min = (fs: ProcessFigures[], k: 'seconds' | 'cpu') => Math.min(...fs.map((f) => f[k]));
       const one = min(best.one, 'seconds');
       const w1 = min(best.w1, 'seconds');
       const wN = min(best.wN, 'seconds');
@@ -92,22 +83,9 @@ export const sweepBench: BenchModule = {
   },
 };
 
-const fig = (f: Figures) => `${f.seconds.toFixed(2)} s (${f.cpu.toFixed(2)} s cpu)`;
-const mb = (fs: Figures[]) => {
+const fig = (f: ProcessFigures) => `${f.seconds.toFixed(2)} s (${f.cpu.toFixed(2)} s cpu)`;
+const mb = (fs: ProcessFigures[]) => {
   const known = fs.map((f) => f.peakRssMb).filter((x): x is number => x !== null);
   return known.length === 0 ? '?' : Math.max(...known).toFixed(0);
 };
 
-/** One whole node process: wall time from spawn to exit, CPU and peak RSS from /usr/bin/time when there is one. */
-function measure(args: string[]): Figures {
-  const withTime = existsSync(TIME);
-  const cmd = withTime ? TIME : process.execPath;
-  const argv = withTime ? ['-f', 'BENCH_MAXRSS_KB=%M BENCH_CPU=%U+%S', process.execPath, ...args] : args;
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${args.slice(1, 2).join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  const kb = /BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1];
-  const cpu = /BENCH_CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
-  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN, peakRssMb: kb === undefined ? null : Number(kb) / 1024, stdout: r.stdout };
-}

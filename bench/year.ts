@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeSyntheticCsv } from './year-csv.js';
-import { benchDir, fmtInt, type BenchModule, type BenchResult } from './support.js';
+import { benchDir, fmtInt, measureProcess, type BenchModule, type BenchResult, type ProcessFigures } from './support.js';
 
 /**
  * Issue 15, side by side in one run, each side a whole process on the same CSV (a year of one-minute bars
@@ -25,18 +24,9 @@ const DEFAULT_BARS = 525_600;
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
 const CLI = path.join(ROOT, 'src/cli/main.js');
-const TIME = '/usr/bin/time';
 const FAST = '20';
 const SLOW = '50';
 
-interface ProcessFigures {
-  /** Wall seconds of the whole process. */
-  seconds: number;
-  /** User + system CPU seconds of the whole process (NaN without /usr/bin/time): steadier than wall time on a shared machine. */
-  cpu: number;
-  peakRssMb: number | null;
-  stdout: string;
-}
 
 export const yearBench: BenchModule = {
   name: 'year',
@@ -51,26 +41,26 @@ export const yearBench: BenchModule = {
       const quarter = path.join(tmp.dir, 'quarter.csv');
       writeSyntheticCsv(quarter, Math.floor(bars / 4));
 
-      const floor = measure([SELF, 'floor', csv, path.join(tmp.dir, 'floor.db')]);
+      const floor = measureProcess([SELF, 'floor', csv, path.join(tmp.dir, 'floor.db')]);
       log(`floor (raw better-sqlite3): ${floor.seconds.toFixed(2)} s, ${rss(floor)}`);
-      const peer = measure([SELF, 'grademark', csv]);
+      const peer = measureProcess([SELF, 'grademark', csv]);
       log(`peer (grademark): ${peer.seconds.toFixed(2)} s, ${rss(peer)}; ${peer.stdout.trim()}`);
       const fullDb = path.join(tmp.dir, 'full.db');
-      const full = measure([CLI, ...backtestArgs(csv, fullDb, 'full')]);
+      const full = measureProcess([CLI, ...backtestArgs(csv, fullDb, 'full')]);
       const fullOut = JSON.parse(full.stdout) as { events: number; fingerprint: string; decisionFingerprint: string };
       log(`engine full: ${full.seconds.toFixed(2)} s, ${rss(full)}, ${fmtInt(fullOut.events)} events`);
-      const decisions = measure([CLI, ...backtestArgs(csv, path.join(tmp.dir, 'decisions.db'), 'decisions')]);
+      const decisions = measureProcess([CLI, ...backtestArgs(csv, path.join(tmp.dir, 'decisions.db'), 'decisions')]);
       const decOut = JSON.parse(decisions.stdout) as { events: number; decisionFingerprint: string };
       log(`engine decisions: ${decisions.seconds.toFixed(2)} s, ${rss(decisions)}, ${fmtInt(decOut.events)} events`);
       if (decOut.decisionFingerprint !== fullOut.decisionFingerprint) throw new Error('full and decisions modes made different decisions');
-      const decQuarter = measure([CLI, ...backtestArgs(quarter, path.join(tmp.dir, 'quarter.db'), 'decisions')]);
+      const decQuarter = measureProcess([CLI, ...backtestArgs(quarter, path.join(tmp.dir, 'quarter.db'), 'decisions')]);
       log(`engine decisions, a quarter of the bars: ${decQuarter.seconds.toFixed(2)} s, ${rss(decQuarter)}`);
-      const scan = JSON.parse(measure([SELF, 'csv', csv]).stdout) as { scanSeconds: number; scanCpuSeconds: number; barsSeconds: number; barsCpuSeconds: number; rows: number };
+      const scan = JSON.parse(measureProcess([SELF, 'csv', csv]).stdout) as { scanSeconds: number; scanCpuSeconds: number; barsSeconds: number; barsCpuSeconds: number; rows: number };
       log(
         `csv: scan ${scan.scanSeconds.toFixed(2)} s (${fmtInt(scan.rows / scan.scanSeconds)} rows/s; CPU ${scan.scanCpuSeconds.toFixed(2)} s, ${fmtInt(scan.rows / scan.scanCpuSeconds)} rows/s), ` +
           `bars pass ${scan.barsSeconds.toFixed(2)} s (CPU ${scan.barsCpuSeconds.toFixed(2)} s)`,
       );
-      const rebuild = JSON.parse(measure([SELF, 'rebuild', fullDb, String(fullOut.events)]).stdout) as { raw: number; validate: number };
+      const rebuild = JSON.parse(measureProcess([SELF, 'rebuild', fullDb, String(fullOut.events)]).stdout) as { raw: number; validate: number };
       log(`rebuild (cpu): validated ${rebuild.validate.toFixed(2)} s, raw read + JSON.parse ${rebuild.raw.toFixed(2)} s`);
 
       const ratio = (a: number, b: number) => a / b;
@@ -115,19 +105,6 @@ function backtestArgs(csv: string, db: string, events: 'full' | 'decisions'): st
 const rss = (p: ProcessFigures) => `${p.cpu.toFixed(2)} s cpu, ${p.peakRssMb === null ? 'peak RSS ?' : `peak RSS ${p.peakRssMb.toFixed(0)} MB`}`;
 const mb = (p: ProcessFigures) => (p.peakRssMb === null ? '?' : p.peakRssMb.toFixed(0));
 
-/** One whole node process: wall time from spawn to exit, peak RSS. */
-function measure(args: string[]): ProcessFigures {
-  const withTime = existsSync(TIME);
-  const cmd = withTime ? TIME : process.execPath;
-  const argv = withTime ? ['-f', 'BENCH_MAXRSS_KB=%M BENCH_CPU=%U+%S', process.execPath, ...args] : args;
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  const kb = /BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1];
-  const cpu = /BENCH_CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
-  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN, peakRssMb: kb === undefined ? null : Number(kb) / 1024, stdout: r.stdout };
-}
 
 // --- the children -------------------------------------------------------------------------------------
 
