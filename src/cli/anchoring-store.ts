@@ -1,8 +1,8 @@
 import { signHead } from '../events/anchor.js';
-import type { NewEvent, StoredEvent } from '../events/envelope.js';
+import type { NewEvent } from '../events/envelope.js';
 import type { ExpectedVersion } from '../events/errors.js';
-import type { StoredRecord } from '../events/hash-chain.js';
-import type { AnchorStore, AppendResult, EventStore, EventStoreSnapshot, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../events/store/port.js';
+import { ForwardingEventStore } from '../events/store/forwarding-store.js';
+import type { AnchorStore, AppendResult, EventStore } from '../events/store/port.js';
 import type { LogIntegrity } from './log-integrity.js';
 import { appendWitness } from './witness.js';
 
@@ -13,24 +13,21 @@ import { appendWitness } from './witness.js';
  * witness file. Done here, around the adapter, so no engine code knows about keys or files, and the
  * append hot path pays one counter.
  */
-export class AnchoringStore implements EventStore {
-  readonly kind: string;
-  readonly location: string;
+export class AnchoringStore extends ForwardingEventStore {
   private unanchored = 0;
   private firstHash: string | null = null;
 
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly anchors: AnchorStore,
     private readonly integrity: LogIntegrity,
     private readonly display: string,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.kind = inner.kind;
-    this.location = inner.location;
+    super(inner);
   }
 
-  async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+  override async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     const result = await this.inner.append(stream, events, expectedVersion);
     if (result.written) {
       this.unanchored += events.length;
@@ -54,37 +51,12 @@ export class AnchoringStore implements EventStore {
     }
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     try {
       if (this.unanchored > 0) await this.anchorHead();
     } finally {
       await this.inner.close();
     }
-  }
-
-  readStream(stream: string, options?: ReadOptions): AsyncIterable<StoredEvent> {
-    return this.inner.readStream(stream, options);
-  }
-  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent> {
-    return this.inner.readAll(options);
-  }
-  readRecords(options?: ReadAllOptions): AsyncIterable<StoredRecord> {
-    return this.inner.readRecords(options);
-  }
-  subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options?: SubscribeOptions): Subscription {
-    return this.inner.subscribeAll(handler, options);
-  }
-  streamVersion(stream: string): Promise<number | 'no_stream'> {
-    return this.inner.streamVersion(stream);
-  }
-  head(): Promise<{ position: number; hash: string }> {
-    return this.inner.head();
-  }
-  listStreams(prefix: string): Promise<string[]> {
-    return this.inner.listStreams(prefix);
-  }
-  snapshot(): Promise<EventStoreSnapshot> {
-    return this.inner.snapshot();
   }
 }
 

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { NewEvent, StoredEvent } from '../../envelope.js';
+import type { NewEvent } from '../../envelope.js';
 import { StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
-import type { StoredRecord } from '../../hash-chain.js';
 import { assertExpectedVersion, prepareBatch } from '../batch.js';
-import type { AppendResult, EventStore, EventStoreSnapshot, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
+import { ForwardingEventStore } from '../forwarding-store.js';
+import type { AppendResult } from '../port.js';
 import { deserializeStoreError, encodeBatch, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -18,22 +18,18 @@ import type { SqliteEventStore } from './sqlite-event-store.js';
  * writes batches one transaction each, in the order they were appended. Every read goes to the store this
  * wraps, which sees each batch once its append has resolved. Closing waits for every batch handed over.
  */
-export class AppendThreadStore implements EventStore {
-  readonly kind: string;
-  readonly location: string;
+export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (r: AppendResult) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private closed = false;
   private failure: Error | null = null;
   private readonly exited: Promise<void>;
+  /** Settles when the last batch handed over has been answered (written or refused). */
+  private lastHandedOver: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly inner: SqliteEventStore,
-    file: string,
-  ) {
-    this.kind = inner.kind;
-    this.location = inner.location;
+  constructor(inner: SqliteEventStore, file: string) {
+    super(inner);
     // The thread's garbage is short-lived (a batch's strings): a small young generation keeps its memory small.
     this.worker = new Worker(workerScript(), { workerData: { path: file }, resourceLimits: { maxYoungGenerationSizeMb: APPEND_THREAD_YOUNG_MB } });
     this.worker.on('message', (reply: AppendReply) => {
@@ -55,16 +51,21 @@ export class AppendThreadStore implements EventStore {
     });
   }
 
-  async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+  override async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     if (this.closed) throw new StoreUnavailableError(`${this.location} is closed`);
     if (this.failure !== null) throw this.failure;
     assertExpectedVersion(expectedVersion);
     const batch = prepareBatch(stream, events);
     const id = this.nextId++;
-    return new Promise<AppendResult>((resolve, reject) => {
+    const answered = new Promise<AppendResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ kind: 'append', id, stream, batch: encodeBatch(batch), expected: expectedVersion } satisfies AppendRequest);
     });
+    this.lastHandedOver = answered.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answered;
   }
 
   private fail(err: Error): void {
@@ -73,47 +74,12 @@ export class AppendThreadStore implements EventStore {
     this.pending.clear();
   }
 
-  readStream(stream: string, options?: ReadOptions): AsyncIterable<StoredEvent> {
-    return this.inner.readStream(stream, options);
-  }
-
-  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent> {
-    return this.inner.readAll(options);
-  }
-
-  readRecords(options?: ReadAllOptions): AsyncIterable<StoredRecord> {
-    return this.inner.readRecords(options);
-  }
-
-  subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options?: SubscribeOptions): Subscription {
-    return this.inner.subscribeAll(handler, options);
-  }
-
-  streamVersion(stream: string): Promise<number | 'no_stream'> {
-    return this.inner.streamVersion(stream);
-  }
-
-  head(): Promise<{ position: number; hash: string }> {
-    return this.inner.head();
-  }
-
-  listStreams(prefix: string): Promise<string[]> {
-    return this.inner.listStreams(prefix);
-  }
-
-  snapshot(): Promise<EventStoreSnapshot> {
-    return this.inner.snapshot();
-  }
-
   /** Waits for the batches handed over (their appends settle), stops the thread, closes the wrapped store. */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.pending.values()].map((p) => new Promise<void>((done) => {
-      const { resolve, reject } = p;
-      p.resolve = (r) => (resolve(r), done());
-      p.reject = (e) => (reject(e), done());
-    })));
+    // The thread answers in the order it was asked: the last batch settled means every batch has.
+    await this.lastHandedOver;
     this.worker.postMessage({ kind: 'close' });
     await this.exited;
     await this.inner.close();
