@@ -2,7 +2,7 @@ import { signHead } from '../events/anchor.js';
 import type { NewEvent } from '../events/envelope.js';
 import type { ExpectedVersion } from '../events/errors.js';
 import { ForwardingEventStore } from '../events/store/forwarding-store.js';
-import type { AnchorStore, AppendResult, EventStore } from '../events/store/port.js';
+import type { AnchorStore, AppendResult, EventEncoding, EventStore } from '../events/store/port.js';
 import type { LogIntegrity } from './log-integrity.js';
 import { appendWitness } from './witness.js';
 
@@ -16,6 +16,8 @@ import { appendWitness } from './witness.js';
 export class AnchoringStore extends ForwardingEventStore {
   private unanchored = 0;
   private firstHash: string | null = null;
+  /** The adapter's encoded appends (an append thread), anchored like append(). */
+  readonly encoding: EventEncoding | undefined;
 
   constructor(
     inner: EventStore,
@@ -25,12 +27,30 @@ export class AnchoringStore extends ForwardingEventStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     super(inner);
+    const encoding = inner.encoding;
+    if (encoding !== undefined) {
+      this.encoding = {
+        startBatch: () => {
+          const batch = encoding.startBatch();
+          return {
+            add: (event) => batch.add(event),
+            get length() {
+              return batch.length;
+            },
+            append: async (stream, expectedVersion) => this.anchored(batch.length, await batch.append(stream, expectedVersion)),
+          };
+        },
+      };
+    }
   }
 
   override async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
-    const result = await this.inner.append(stream, events, expectedVersion);
+    return this.anchored(events.length, await this.inner.append(stream, events, expectedVersion));
+  }
+
+  private async anchored(count: number, result: AppendResult): Promise<AppendResult> {
     if (result.written) {
-      this.unanchored += events.length;
+      this.unanchored += count;
       if (this.unanchored >= this.integrity.anchorEvery) await this.anchorHead();
     }
     return result;

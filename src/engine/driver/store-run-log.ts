@@ -1,5 +1,5 @@
 import { type AnyNewEvent, toTypedEvent } from '../../events/event-factory.js';
-import type { EventStore } from '../../events/store/port.js';
+import type { AppendResult, EncodedBatch, EventEncoding, EventStore } from '../../events/store/port.js';
 import type { FoldableEvent } from '../decider/evolve.js';
 import type { RunLog } from './ports.js';
 
@@ -27,7 +27,16 @@ export interface StoreRunLogOptions {
  * batches, which the store recognises by event id and skips (an idempotent re-run).
  */
 export class StoreRunLog implements RunLog {
+  /** The events not yet handed over, when there is no encoding. */
   private buffer: AnyNewEvent[] = [];
+  /**
+   * The store's batches encoded as events come (an append thread), unless onDurable needs the events: a
+   * full-mode backtest's events would otherwise stay alive as objects until their batch is full, long enough
+   * to be promoted to the old generation, which then grew to several times what is live.
+   */
+  private readonly encoding: EventEncoding | null;
+  /** The batch being encoded (with an encoding). */
+  private encoded: EncodedBatch | null = null;
   /** Stream version of the last event handed to the store (-1: none yet). */
   private version = -1;
   private writtenCount = 0;
@@ -39,7 +48,9 @@ export class StoreRunLog implements RunLog {
     private readonly store: EventStore,
     private readonly stream: string,
     private readonly options: StoreRunLogOptions,
-  ) {}
+  ) {
+    this.encoding = (options.onDurable?.length ?? 0) > 0 ? null : (store.encoding ?? null);
+  }
 
   async readRun(): Promise<FoldableEvent[]> {
     const events: FoldableEvent[] = [];
@@ -50,10 +61,12 @@ export class StoreRunLog implements RunLog {
     return events;
   }
 
+  /** With an encoding, a bad event throws EventValidationError here (its batch is never handed over). */
   append(events: readonly AnyNewEvent[]): void {
     for (const e of events) {
       for (const observe of this.options.observers ?? []) observe(e);
-      this.buffer.push(e);
+      if (this.encoding === null) this.buffer.push(e);
+      else (this.encoded ??= this.encoding.startBatch()).add(e);
     }
   }
 
@@ -69,25 +82,38 @@ export class StoreRunLog implements RunLog {
   async cycleEnded(): Promise<void> {
     const size = this.options.batchSize;
     if (size === null) await this.flush();
-    else if (this.buffer.length >= size) await this.handOver();
+    else if (this.buffered() >= size) await this.handOver();
   }
 
   /** Everything appended so far is written (or its append's error is thrown). */
   async flush(): Promise<void> {
-    if (this.buffer.length > 0) await this.handOver();
+    if (this.buffered() > 0) await this.handOver();
     while (this.inFlight.length > 0) await this.inFlight.shift();
+  }
+
+  private buffered(): number {
+    return this.encoding === null ? this.buffer.length : (this.encoded?.length ?? 0);
   }
 
   private async handOver(): Promise<void> {
     while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
-    const batch = this.buffer;
-    this.buffer = [];
+    const count = this.buffered();
     const expected = this.version < 0 ? 'no_stream' : this.version;
-    this.version += batch.length;
-    const count = batch.length;
+    this.version += count;
+    let appended: Promise<AppendResult>;
     // Held until written only if someone waits for them (a store that writes elsewhere has its own copy).
-    const durable = (this.options.onDurable?.length ?? 0) > 0 ? batch : null;
-    const written = this.store.append(this.stream, batch, expected).then((result) => {
+    let durable: AnyNewEvent[] | null = null;
+    if (this.encoding === null) {
+      const batch = this.buffer;
+      this.buffer = [];
+      if ((this.options.onDurable?.length ?? 0) > 0) durable = batch;
+      appended = this.store.append(this.stream, batch, expected);
+    } else {
+      const batch = this.encoded!;
+      this.encoded = null;
+      appended = batch.append(this.stream, expected);
+    }
+    const written = appended.then((result) => {
       if (result.written) this.writtenCount += count;
       else this.skippedCount += count;
       if (durable !== null) for (const e of durable) for (const cb of this.options.onDurable!) cb(e);

@@ -26,10 +26,14 @@ export interface PreparedEvent extends HashInput {
  * assertNoRepeatedIds().
  */
 export function prepareBatch(stream: string, events: readonly NewEvent[]): PreparedEvent[] {
-  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('append: stream name must be a non-empty string');
+  assertStreamName(stream);
   const prepared: PreparedEvent[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) prepared[i] = prepareEvent(events[i]!);
   return prepared;
+}
+
+export function assertStreamName(stream: string): void {
+  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('append: stream name must be a non-empty string');
 }
 
 /** Throws EventValidationError if an event id appears twice in the batch. */
@@ -49,7 +53,8 @@ function typeJson(type: string): string {
   return json;
 }
 
-function prepareEvent(e: NewEvent): PreparedEvent {
+/** One event of prepareBatch(): validated and encoded, or EventValidationError. */
+export function prepareEvent(e: NewEvent): PreparedEvent {
   const { eventId, type, schemaVersion } = e;
   if (typeof eventId !== 'string' || eventId.length === 0) throw new EventValidationError(String(type), String(eventId), 'eventId must be a non-empty string');
   if (typeof type !== 'string' || !isEventType(type)) throw new EventValidationError(String(type), eventId, `unknown event type "${String(type)}"`);

@@ -73,6 +73,8 @@ export interface EventStore {
    * rebuild needs). Every event is a fresh object that the caller owns and may change.
    */
   readAllPages?(options?: ReadAllOptions): AsyncIterable<StoredEvent[]>;
+  /** Optional: batches encoded as their events are added (see EventEncoding). */
+  readonly encoding?: EventEncoding | undefined;
   /** Delivers stored events from fromPosition, then new ones as they are appended, in global order. */
   subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options?: SubscribeOptions): Subscription;
   /** Last version of a stream, or 'no_stream'. */
@@ -89,6 +91,25 @@ export interface EventStore {
    */
   snapshot(): Promise<EventStoreSnapshot>;
   close(): Promise<void>;
+}
+
+/**
+ * A store that takes a batch an event at a time, each encoded as it is added: a writer that gathers events
+ * into batches then keeps their encoded form (flat bytes outside the JS heap) instead of the events
+ * themselves (several kilobytes of objects and string pieces each, which in a long backtest outlived
+ * young-generation collections and filled the old generation).
+ */
+export interface EventEncoding {
+  startBatch(): EncodedBatch;
+}
+
+export interface EncodedBatch {
+  /** Validates and encodes the event like append() would (EventValidationError for a bad one; it is not added). */
+  add(event: NewEvent): void;
+  /** Events added. */
+  readonly length: number;
+  /** append() of the events added, in order, with its semantics. Once; add nothing after. */
+  append(stream: string, expectedVersion: ExpectedVersion): Promise<AppendResult>;
 }
 
 export interface EventStoreSnapshot extends EventStore {

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewEvent } from '../../envelope.js';
 import { StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
-import { assertExpectedVersion, prepareBatch } from '../batch.js';
+import { assertExpectedVersion, assertStreamName, prepareBatch, prepareEvent } from '../batch.js';
 import { ForwardingEventStore } from '../forwarding-store.js';
-import type { AppendResult } from '../port.js';
-import { deserializeStoreError, encodeBatch, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
+import type { AppendResult, EventEncoding } from '../port.js';
+import { BatchEncoder, deserializeStoreError, encodeBatch, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 
 /**
@@ -17,6 +17,7 @@ import type { SqliteEventStore } from './sqlite-event-store.js';
  * handed over, so a bad event still throws at append() and nothing of its batch is written; the thread
  * writes batches one transaction each, in the order they were appended. Every read goes to the store this
  * wraps, which sees each batch once its append has resolved. Closing waits for every batch handed over.
+ * A writer that gathers events into batches can encode each one as it comes (`encoding`) and keep only that.
  */
 export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
   private readonly worker: Worker;
@@ -51,15 +52,47 @@ export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
     });
   }
 
+  /** Batches validated and encoded an event at a time, straight into the bytes the thread is sent. */
+  readonly encoding: EventEncoding = {
+    startBatch: () => {
+      const encoder = new BatchEncoder(this.lastBatchBytes + (this.lastBatchBytes >> 2));
+      let appended = false;
+      return {
+        add: (event) => encoder.add(prepareEvent(event)),
+        get length() {
+          return encoder.count;
+        },
+        append: async (stream, expectedVersion) => {
+          if (appended) throw new Error('an encoded batch is appended once');
+          appended = true;
+          this.assertOpen();
+          assertStreamName(stream);
+          assertExpectedVersion(expectedVersion);
+          this.lastBatchBytes = encoder.byteLength;
+          return this.handOver(stream, encoder.finish(), expectedVersion);
+        },
+      };
+    },
+  };
+  /** The size of the last encoded batch: the next one starts with room for about as much. */
+  private lastBatchBytes = 0;
+
   override async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    this.assertOpen();
+    assertExpectedVersion(expectedVersion);
+    return this.handOver(stream, encodeBatch(prepareBatch(stream, events)), expectedVersion);
+  }
+
+  private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError(`${this.location} is closed`);
     if (this.failure !== null) throw this.failure;
-    assertExpectedVersion(expectedVersion);
-    const batch = prepareBatch(stream, events);
+  }
+
+  private handOver(stream: string, batch: Uint8Array, expected: ExpectedVersion): Promise<AppendResult> {
     const id = this.nextId++;
     const answered = new Promise<AppendResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'append', id, stream, batch: encodeBatch(batch), expected: expectedVersion } satisfies AppendRequest);
+      this.worker.postMessage({ kind: 'append', id, stream, batch, expected } satisfies AppendRequest, [batch.buffer as ArrayBuffer]);
     });
     this.lastHandedOver = answered.then(
       () => undefined,
