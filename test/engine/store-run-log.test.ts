@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEvent, type AnyNewEvent } from '../../src/events/event-factory.js';
-import { ExpectedVersionConflictError } from '../../src/events/errors.js';
+import { EventValidationError, ExpectedVersionConflictError } from '../../src/events/errors.js';
 import type { EventStore } from '../../src/events/store/port.js';
 import { AppendThreadStore } from '../../src/events/store/sqlite/append-thread.js';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.js';
@@ -58,6 +58,24 @@ describe('StoreRunLog hands full batches over without waiting for them to be wri
     const ids = [];
     for await (const e of store.readStream(STREAM)) ids.push(e.eventId);
     expect(ids).toEqual(['log-test:1:1', 'log-test:2:1', 'log-test:100:1']);
+  });
+
+  it('through an encoding, a bad event throws at append(): the batches before it are written, nothing of its own batch', async () => {
+    const { store } = threadStore();
+    const log = new StoreRunLog(store, STREAM, { batchSize: 2, durableBarriers: false });
+    log.append([event(1), event(2)]);
+    await log.cycleEnded();
+    log.append([event(3)]);
+    const bad = { ...event(4), type: 'NoSuchEvent' } as unknown as AnyNewEvent;
+    expect(() => log.append([bad])).toThrow(EventValidationError);
+    // As when the whole batch was refused at its hand-over: the batch before is written, event 3 is not.
+    await expect(log.flush()).rejects.toBeInstanceOf(EventValidationError);
+    await expect(log.cycleEnded()).rejects.toBeInstanceOf(EventValidationError);
+    expect(() => log.append([event(5)])).toThrow(EventValidationError);
+    const ids = [];
+    for await (const e of store.readStream(STREAM)) ids.push(e.eventId);
+    expect(ids).toEqual(['log-test:1:1', 'log-test:2:1']);
+    expect(log.counts()).toEqual({ written: 2, alreadyStored: 0 });
   });
 
   it('keeps at most two batches in flight: the third waits for the first to be written', async () => {

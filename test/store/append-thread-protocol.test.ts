@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical.js';
 import type { PreparedEvent } from '../../src/events/store/batch.js';
-import { decodeBatch, deserializeStoreError, encodeBatch, serializeStoreError } from '../../src/events/store/sqlite/append-thread-protocol.js';
+import { BatchEncoder, decodeBatch, deserializeStoreError, encodeBatch, serializeStoreError } from '../../src/events/store/sqlite/append-thread-protocol.js';
 import { ExpectedVersionConflictError, IdempotencyConflictError, StoreDamagedError, StoreUnavailableError } from '../../src/events/errors.js';
 
 // Any JSON value, including strings with the control characters the encoding joins fields with.
@@ -12,13 +12,37 @@ const prepared: fc.Arbitrary<PreparedEvent> = fc
   .map((e) => ({ ...e, eventIdJson: JSON.stringify(e.eventId), typeJson: JSON.stringify(e.type) }));
 
 describe('the append thread protocol', () => {
-  it('a batch crosses as one string and comes back field for field', () => {
+  it('a batch crosses as bytes and comes back field for field', () => {
     fc.assert(
       fc.property(fc.array(prepared, { maxLength: 20 }), (batch) => {
         expect(decodeBatch(encodeBatch(batch))).toEqual(batch);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('an encoder that outgrows its room many times over writes the same bytes, and they survive a transfer', () => {
+    const long = fc.string({ unit: 'binary', maxLength: 3000 }).map((s) => canonicalJson({ s }));
+    const big = prepared.chain((e) => long.map((dataJson) => ({ ...e, dataJson })));
+    fc.assert(
+      fc.property(fc.array(big, { minLength: 1, maxLength: 12 }), (batch) => {
+        const small = new BatchEncoder(1);
+        for (const e of batch) small.add(e);
+        expect(small.count).toBe(batch.length);
+        const bytes = small.finish();
+        expect(Buffer.from(bytes)).toEqual(Buffer.from(encodeBatch(batch)));
+        // As between threads: the memory moves, the receiver decodes its own view of it.
+        const moved = structuredClone(bytes, { transfer: [bytes.buffer as ArrayBuffer] });
+        expect(bytes.byteLength).toBe(0);
+        expect(decodeBatch(moved)).toEqual(batch);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses bytes that are not a batch instead of guessing fields', () => {
+    expect(decodeBatch(new Uint8Array(0))).toEqual([]);
+    expect(() => decodeBatch(Buffer.from('"id"\u0001"T"\u00011'))).toThrow(/five fields/);
   });
 
   it('errors come back as the same class, fields and message', () => {

@@ -37,6 +37,8 @@ export class StoreRunLog implements RunLog {
   private readonly encoding: EventEncoding | null;
   /** The batch being encoded (with an encoding). */
   private encoded: EncodedBatch | null = null;
+  /** A bad event refused by the encoding: its batch is never handed over, and the log takes nothing more. */
+  private refused: unknown = null;
   /** Stream version of the last event handed to the store (-1: none yet). */
   private version = -1;
   private writtenCount = 0;
@@ -61,12 +63,24 @@ export class StoreRunLog implements RunLog {
     return events;
   }
 
-  /** With an encoding, a bad event throws EventValidationError here (its batch is never handed over). */
+  /**
+   * With an encoding, a bad event throws EventValidationError here rather than at its batch's hand-over; as
+   * there, nothing of its batch is written (flush() waits for the batches before it, then throws it again).
+   */
   append(events: readonly AnyNewEvent[]): void {
+    if (this.refused !== null) throw this.refused;
     for (const e of events) {
       for (const observe of this.options.observers ?? []) observe(e);
       if (this.encoding === null) this.buffer.push(e);
-      else (this.encoded ??= this.encoding.startBatch()).add(e);
+      else {
+        try {
+          (this.encoded ??= this.encoding.startBatch()).add(e);
+        } catch (err) {
+          this.refused = err;
+          this.encoded = null;
+          throw err;
+        }
+      }
     }
   }
 
@@ -80,6 +94,7 @@ export class StoreRunLog implements RunLog {
    * throws at the next hand-over or flush (the run stops there; what was written is a prefix of the run).
    */
   async cycleEnded(): Promise<void> {
+    if (this.refused !== null) throw this.refused;
     const size = this.options.batchSize;
     if (size === null) await this.flush();
     else if (this.buffered() >= size) await this.handOver();
@@ -87,8 +102,9 @@ export class StoreRunLog implements RunLog {
 
   /** Everything appended so far is written (or its append's error is thrown). */
   async flush(): Promise<void> {
-    if (this.buffered() > 0) await this.handOver();
+    if (this.refused === null && this.buffered() > 0) await this.handOver();
     while (this.inFlight.length > 0) await this.inFlight.shift();
+    if (this.refused !== null) throw this.refused;
   }
 
   private buffered(): number {
