@@ -50,7 +50,7 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       if (failure !== null) throw new InputError(`${inputs.opened.file?.path ?? `strategy ${strategyName}`}: ${failure} (in a trial on the first bars; nothing was appended)`);
 
       const barCount = inputs.instruments.reduce((n, i) => n + i.scan.barCount, 0);
-      if (opts.events === 'decisions') favourMemoryOverGcTime();
+      favourMemoryOverGcTime();
       // A long full-mode run writes while it decides: its appends go to a thread of their own.
       const opened = await openStore(global.db, { access: 'write', create: true, appendThread: opts.events === 'full' && barCount >= APPEND_THREAD_MIN_BARS });
       let result: BacktestResult;
