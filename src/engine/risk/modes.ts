@@ -16,6 +16,8 @@ import { Decimal, ZERO } from '../values.js';
 
 export function drawdown(peakEquity: Decimal, equity: Decimal): Decimal {
   if (peakEquity.lte(0)) return ZERO;
+  // At or above the peak there is no drawdown (the quotient would be <= 0): no division.
+  if (equity.gte(peakEquity)) return ZERO;
   // A flat account marks the same equity bar after bar: the division is done once for the pair.
   if (last !== null && last.peak.eq(peakEquity) && last.equity.eq(equity)) return last.dd;
   const dd = Decimal.max(peakEquity.minus(equity).div(peakEquity), ZERO);
