@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/engine/values.js';
-import { exactDouble } from '../../src/events/decimal-to-number.js';
+import { exactDouble } from '../../src/events/decimal-fast-paths.js';
 
-/** decimal.js's own toNumber (string out, parse back), kept by the installer. */
-const viaString = (Decimal.prototype as unknown as { __stringToNumber: (this: Decimal) => number }).__stringToNumber;
+/** decimal.js's own methods, kept by the installer. */
+const original = (Decimal.prototype as unknown as { __original: { toNumber: (this: Decimal) => number; cmp: (this: Decimal, y: Decimal.Value) => number } }).__original;
+const viaString = original.toNumber;
 
 function same(a: number, b: number): boolean {
   return Object.is(a, b);
@@ -62,5 +63,52 @@ describe('toNumber without the string round trip', () => {
       const d = new Decimal(edge);
       expect(same(d.toNumber(), Number(d.valueOf()))).toBe(true);
     }
+  });
+});
+
+/** Decimals as decimal.js makes them: parsed, and results of arithmetic (signs, zeros, long digit arrays). */
+const anyDecimal = fc.oneof(
+  decimalText.map((t) => new Decimal(t)),
+  fc.tuple(decimalText, decimalText, fc.constantFrom('plus', 'minus', 'times', 'div')).map(([a, b, op]) => {
+    const x = new Decimal(a);
+    const y = new Decimal(b);
+    return op === 'div' && y.isZero() ? x : (x[op as 'plus'](y) as Decimal);
+  }),
+  fc.constantFrom('0', '-0', 'NaN', 'Infinity', '-Infinity', '1e9000000000000000', '1e-9000000000000000').map((t) => new Decimal(t)),
+);
+
+describe('comparison without copying the argument', () => {
+  it('orders any two decimals exactly as decimal.js does (cmp, eq, gt, gte, lt, lte)', () => {
+    fc.assert(
+      fc.property(anyDecimal, fc.oneof(anyDecimal, decimalText), (x, y) => {
+        const want = original.cmp.call(x, y);
+        const got = x.cmp(y);
+        expect(Number.isNaN(want) ? Number.isNaN(got) : got === want, `${x.toString()} vs ${String(y)}`).toBe(true);
+        expect(x.eq(y)).toBe(want === 0);
+        expect(x.gt(y)).toBe(want > 0);
+        expect(x.gte(y)).toBe(want === 1 || want === 0);
+        expect(x.lt(y)).toBe(want < 0);
+        expect(x.lte(y)).toBe(want < 1);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('orders a decimal and its own truncation (same leading words, different lengths) as decimal.js does', () => {
+    fc.assert(
+      fc.property(decimalText, fc.integer({ min: 1, max: 30 }), fc.boolean(), (t, digits, down) => {
+        const x = new Decimal(t);
+        const y = x.toSignificantDigits(digits, down ? Decimal.ROUND_DOWN : Decimal.ROUND_UP);
+        for (const [a, b] of [[x, y], [y, x]] as const) expect(a.cmp(b)).toBe(original.cmp.call(a, b));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('compares equal values with different digit arrays and signs of zero as equal', () => {
+    expect(new Decimal('-0').cmp(new Decimal('0'))).toBe(0);
+    expect(new Decimal('1.50').cmp(new Decimal('1.5'))).toBe(0);
+    expect(new Decimal('0.1').plus('0.2').eq(new Decimal('0.3'))).toBe(true);
+    expect(new Decimal('-2').cmp(new Decimal('-10'))).toBe(1);
   });
 });
