@@ -46,6 +46,20 @@ export function exactDouble(x: Decimal): number | null {
   return -k <= MAX_EXACT_POWER ? s * (m * POWERS_OF_TEN[-k]!) : null;
 }
 
+/**
+ * A double within a relative 1e-14 of the decimal (its first three words, at least 15 digits, scaled by a power
+ * of ten): for estimates that only need to be close, e.g. on which side of a threshold a ratio lies.
+ */
+export function approximateDouble(x: Decimal): number {
+  const { d, e, s } = x as unknown as DecimalInternals;
+  if (d === null) return x.toNumber();
+  const words = d.length < 3 ? d.length : 3;
+  let m = 0;
+  for (let i = 0; i < words; i++) m = m * WORD_BASE + d[i]!;
+  const k = digitCount(d[0]!) + WORD_DIGITS * (words - 1) - 1 - e;
+  return s * (k >= 0 ? m / 10 ** k : m * 10 ** -k);
+}
+
 /** Digits of a word below 10^7. */
 function digitCount(word: number): number {
   if (word < 1e3) return word < 10 ? 1 : word < 100 ? 2 : 3;
