@@ -6,7 +6,7 @@ import { cycleIdFor } from '../ids.js';
 import { Decimal } from '../values.js';
 import type { DeciderConfig } from './decider-config.js';
 import type { FoldableEvent } from './evolve.js';
-import type { CycleContext, RunState } from './run-state.js';
+import { changeRunState, type CycleContext, type RunState } from './run-state.js';
 import type { VenueCommand } from './inputs.js';
 import type { MarketSnapshot } from '../ports.js';
 import { attachSnapshot, DECODED_AT, DECODED_SNAPSHOT, UNRECORDED_AT } from './bars.js';
@@ -42,13 +42,13 @@ export class DecisionBuilder {
     const seq = this.state.lastCycleSeq + 1;
     const cycle: CycleContext = { seq, id: cycleIdFor(this.config.runId, seq), at, regular, events: 0, intents: 0, orders: 0, notional: ZERO, cause: null };
     this.ownCycle = null;
-    this.state = { ...this.state, lastCycleSeq: seq, cycle };
+    this.state = changeRunState(this.state, { lastCycleSeq: seq, cycle });
     return cycle;
   }
 
   closeCycle(): void {
     this.ownCycle = null;
-    this.state = { ...this.state, cycle: null };
+    this.state = changeRunState(this.state, { cycle: null });
   }
 
   setCycle(change: Partial<CycleContext>): void {
@@ -59,7 +59,7 @@ export class DecisionBuilder {
   /** The state this call ends in (with its cycle as changed). */
   result(): RunState {
     if (this.ownCycle !== null) {
-      this.state = { ...this.state, cycle: this.ownCycle };
+      this.state = changeRunState(this.state, { cycle: this.ownCycle });
       this.ownCycle = null;
     }
     return this.state;
