@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical.js';
 import type { PreparedEvent } from '../../src/events/store/batch.js';
-import { decodeBatch, deserializeStoreError, encodeBatch, serializeStoreError } from '../../src/events/store/sqlite/append-thread-protocol.js';
+import { decodeBatch, decodeBatchBytes, deserializeStoreError, encodeBatch, encodeBatchBytes, serializeStoreError } from '../../src/events/store/sqlite/append-thread-protocol.js';
 import { ExpectedVersionConflictError, IdempotencyConflictError, StoreDamagedError, StoreUnavailableError } from '../../src/events/errors.js';
 
 // Any JSON value, including strings with the control characters the encoding joins fields with.
@@ -16,6 +16,19 @@ describe('the append thread protocol', () => {
     fc.assert(
       fc.property(fc.array(prepared, { maxLength: 20 }), (batch) => {
         expect(decodeBatch(encodeBatch(batch))).toEqual(batch);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a batch crosses as UTF-8 bytes, transferred, and comes back field for field (lone surrogates in ids and JSON included)', () => {
+    fc.assert(
+      fc.property(fc.array(prepared, { maxLength: 20 }), (batch) => {
+        const bytes = encodeBatchBytes(batch);
+        // Through a real structured clone with the buffer transferred, as between threads.
+        const moved = structuredClone(bytes, { transfer: [bytes.buffer] });
+        expect(bytes.byteLength).toBe(0);
+        expect(decodeBatchBytes(moved)).toEqual(batch);
       }),
       { numRuns: 300 },
     );

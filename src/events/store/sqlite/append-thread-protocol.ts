@@ -15,8 +15,8 @@ export interface AppendRequest {
   kind: 'append';
   id: number;
   stream: string;
-  /** encodeBatch() of the prepared batch. */
-  batch: string;
+  /** encodeBatchBytes() of the prepared batch (transferred, not copied). */
+  batch: Uint8Array;
   expected: ExpectedVersion;
 }
 
@@ -37,6 +37,23 @@ export function encodeBatch(batch: readonly PreparedEvent[]): string {
     out += e.eventIdJson + FIELD + e.typeJson + FIELD + e.schemaVersion + FIELD + e.dataJson + FIELD + e.metadataJson;
   }
   return out;
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+/**
+ * encodeBatch() as UTF-8 in a buffer of its own, for postMessage to transfer rather than clone. The string is a
+ * rope of every event's pieces: cloning it flattens and copies it inside postMessage, about 2.5 ms a batch of
+ * 500 bars on the main thread; encoding it is about 1 ms, and the transfer moves no bytes. The thread that
+ * writes the batch, which has time to spare, decodes it.
+ */
+export function encodeBatchBytes(batch: readonly PreparedEvent[]): Uint8Array<ArrayBuffer> {
+  return utf8.encode(encodeBatch(batch));
+}
+
+export function decodeBatchBytes(bytes: Uint8Array): PreparedEvent[] {
+  return decodeBatch(fromUtf8.decode(bytes));
 }
 
 export function decodeBatch(text: string): PreparedEvent[] {

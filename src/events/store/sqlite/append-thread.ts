@@ -7,7 +7,7 @@ import { StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
 import { assertExpectedVersion, prepareBatch } from '../batch.js';
 import { ForwardingEventStore } from '../forwarding-store.js';
 import type { AppendResult } from '../port.js';
-import { deserializeStoreError, encodeBatch, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
+import { deserializeStoreError, encodeBatchBytes, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 
 /**
@@ -59,7 +59,8 @@ export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
     const id = this.nextId++;
     const answered = new Promise<AppendResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'append', id, stream, batch: encodeBatch(batch), expected: expectedVersion } satisfies AppendRequest);
+      const bytes = encodeBatchBytes(batch);
+      this.worker.postMessage({ kind: 'append', id, stream, batch: bytes, expected: expectedVersion } satisfies AppendRequest, [bytes.buffer]);
     });
     this.lastHandedOver = answered.then(
       () => undefined,
