@@ -27,7 +27,7 @@ describe('the append thread protocol', () => {
         const bytes = encodeBatchBytes(batch);
         // Through a real structured clone with the buffer transferred, as between threads.
         const moved = structuredClone(bytes, { transfer: [bytes.buffer] });
-        expect(bytes.byteLength).toBe(0);
+        expect(bytes.buffer.byteLength).toBe(0);
         expect(decodeBatchBytes(moved)).toEqual(batch);
       }),
       { numRuns: 300 },
