@@ -207,7 +207,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
   const driver: RunDriver = new RunDriver(
     decider,
-    { log, market, venue, clock, stopwatch: zeroStopwatch, sleeper: NO_WAIT, killSwitch: async () => false, random: random.fork('engine') },
+    { log, market, venue, clock, stopwatch: zeroStopwatch, sleeper: NO_WAIT, killSwitch: () => false, random: random.fork('engine') },
     {
       start: {
         kind: 'new',
