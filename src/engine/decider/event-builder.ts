@@ -17,8 +17,9 @@ import { attachSnapshot, DECODED_AT, DECODED_SNAPSHOT, UNRECORDED_AT } from './b
  * them with the venue commands. Local to one call; the call stays pure.
  */
 export class DecisionBuilder {
-  readonly events: AnyNewEvent[] = [];
-  readonly commands: VenueCommand[] = [];
+  // Made on the first event or command: most calls of a backtest bar make neither.
+  private eventList: AnyNewEvent[] | null = null;
+  private commandList: VenueCommand[] | null = null;
   /**
    * This call's own copy of the open cycle once it changed (copied on the first change, then updated in
    * place: nobody else holds it); the state gets it back in result(). evolve never reads the cycle.
@@ -101,16 +102,25 @@ export class DecisionBuilder {
   }
 
   command(c: VenueCommand): void {
-    this.commands.push(c);
+    (this.commandList ??= []).push(c);
+  }
+
+  get events(): readonly AnyNewEvent[] {
+    return this.eventList ?? NONE;
+  }
+
+  get commands(): readonly VenueCommand[] {
+    return this.commandList ?? NONE;
   }
 
   private record(event: AnyNewEvent): void {
-    this.events.push(event);
+    (this.eventList ??= []).push(event);
     this.state = this.evolve(this.state, event as unknown as FoldableEvent);
   }
 }
 
 const ZERO = new Decimal(0);
+const NONE: readonly never[] = Object.freeze([]);
 
 let lastAt = Number.NaN;
 let lastIso = '';
