@@ -101,8 +101,11 @@ export interface Venue {
   submit(order: OrderRequest): Promise<SubmitOutcome>;
   queryOrder(clientOrderId: string): Promise<OrderLookup>;
   openOrders(symbol?: string): Promise<VenueOrderView[]>;
-  /** Fills the venue reports since the last call (may repeat earlier fills: dedupe by fillId). */
-  pollFills(): Promise<VenueFill[]>;
+  /**
+   * Fills the venue reports since the last call (may repeat earlier fills: dedupe by fillId). A venue that
+   * knows at once (the simulated one) may answer without a promise: a backtest polls twice a bar.
+   */
+  pollFills(): VenueFill[] | Promise<VenueFill[]>;
   cancel(clientOrderId: string): Promise<OrderLookup>;
   /** Asset -> free balance. */
   balances(): Promise<Record<string, Decimal>>;

@@ -1,9 +1,11 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
+import { installDecimalFastPaths } from './decimal-fast-paths.js';
 
 // One arithmetic context for the whole process: 40 significant digits, banker's rounding.
 // Set here because every module that does money arithmetic imports the event vocabulary.
 Decimal.set({ precision: 40, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -40, toExpPos: 60 });
+installDecimalFastPaths();
 
 /**
  * Money, prices and quantities travel through events as decimal strings in one normal form:

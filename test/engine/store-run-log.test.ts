@@ -91,7 +91,7 @@ describe('StoreRunLog hands full batches over without waiting for them to be wri
     expect(releases).toHaveLength(2);
     log.append([event(3)]);
     let third = false;
-    const handing = log.cycleEnded().then(() => (third = true));
+    const handing = Promise.resolve(log.cycleEnded()).then(() => (third = true));
     await new Promise((r) => setImmediate(r));
     expect(third).toBe(false);
     expect(releases).toHaveLength(2);

@@ -6,7 +6,7 @@ import { cycleIdFor } from '../ids.js';
 import { Decimal } from '../values.js';
 import type { DeciderConfig } from './decider-config.js';
 import type { FoldableEvent } from './evolve.js';
-import type { CycleContext, RunState } from './run-state.js';
+import { changeRunState, type CycleContext, type RunState } from './run-state.js';
 import type { VenueCommand } from './inputs.js';
 import type { MarketSnapshot } from '../ports.js';
 import { attachSnapshot, DECODED_AT, DECODED_SNAPSHOT, UNRECORDED_AT } from './bars.js';
@@ -17,8 +17,9 @@ import { attachSnapshot, DECODED_AT, DECODED_SNAPSHOT, UNRECORDED_AT } from './b
  * them with the venue commands. Local to one call; the call stays pure.
  */
 export class DecisionBuilder {
-  readonly events: AnyNewEvent[] = [];
-  readonly commands: VenueCommand[] = [];
+  // Made on the first event or command: most calls of a backtest bar make neither.
+  private eventList: AnyNewEvent[] | null = null;
+  private commandList: VenueCommand[] | null = null;
   /**
    * This call's own copy of the open cycle once it changed (copied on the first change, then updated in
    * place: nobody else holds it); the state gets it back in result(). evolve never reads the cycle.
@@ -42,13 +43,13 @@ export class DecisionBuilder {
     const seq = this.state.lastCycleSeq + 1;
     const cycle: CycleContext = { seq, id: cycleIdFor(this.config.runId, seq), at, regular, events: 0, intents: 0, orders: 0, notional: ZERO, cause: null };
     this.ownCycle = null;
-    this.state = { ...this.state, lastCycleSeq: seq, cycle };
+    this.state = changeRunState(this.state, { lastCycleSeq: seq, cycle });
     return cycle;
   }
 
   closeCycle(): void {
     this.ownCycle = null;
-    this.state = { ...this.state, cycle: null };
+    this.state = changeRunState(this.state, { cycle: null });
   }
 
   setCycle(change: Partial<CycleContext>): void {
@@ -59,7 +60,7 @@ export class DecisionBuilder {
   /** The state this call ends in (with its cycle as changed). */
   result(): RunState {
     if (this.ownCycle !== null) {
-      this.state = { ...this.state, cycle: this.ownCycle };
+      this.state = changeRunState(this.state, { cycle: this.ownCycle });
       this.ownCycle = null;
     }
     return this.state;
@@ -101,16 +102,25 @@ export class DecisionBuilder {
   }
 
   command(c: VenueCommand): void {
-    this.commands.push(c);
+    (this.commandList ??= []).push(c);
+  }
+
+  get events(): readonly AnyNewEvent[] {
+    return this.eventList ?? NONE;
+  }
+
+  get commands(): readonly VenueCommand[] {
+    return this.commandList ?? NONE;
   }
 
   private record(event: AnyNewEvent): void {
-    this.events.push(event);
+    (this.eventList ??= []).push(event);
     this.state = this.evolve(this.state, event as unknown as FoldableEvent);
   }
 }
 
 const ZERO = new Decimal(0);
+const NONE: readonly never[] = Object.freeze([]);
 
 let lastAt = Number.NaN;
 let lastIso = '';

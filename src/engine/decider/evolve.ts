@@ -15,7 +15,7 @@ import type { IntentDraft, MarketView } from '../strategy.js';
 import { DECODED_AT, DECODED_SNAPSHOT, snapshotOf, type WithDecodedSnapshot } from './bars.js';
 import type { DeciderConfig } from './decider-config.js';
 import { accountView, equityOf } from './equity.js';
-import type { RunOrder, RunState } from './run-state.js';
+import { changeRunState, type RunOrder, type RunState } from './run-state.js';
 
 /** An event as evolve reads it: what the decider just made, or what the log holds (upcast). */
 export type FoldableEvent = { [T in EventType]: { eventId: string; type: T; data: EventData<T>; metadata: EventMetadata } }[EventType];
@@ -65,25 +65,24 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
       lastCycleId = cycleId;
     }
     const seq = lastSeq;
-    const s = seq !== null && seq > state.lastCycleSeq ? { ...state, lastCycleSeq: seq } : state;
+    const s = seq !== null && seq > state.lastCycleSeq ? changeRunState(state, { lastCycleSeq: seq }) : state;
     switch (e.type) {
       case 'RunStarted': {
         const cash = new Decimal(e.data.initialCash);
-        return {
-          ...s,
+        return changeRunState(s, {
           started: true,
           armed: e.data.armed,
           quoteAsset: e.data.quoteAsset,
           account: { ...s.account, cash },
           risk: { ...s.risk, peakEquity: cash, dayStartEquity: cash },
-        };
+        });
       }
       case 'RunResumed':
-        return { ...s, ended: false, armed: e.data.armed, resumes: s.resumes + 1, orders: awaitVerdictOfRequested(s) };
+        return changeRunState(s, { ended: false, armed: e.data.armed, resumes: s.resumes + 1, orders: awaitVerdictOfRequested(s) });
       case 'RunEnded':
-        return { ...s, ended: true };
+        return changeRunState(s, { ended: true });
       case 'CycleStarted':
-        return { ...s, risk: { ...s.risk, killSwitch: e.data.killSwitch }, pendingIntents: [], pendingTransition: null };
+        return changeRunState(s, { risk: { ...s.risk, killSwitch: e.data.killSwitch }, pendingIntents: [], pendingTransition: null });
       case 'MarketSnapshotRecorded': {
         const decoded = e as WithDecodedSnapshot;
         return observeMarket(config, s, decoded[DECODED_SNAPSHOT] ?? snapshotOf(e.data), decoded[DECODED_AT] ?? timeOf(e.metadata.at));
@@ -91,14 +90,13 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
       case 'RiskModeChanged': {
         const reason = isReasonCode(e.data.reasonCode) ? e.data.reasonCode : undefined;
         const modeSince = s.risk.mode === e.data.to ? s.risk.modeSince : Date.parse(e.metadata.at);
-        return {
-          ...s,
+        return changeRunState(s, {
           pendingTransition: null,
           risk: { ...s.risk, mode: e.data.to, ...(modeSince !== undefined ? { modeSince } : {}), ...(reason ? { modeReasonCode: reason } : {}) },
-        };
+        });
       }
       case 'IntentProposed':
-        return { ...s, pendingIntents: s.pendingIntents.slice(1) };
+        return changeRunState(s, { pendingIntents: s.pendingIntents.slice(1) });
       case 'OrderSubmitRequested':
         return onSubmitRequested(config, s, e.eventId, e.data, Date.parse(e.metadata.at));
       case 'OrderAccepted':
@@ -129,7 +127,7 @@ export function createEvolve(config: DeciderConfig): (state: RunState, event: Fo
         return onFilled(config, s, e.eventId, e.data, Date.parse(e.metadata.at));
       case 'ReserveAllocated': {
         const amount = new Decimal(e.data.amount);
-        return { ...s, lastClosedTrip: null, account: { ...s.account, cash: s.account.cash.minus(amount), reserve: s.account.reserve.plus(amount) } };
+        return changeRunState(s, { lastClosedTrip: null, account: { ...s.account, cash: s.account.cash.minus(amount), reserve: s.account.reserve.plus(amount) } });
       }
       default:
         return s;
@@ -162,8 +160,7 @@ function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnaps
   const step = config.strategy.onBar(s.strategyState as never, market, accountView(marked, config.primarySymbol, equity));
   // Before its warm-up is over, what the strategy proposes is not acted on (its indicators are still filling).
   const warm = primaryBars > (config.strategy.warmupBars ?? 0);
-  return {
-    ...s,
+  return changeRunState(s, {
     marks,
     barTimes,
     marketTimes,
@@ -172,7 +169,7 @@ function observeMarket(config: DeciderConfig, s: RunState, snapshot: MarketSnaps
     pendingTransition: observed.transition,
     strategyState: step.state,
     pendingIntents: warm ? step.intents : NO_INTENTS,
-  };
+  });
 }
 
 const NO_INTENTS: readonly IntentDraft[] = Object.freeze([]);
@@ -241,12 +238,11 @@ function onSubmitRequested(config: DeciderConfig, s: RunState, eventId: string, 
   };
   const window = config.rateLimitWindowMs;
   const recentOrderTimes = window === null ? [] : [...s.risk.recentOrderTimes.filter((t) => t > at - window), at];
-  return {
-    ...s,
+  return changeRunState(s, {
     orders: s.orders.set(order.clientOrderId, order),
     activeOrderIds: [...s.activeOrderIds, order.clientOrderId],
     risk: { ...s.risk, recentOrderTimes },
-  };
+  });
 }
 
 function onFilled(config: DeciderConfig, s: RunState, eventId: string, d: EventData<'OrderFilled'>, at: number): RunState {
@@ -261,13 +257,12 @@ function onFilled(config: DeciderConfig, s: RunState, eventId: string, d: EventD
   const otherFees = valued.otherFee
     ? { ...s.account.otherFees, [valued.otherFee.asset]: (s.account.otherFees[valued.otherFee.asset] ?? ZERO).plus(valued.otherFee.amount) }
     : s.account.otherFees;
-  let next: RunState = {
-    ...s,
+  let next: RunState = changeRunState(s, {
     fillIds: s.fillIds.add(d.fillId),
     positions: { ...s.positions, [d.symbol]: step.book },
     account: { ...s.account, cash: s.account.cash.plus(step.effect.cashFlow).minus(valued.fill.fee), otherFees },
     lastClosedTrip: step.effect.closedTrip ? { fillEventId: eventId, clientOrderId: d.clientOrderId, fillId: d.fillId, trip: step.effect.closedTrip } : null,
-  };
+  });
   const order = next.orders.get(d.clientOrderId);
   if (order) {
     const filledQty = order.filledQty.plus(qty);
@@ -294,9 +289,9 @@ function replaceOrder(s: RunState, order: RunOrder): RunState {
   const active = !isTerminal(order.status) || order.awaitingVerdict;
   const activeOrderIds =
     active === wasActive ? s.activeOrderIds : active ? [...s.activeOrderIds, order.clientOrderId] : s.activeOrderIds.filter((id) => id !== order.clientOrderId);
-  const next = { ...s, orders: s.orders.set(order.clientOrderId, order), activeOrderIds };
+  const next = changeRunState(s, { orders: s.orders.set(order.clientOrderId, order), activeOrderIds });
   const unresolvedUnknownOrders = countEscalated(next);
-  return unresolvedUnknownOrders === s.risk.unresolvedUnknownOrders ? next : { ...next, risk: { ...next.risk, unresolvedUnknownOrders } };
+  return unresolvedUnknownOrders === s.risk.unresolvedUnknownOrders ? next : changeRunState(next, { risk: { ...next.risk, unresolvedUnknownOrders } });
 }
 
 /** Escalated orders still unresolved: any holds the risk mode at OBSERVE. */

@@ -44,7 +44,7 @@ export type VenueCommand =
 
 export interface Decision {
   /** Events to append, in order (the state below already folds them). */
-  events: AnyNewEvent[];
-  commands: VenueCommand[];
+  events: readonly AnyNewEvent[];
+  commands: readonly VenueCommand[];
   state: RunState;
 }

@@ -16,8 +16,11 @@ export interface RunLog {
   readRun(): Promise<FoldableEvent[]>;
   append(events: readonly AnyNewEvent[]): void;
   barrier(): Promise<void>;
-  /** A cycle ended: the log may write what it holds (live: at once; a backtest: when a batch is full). */
-  cycleEnded(): Promise<void>;
+  /**
+   * A cycle ended: the log may write what it holds (live: at once; a backtest: when a batch is full). No
+   * promise when there was nothing to write (most bars of a backtest).
+   */
+  cycleEnded(): Promise<void> | undefined;
   /** Write everything held. */
   flush(): Promise<void>;
 }
@@ -37,8 +40,8 @@ export interface RunPorts {
   clock: Clock;
   stopwatch: Stopwatch;
   sleeper: Sleeper;
-  /** Is the kill switch engaged? Read at the start of every strategy cycle. */
-  killSwitch(): Promise<boolean>;
+  /** Is the kill switch engaged? Read at the start of every strategy cycle (a backtest's answers at once). */
+  killSwitch(): boolean | Promise<boolean>;
   /** Seeded: the jitter of retry waits. */
   random: Random;
 }

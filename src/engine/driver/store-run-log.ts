@@ -93,11 +93,12 @@ export class StoreRunLog implements RunLog {
    * another thread (src/events/store/sqlite/append-thread.ts) then overlaps the next cycles. A failed append
    * throws at the next hand-over or flush (the run stops there; what was written is a prefix of the run).
    */
-  async cycleEnded(): Promise<void> {
-    if (this.refused !== null) throw this.refused;
+  cycleEnded(): Promise<void> | undefined {
+    if (this.refused !== null) return Promise.reject(this.refused);
     const size = this.options.batchSize;
-    if (size === null) await this.flush();
-    else if (this.buffered() >= size) await this.handOver();
+    if (size === null) return this.flush();
+    if (this.buffered() >= size) return this.handOver();
+    return undefined;
   }
 
   /** Everything appended so far is written (or its append's error is thrown). */

@@ -2,7 +2,7 @@ export * from './port.js';
 export { createRiskPolicy } from './policy.js';
 export { decideOrder, effectiveMode } from './decide.js';
 export { riskLimitsFromConfig, type RiskLimits } from './limits.js';
-export { drawdown, nextMode } from './modes.js';
+export { Drawdown, drawdown, nextMode } from './modes.js';
 export { initialRiskState, recordOrderTime } from './state.js';
 export { localDay, dayWindow } from './day-boundary.js';
 export { closingQty, reducingPart } from './exposure.js';

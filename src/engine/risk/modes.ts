@@ -2,6 +2,7 @@ import type { RiskMode, RiskModeTransition, RiskState } from './port.js';
 import { str } from './decimal-math.js';
 import type { RiskLimits } from './limits.js';
 import { Decimal, ZERO } from '../values.js';
+import { approximateDouble } from '../../events/decimal-fast-paths.js';
 
 /**
  * Risk modes from drawdown off peak equity, with hysteresis so a mode does not flap around a threshold:
@@ -16,6 +17,8 @@ import { Decimal, ZERO } from '../values.js';
 
 export function drawdown(peakEquity: Decimal, equity: Decimal): Decimal {
   if (peakEquity.lte(0)) return ZERO;
+  // At or above the peak there is no drawdown (the quotient would be <= 0): no division.
+  if (equity.gte(peakEquity)) return ZERO;
   // A flat account marks the same equity bar after bar: the division is done once for the pair.
   if (last !== null && last.peak.eq(peakEquity) && last.equity.eq(equity)) return last.dd;
   const dd = Decimal.max(peakEquity.minus(equity).div(peakEquity), ZERO);
@@ -25,25 +28,69 @@ export function drawdown(peakEquity: Decimal, equity: Decimal): Decimal {
 
 let last: { peak: Decimal; equity: Decimal; dd: Decimal } | null = null;
 
-export function nextMode(current: RiskMode, dd: Decimal, unresolvedUnknownOrders: number, m: RiskLimits['modes']): RiskMode {
+/**
+ * The drawdown of an equity off a peak, for comparing with the mode thresholds. The exact quotient is a
+ * 40-digit Decimal division; most bars only need to know on which side of each threshold it lies, and a
+ * float estimate (error below 1e-13 of the quotient) settles that whenever it is not within 1e-9 of the
+ * threshold. Only then, or when a transition records it, is the quotient divided out: the same answers and
+ * the same recorded figures as dividing every bar.
+ */
+export class Drawdown {
+  private exact: Decimal | null;
+  private readonly estimate: number;
+
+  constructor(
+    readonly peak: Decimal,
+    readonly equity: Decimal,
+  ) {
+    if (peak.lte(0) || equity.gte(peak)) {
+      this.exact = ZERO;
+      this.estimate = 0;
+    } else {
+      this.exact = null;
+      const p = approximateDouble(peak);
+      this.estimate = (p - approximateDouble(equity)) / p;
+    }
+  }
+
+  /** The drawdown as drawdown() gives it. */
+  value(): Decimal {
+    return (this.exact ??= drawdown(this.peak, this.equity));
+  }
+
+  /** value() >= threshold. */
+  atLeast(threshold: Decimal): boolean {
+    if (this.exact === null) {
+      const t = threshold.toNumber();
+      const margin = 1e-9 * (1 + Math.abs(this.estimate) + Math.abs(t));
+      if (this.estimate >= t + margin) return true;
+      if (this.estimate <= t - margin) return false;
+    }
+    return this.value().gte(threshold);
+  }
+}
+
+export function nextMode(current: RiskMode, dd: Drawdown, unresolvedUnknownOrders: number, m: RiskLimits['modes']): RiskMode {
   if (unresolvedUnknownOrders > 0) return 'OBSERVE';
-  if (dd.gte(m.observeAtDrawdown)) return 'OBSERVE';
+  if (dd.atLeast(m.observeAtDrawdown)) return 'OBSERVE';
   switch (current) {
     case 'NORMAL':
-      return dd.gte(m.reduceAtDrawdown) ? 'REDUCE' : 'NORMAL';
+      return dd.atLeast(m.reduceAtDrawdown) ? 'REDUCE' : 'NORMAL';
     case 'REDUCE':
-      return dd.lt(m.normalBelowDrawdown) ? 'NORMAL' : 'REDUCE';
+      return !dd.atLeast(m.normalBelowDrawdown) ? 'NORMAL' : 'REDUCE';
     case 'OBSERVE':
-      if (dd.lt(m.normalBelowDrawdown)) return 'NORMAL';
-      return dd.lt(m.reduceBelowDrawdown) ? 'REDUCE' : 'OBSERVE';
+      if (!dd.atLeast(m.normalBelowDrawdown)) return 'NORMAL';
+      return !dd.atLeast(m.reduceBelowDrawdown) ? 'REDUCE' : 'OBSERVE';
   }
 }
 
 const RANK: Record<RiskMode, number> = { NORMAL: 0, REDUCE: 1, OBSERVE: 2 };
 
-export function modeTransition(state: RiskState, to: RiskMode, dd: Decimal, equity: Decimal, peak: Decimal, m: RiskLimits['modes']): RiskModeTransition | null {
+export function modeTransition(state: RiskState, to: RiskMode, drawdownOff: Drawdown, m: RiskLimits['modes']): RiskModeTransition | null {
   const from = state.mode;
   if (from === to) return null;
+  const { equity, peak } = drawdownOff;
+  const dd = drawdownOff.value();
   const context: Record<string, string> = {
     drawdown: str(dd.toDecimalPlaces(8, Decimal.ROUND_DOWN)),
     peakEquity: str(peak),

@@ -4,7 +4,7 @@ import { dayResolver } from './day-boundary.js';
 import { decideOrder } from './decide.js';
 import { riskLimitsFromConfig } from './limits.js';
 import { allocateRealizedPnl } from './self-financing.js';
-import { drawdown, modeTransition, nextMode } from './modes.js';
+import { Drawdown, modeTransition, nextMode } from './modes.js';
 import type { RiskPolicy, RiskState } from './port.js';
 
 export interface RiskPolicyOptions {
@@ -27,9 +27,9 @@ export function createRiskPolicy(config: RiskConfig, options: RiskPolicyOptions 
       // A cool-off rebases the drawdown baseline: the loss is accepted and measured afresh from here.
       // The larger of the two as it is (Decimal.max would copy it).
       const peak = cooledOff ? equity : equity.gt(rolled.peakEquity) ? equity : rolled.peakEquity;
-      const dd = drawdown(peak, equity);
+      const dd = new Drawdown(peak, equity);
       const to = nextMode(rolled.mode, dd, rolled.unresolvedUnknownOrders, limits.modes);
-      const transition = modeTransition(rolled, to, dd, equity, peak, limits.modes);
+      const transition = modeTransition(rolled, to, dd, limits.modes);
       if (transition && cooledOff) transition.context['peakRebasedAfterMs'] = String(coolOff);
       const modeSince = transition ? now : (rolled.modeSince ?? now);
       const modeReasonCode = transition ? transition.reasonCode : rolled.modeReasonCode;

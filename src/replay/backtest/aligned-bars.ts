@@ -2,9 +2,15 @@ import type { Bar } from '../../engine/bar.js';
 
 interface Feed {
   symbol: string;
-  bars: AsyncIterator<Bar>;
+  batches: AsyncIterator<readonly Bar[]>;
+  batch: readonly Bar[];
+  /** Index of head in batch. */
+  index: number;
   head: Bar | null;
 }
+
+/** An instrument's bars: a stream of bars, or of batches of bars (one await a batch instead of one a bar). */
+export type AlignedInput = { symbol: string; bars: AsyncIterable<Bar> } | { symbol: string; batches: AsyncIterable<readonly Bar[]> };
 
 /**
  * Several instruments' bars aligned by time: each call gives every instrument that has a bar at the earliest
@@ -14,14 +20,14 @@ export class AlignedBars {
   private readonly feeds: Feed[];
   private started = false;
 
-  constructor(sources: ReadonlyArray<{ symbol: string; bars: AsyncIterable<Bar> }>) {
-    this.feeds = sources.map(({ symbol, bars }) => ({ symbol, bars: bars[Symbol.asyncIterator](), head: null }));
+  constructor(sources: ReadonlyArray<AlignedInput>) {
+    this.feeds = sources.map((s) => ({ symbol: s.symbol, batches: ('batches' in s ? s.batches : singly(s.bars))[Symbol.asyncIterator](), batch: [], index: 0, head: null }));
   }
 
   async next(): Promise<{ time: number; bars: Array<{ symbol: string; bar: Bar }> } | null> {
     if (!this.started) {
       this.started = true;
-      for (const f of this.feeds) await this.pull(f);
+      for (const f of this.feeds) await this.refill(f);
     }
     let time = Infinity;
     for (const f of this.feeds) if (f.head !== null && f.head.time < time) time = f.head.time;
@@ -30,13 +36,29 @@ export class AlignedBars {
     for (const f of this.feeds) {
       if (f.head === null || f.head.time !== time) continue;
       bars.push({ symbol: f.symbol, bar: f.head });
-      await this.pull(f);
+      // The next bar of the batch at hand, without an await; a new batch only at its end.
+      if (++f.index < f.batch.length) f.head = f.batch[f.index]!;
+      else await this.refill(f);
     }
     return { time, bars };
   }
 
-  private async pull(f: Feed): Promise<void> {
-    const next = await f.bars.next();
-    f.head = next.done ? null : next.value;
+  private async refill(f: Feed): Promise<void> {
+    for (;;) {
+      const next = await f.batches.next();
+      if (next.done) {
+        f.head = null;
+        return;
+      }
+      if (next.value.length === 0) continue;
+      f.batch = next.value;
+      f.index = 0;
+      f.head = f.batch[0]!;
+      return;
+    }
   }
+}
+
+async function* singly(bars: AsyncIterable<Bar>): AsyncGenerator<readonly Bar[]> {
+  for await (const bar of bars) yield [bar];
 }

@@ -2,7 +2,7 @@ import type { Bar } from '../../engine/bar.js';
 import type { ManualClock } from '../../engine/clocks.js';
 import type { MarketData, MarketSnapshot } from '../../engine/ports.js';
 import type { SimulatedVenue } from '../../engine/venues/simulated/simulated-venue.js';
-import type { BarSource } from '../data/bar-source.js';
+import { type BarSource, batchesOf } from '../data/bar-source.js';
 import { AlignedBars } from './aligned-bars.js';
 
 const YIELD_EVERY_BARS = 64;
@@ -29,7 +29,7 @@ export class BacktestMarket implements MarketData {
       onBars?: (bars: ReadonlyArray<{ symbol: string; bar: Bar }>) => void;
     },
   ) {
-    this.aligned = new AlignedBars(sources.map(({ symbol, source }) => ({ symbol, bars: source.bars() })));
+    this.aligned = new AlignedBars(sources.map(({ symbol, source }) => ({ symbol, batches: batchesOf(source) })));
   }
 
   async next(): Promise<MarketSnapshot | null> {

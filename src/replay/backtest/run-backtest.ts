@@ -207,7 +207,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const progressEvery = Math.max(1, Math.floor(scan.barCount / 200));
   const driver: RunDriver = new RunDriver(
     decider,
-    { log, market, venue, clock, stopwatch: zeroStopwatch, sleeper: NO_WAIT, killSwitch: async () => false, random: random.fork('engine') },
+    { log, market, venue, clock, stopwatch: zeroStopwatch, sleeper: NO_WAIT, killSwitch: () => false, random: random.fork('engine') },
     {
       start: {
         kind: 'new',
@@ -261,7 +261,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
       onCycle: ({ done }) => {
         const s = driver.state;
         curve.pushDecimal(market.lastBarTime, equityOf(s));
-        if (Object.values(s.positions).some((p) => !p.qty.isZero())) barsInMarket++;
+        if (holdsAny(s.positions)) barsInMarket++;
         if (req.onProgress && done % progressEvery === 0) req.onProgress(done, scan.barCount);
       },
     },
@@ -317,4 +317,10 @@ function dataReference(symbol: string, source: string, scan: DataScan) {
     lastBarTime: scan.lastBarTime === null ? null : isoTime(scan.lastBarTime),
     barCount: scan.barCount,
   };
+}
+
+/** Is any position open? (Each bar; no array of the positions made for it.) */
+function holdsAny(positions: RunState['positions']): boolean {
+  for (const symbol in positions) if (!positions[symbol]!.qty.isZero()) return true;
+  return false;
 }

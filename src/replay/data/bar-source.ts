@@ -28,6 +28,20 @@ export interface BarSource {
   readonly spec: string;
   scan(): Promise<DataScan>;
   bars(): AsyncIterable<Bar>;
+  /**
+   * The same bars as bars(), a batch at a time (none empty), for a reader that would otherwise pay an await per
+   * bar. Optional: batchesOf() falls back to bars().
+   */
+  batches?(): AsyncIterable<readonly Bar[]>;
+}
+
+/** A source's bars a batch at a time: its own batches() when it has them, else each bar alone. */
+export async function* batchesOf(source: BarSource): AsyncGenerator<readonly Bar[]> {
+  if (source.batches) {
+    yield* source.batches();
+    return;
+  }
+  for await (const bar of source.bars()) yield [bar];
 }
 
 export interface BarSourceOptions {

@@ -1,4 +1,5 @@
 export type { BarSource, BarSourceOptions, DataScan } from './bar-source.js';
+export { batchesOf } from './bar-source.js';
 export { openBarSource } from './open-bar-source.js';
 export { DataError } from './data-error.js';
 export { formatInterval, parseInterval } from './interval.js';

@@ -1,5 +1,5 @@
 import type { Bar } from '../../engine/bar.js';
-import type { BarSource, DataScan } from '../data/bar-source.js';
+import { type BarSource, type DataScan, batchesOf } from '../data/bar-source.js';
 import { BarHasher } from '../data/bar-hasher.js';
 
 /**
@@ -25,6 +25,14 @@ export class WindowedBarSource implements BarSource {
     for await (const bar of this.inner.bars()) {
       if (bar.time >= this.to) return;
       if (bar.time >= this.from) yield bar;
+    }
+  }
+
+  async *batches(): AsyncGenerator<readonly Bar[]> {
+    for await (const batch of batchesOf(this.inner)) {
+      const inside = batch.filter((bar) => bar.time >= this.from && bar.time < this.to);
+      if (inside.length > 0) yield inside;
+      if (batch[batch.length - 1]!.time >= this.to) return;
     }
   }
 

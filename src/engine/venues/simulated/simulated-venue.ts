@@ -124,7 +124,7 @@ export class SimulatedVenue implements Venue {
       .map(viewOf);
   }
 
-  async pollFills(): Promise<VenueFill[]> {
+  pollFills(): VenueFill[] {
     if (this.book.outbox.length === 0) return [];
     const fills = this.book.outbox;
     this.book.outbox = [];

@@ -15,7 +15,7 @@ export interface AppendRequest {
   kind: 'append';
   id: number;
   stream: string;
-  /** A BatchEncoder's bytes (their memory is transferred, not copied). */
+  /** A BatchEncoder's bytes (encodeBatchBytes(), or a run log's batch encoded as it came), transferred, not copied. */
   batch: Uint8Array;
   expected: ExpectedVersion;
 }
@@ -64,8 +64,9 @@ export class BatchEncoder {
   }
 
   /** The batch: a view of memory that owns a buffer of its own, for the transfer list. Add nothing after. */
-  finish(): Uint8Array {
-    return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used);
+  finish(): Uint8Array<ArrayBuffer> {
+    // allocUnsafeSlow: never a slice of Node's shared pool, nor a SharedArrayBuffer.
+    return new Uint8Array(this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset, this.used);
   }
 
   private reserve(bytes: number): void {
@@ -76,13 +77,15 @@ export class BatchEncoder {
   }
 }
 
-export function encodeBatch(batch: readonly PreparedEvent[]): Uint8Array {
+/** A whole prepared batch, for postMessage to transfer rather than clone. */
+export function encodeBatchBytes(batch: readonly PreparedEvent[]): Uint8Array<ArrayBuffer> {
   const encoder = new BatchEncoder();
   for (const e of batch) encoder.add(e);
   return encoder.finish();
 }
 
-export function decodeBatch(bytes: Uint8Array): PreparedEvent[] {
+/** On the append thread: each field straight from the bytes (no batch-sized string). */
+export function decodeBatchBytes(bytes: Uint8Array): PreparedEvent[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: PreparedEvent[] = [];
   if (buf.length === 0) return out;

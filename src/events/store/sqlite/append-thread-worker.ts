@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from './sqlite-event-store.js';
-import { decodeBatch, serializeStoreError, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
+import { decodeBatchBytes, serializeStoreError, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 
 /**
  * The append thread (./append-thread.ts): its own connection to the database file, on which it writes the
@@ -25,7 +25,7 @@ if (parentPort) {
     let reply: AppendReply;
     try {
       if (store === null) throw openError;
-      reply = { id: m.id, result: store.appendPrepared(m.stream, decodeBatch(m.batch), m.expected) };
+      reply = { id: m.id, result: store.appendPrepared(m.stream, decodeBatchBytes(m.batch), m.expected) };
     } catch (err) {
       reply = { id: m.id, error: serializeStoreError(err) };
     }

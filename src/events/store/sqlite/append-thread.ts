@@ -7,7 +7,7 @@ import { StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
 import { assertExpectedVersion, assertStreamName, prepareBatch, prepareEvent } from '../batch.js';
 import { ForwardingEventStore } from '../forwarding-store.js';
 import type { AppendResult, EventEncoding } from '../port.js';
-import { BatchEncoder, deserializeStoreError, encodeBatch, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
+import { BatchEncoder, deserializeStoreError, encodeBatchBytes, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 
 /**
@@ -80,7 +80,7 @@ export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
   override async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     this.assertOpen();
     assertExpectedVersion(expectedVersion);
-    return this.handOver(stream, encodeBatch(prepareBatch(stream, events)), expectedVersion);
+    return this.handOver(stream, encodeBatchBytes(prepareBatch(stream, events)), expectedVersion);
   }
 
   private assertOpen(): void {
@@ -88,11 +88,11 @@ export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
     if (this.failure !== null) throw this.failure;
   }
 
-  private handOver(stream: string, batch: Uint8Array, expected: ExpectedVersion): Promise<AppendResult> {
+  private handOver(stream: string, batch: Uint8Array<ArrayBuffer>, expected: ExpectedVersion): Promise<AppendResult> {
     const id = this.nextId++;
     const answered = new Promise<AppendResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'append', id, stream, batch, expected } satisfies AppendRequest, [batch.buffer as ArrayBuffer]);
+      this.worker.postMessage({ kind: 'append', id, stream, batch, expected } satisfies AppendRequest, [batch.buffer]);
     });
     this.lastHandedOver = answered.then(
       () => undefined,

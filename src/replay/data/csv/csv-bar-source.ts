@@ -87,12 +87,26 @@ export class CsvBarSource implements BarSource {
     }
   }
 
-  /** The bars of a file the scan found simple, read as plainScan reads it (a chunk's bars at a time). */
+  async *batches(): AsyncGenerator<readonly Bar[]> {
+    const state = await this.scanState();
+    if (!state.ordered && this.simple) {
+      yield* this.plainBatches();
+      return;
+    }
+    for await (const bar of this.bars()) yield [bar];
+  }
+
   private async *plainBars(): AsyncGenerator<Bar> {
+    for await (const batch of this.plainBatches()) yield* batch;
+  }
+
+  /** The bars of a file the scan found simple, read as plainScan reads it (a chunk's bars at a time). */
+  private async *plainBatches(): AsyncGenerator<readonly Bar[]> {
     const sink = new PlainBars(this.interpreter());
     try {
       for (const _ of plainScan(this.path, this.fromLine, sink, undefined, BARS_PER_BATCH)) {
-        for (const bar of sink.take()) yield bar;
+        const batch = sink.take();
+        if (batch.length > 0) yield batch;
       }
     } catch (err) {
       if (err instanceof NotSimpleCsv) throw new DataError(this.spec, null, null, 'the file changed while it was being read');

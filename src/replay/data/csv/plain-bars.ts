@@ -18,6 +18,9 @@ const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000];
 export class PlainBars implements PlainScanSink {
   private bars: Bar[] = [];
   private readonly line = Buffer.allocUnsafe(1024);
+  private lastClose: Decimal | null = null;
+  private readonly lastCloseText = Buffer.allocUnsafe(1024);
+  private lastCloseLength = 0;
 
   constructor(private readonly interpreter: CsvInterpreter) {}
 
@@ -44,14 +47,27 @@ export class PlainBars implements PlainScanSink {
     const c3 = buf.indexOf(COMMA, c2 + 1);
     const c4 = buf.indexOf(COMMA, c3 + 1);
     const c5 = buf.indexOf(COMMA, c4 + 1);
+    // A bar mostly opens at the last one's close: the same text is the same (immutable) Decimal.
+    const open = this.sameAsLastClose(buf, c1 + 1, c2) ? this.lastClose! : decimalOfNormal(buf, c1 + 1, c2);
+    const close = decimalOfNormal(buf, c4 + 1, c5);
     this.bars.push({
       time,
-      open: decimalOfNormal(buf, c1 + 1, c2),
+      open,
       high: decimalOfNormal(buf, c2 + 1, c3),
       low: decimalOfNormal(buf, c3 + 1, c4),
-      close: decimalOfNormal(buf, c4 + 1, c5),
+      close,
       volume: decimalOfNormal(buf, c5 + 1, lineEnd - 1),
     });
+    this.lastClose = close;
+    this.lastCloseLength = c5 - c4 - 1;
+    buf.copy(this.lastCloseText, 0, c4 + 1, c5);
+  }
+
+  private sameAsLastClose(buf: Buffer, start: number, end: number): boolean {
+    if (this.lastClose === null || end - start !== this.lastCloseLength) return false;
+    const text = this.lastCloseText;
+    for (let i = 0; i < this.lastCloseLength; i++) if (buf[start + i] !== text[i]) return false;
+    return true;
   }
 
   lineBuffer(): Buffer {

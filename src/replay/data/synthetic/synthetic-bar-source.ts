@@ -9,6 +9,9 @@ import type { SyntheticSpec } from './synthetic-spec.js';
  * Seeded synthetic bars: scan() runs the generator once to hash the bars (in the BarHasher line
  * format, from the tick grid directly), bars() runs it again and yields Decimal bars.
  */
+/** Bars a batch: as few as the CSV reader's, so they die young. */
+const SYNTHETIC_BATCH = 256;
+
 export class SyntheticBarSource implements BarSource {
   private scanned: Promise<DataScan> | null = null;
 
@@ -24,6 +27,18 @@ export class SyntheticBarSource implements BarSource {
 
   async *bars(): AsyncGenerator<Bar> {
     yield* generateBars(this.params);
+  }
+
+  async *batches(): AsyncGenerator<readonly Bar[]> {
+    let batch: Bar[] = [];
+    for (const bar of generateBars(this.params)) {
+      batch.push(bar);
+      if (batch.length === SYNTHETIC_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   /** The same bars as bars(), synchronously: for callers that want to skip per-bar promise overhead. */
