@@ -1,7 +1,7 @@
 import { isoTime } from '../../events/time.js';
 import { AT_VENUE_STATUSES, isUnresolved } from '../../projections/orders/order-status.js';
 import { clientOrderIdFor, intentIdFor, resumeEventIdFor, runEndedEventId, runStartedEventId } from '../ids.js';
-import type { OrderLookup, SubmitOutcome, VenueFill, VenueOrderView } from '../ports.js';
+import type { MarketSnapshot, OrderLookup, SubmitOutcome, VenueFill, VenueOrderView } from '../ports.js';
 import { decideReconciliation } from '../reconciliation/decide.js';
 import type { IntentDraft } from '../strategy.js';
 import { Decimal } from '../values.js';
@@ -62,10 +62,11 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
       case 'MarketObserved': {
         // A bar already seen is not news (a live venue polled faster than its bars close): only newer bars
         // are recorded, marked and shown to the strategy; a cycle with none decides nothing new.
-        const fresh = input.snapshot.bars.filter((x) => x.bar.time > (b.state.barTimes[x.symbol] ?? -Infinity));
-        if (fresh.length === 0) break;
-        const observed = fresh.length === input.snapshot.bars.length ? input.snapshot : { interval: input.snapshot.interval, bars: fresh };
-        const id = b.emit('MarketSnapshotRecorded', () => snapshotData(observed), b.cycle.cause, config.recording.snapshots, observed);
+        const observed = freshBars(input.snapshot, b.state.barTimes);
+        if (observed === null) break;
+        // Unrecorded, the event's data is never made (evolve reads the decoded snapshot).
+        const data = config.recording.snapshots ? () => snapshotData(observed) : NOT_RECORDED;
+        const id = b.emit('MarketSnapshotRecorded', data, b.cycle.cause, config.recording.snapshots, observed);
         if (id !== null) b.setCycle({ cause: id });
         const t = b.state.pendingTransition;
         if (t) b.emit('RiskModeChanged', { from: t.from, to: t.to, reasonCode: t.reasonCode, context: t.context }, b.cycle.cause);
@@ -126,6 +127,24 @@ export function createDecide(config: DeciderConfig, evolve: Evolve): (state: Run
     return { events: b.events, commands: b.commands, state: b.result() };
   };
 }
+
+/** The snapshot's bars newer than the last seen of their instrument (the snapshot itself when all are), or null. */
+function freshBars(snapshot: MarketSnapshot, barTimes: RunState['barTimes']): MarketSnapshot | null {
+  let all = true;
+  for (const x of snapshot.bars) {
+    if (!(x.bar.time > (barTimes[x.symbol] ?? -Infinity))) {
+      all = false;
+      break;
+    }
+  }
+  if (all) return snapshot.bars.length > 0 ? snapshot : null;
+  const fresh = snapshot.bars.filter((x) => x.bar.time > (barTimes[x.symbol] ?? -Infinity));
+  return fresh.length === 0 ? null : { interval: snapshot.interval, bars: fresh };
+}
+
+const NOT_RECORDED = (): never => {
+  throw new Error('decider: the data of an unrecorded market snapshot was asked for');
+};
 
 /** What folding a CycleStarted changes (evolve.ts), already so: the kill switch as given, nothing pending. */
 function cycleStartChangesNothing(s: RunState, killSwitch: boolean): boolean {

@@ -9,6 +9,12 @@ interface Feed {
   head: Bar | null;
 }
 
+/** One time's bars: every instrument that has a bar then. */
+export interface AlignedStep {
+  time: number;
+  bars: Array<{ symbol: string; bar: Bar }>;
+}
+
 /** An instrument's bars: a stream of bars, or of batches of bars (one await a batch instead of one a bar). */
 export type AlignedInput = { symbol: string; bars: AsyncIterable<Bar> } | { symbol: string; batches: AsyncIterable<readonly Bar[]> };
 
@@ -24,7 +30,26 @@ export class AlignedBars {
     this.feeds = sources.map((s) => ({ symbol: s.symbol, batches: ('batches' in s ? s.batches : singly(s.bars))[Symbol.asyncIterator](), batch: [], index: 0, head: null }));
   }
 
-  async next(): Promise<{ time: number; bars: Array<{ symbol: string; bar: Bar }> } | null> {
+  /**
+   * The next time's bars: at once (no promise) while every instrument's batch at hand has a bar after its head,
+   * which is all but one time in a batch's length; otherwise a promise, as a new batch is read.
+   */
+  next(): AlignedStep | null | Promise<AlignedStep | null> {
+    if (!this.started) return this.nextReading();
+    for (const f of this.feeds) if (f.head !== null && f.index + 1 >= f.batch.length) return this.nextReading();
+    let time = Infinity;
+    for (const f of this.feeds) if (f.head !== null && f.head.time < time) time = f.head.time;
+    if (time === Infinity) return null;
+    const bars: Array<{ symbol: string; bar: Bar }> = [];
+    for (const f of this.feeds) {
+      if (f.head === null || f.head.time !== time) continue;
+      bars.push({ symbol: f.symbol, bar: f.head });
+      f.head = f.batch[++f.index]!;
+    }
+    return { time, bars };
+  }
+
+  private async nextReading(): Promise<AlignedStep | null> {
     if (!this.started) {
       this.started = true;
       for (const f of this.feeds) await this.refill(f);

@@ -36,7 +36,8 @@ export class BacktestMarket implements MarketData {
     // Everything else settles in microtasks: give the event loop a turn now and then, so signals,
     // timers and the garbage collector's scheduled tasks are not starved for the whole run.
     if (++this.served % YIELD_EVERY_BARS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const next = await this.aligned.next();
+    const step = this.aligned.next();
+    const next = step instanceof Promise ? await step : step;
     if (next === null) {
       this.o.venue.endOfData();
       return null;
