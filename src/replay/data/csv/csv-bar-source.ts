@@ -97,7 +97,8 @@ export class CsvBarSource implements BarSource {
   }
 
   private async *plainBars(): AsyncGenerator<Bar> {
-    for await (const batch of this.plainBatches()) yield* batch;
+    // Not `yield* batch`: delegating to an array from an async generator awaits each bar once more.
+    for await (const batch of this.plainBatches()) for (const bar of batch) yield bar;
   }
 
   /** The bars of a file the scan found simple, read as plainScan reads it (a chunk's bars at a time). */
