@@ -3,10 +3,11 @@ import type { Bar } from '../../engine/bar.js';
 interface Feed {
   symbol: string;
   batches: AsyncIterator<readonly Bar[]>;
+  /** The batch at hand; its bar at `index` is the feed's next (none once index reaches its end). */
   batch: readonly Bar[];
-  /** Index of head in batch. */
   index: number;
-  head: Bar | null;
+  /** The source has no more batches. */
+  done: boolean;
 }
 
 /** One time's bars: every instrument that has a bar then. */
@@ -24,46 +25,34 @@ export type AlignedInput = { symbol: string; bars: AsyncIterable<Bar> } | { symb
  */
 export class AlignedBars {
   private readonly feeds: Feed[];
-  private started = false;
 
   constructor(sources: ReadonlyArray<AlignedInput>) {
-    this.feeds = sources.map((s) => ({ symbol: s.symbol, batches: ('batches' in s ? s.batches : singly(s.bars))[Symbol.asyncIterator](), batch: [], index: 0, head: null }));
+    this.feeds = sources.map((s) => ({ symbol: s.symbol, batches: ('batches' in s ? s.batches : singly(s.bars))[Symbol.asyncIterator](), batch: [], index: 0, done: false }));
   }
 
   /**
-   * The next time's bars: at once (no promise) while every instrument's batch at hand has a bar after its head,
-   * which is all but one time in a batch's length; otherwise a promise, as a new batch is read.
+   * The next time's bars: at once (no promise) while every instrument has a bar left in its batch at hand, which
+   * is all but one time in a batch's length; otherwise a promise, as new batches are read first.
    */
   next(): AlignedStep | null | Promise<AlignedStep | null> {
-    if (!this.started) return this.nextReading();
-    for (const f of this.feeds) if (f.head !== null && f.index + 1 >= f.batch.length) return this.nextReading();
-    let time = Infinity;
-    for (const f of this.feeds) if (f.head !== null && f.head.time < time) time = f.head.time;
-    if (time === Infinity) return null;
-    const bars: Array<{ symbol: string; bar: Bar }> = [];
-    for (const f of this.feeds) {
-      if (f.head === null || f.head.time !== time) continue;
-      bars.push({ symbol: f.symbol, bar: f.head });
-      f.head = f.batch[++f.index]!;
-    }
-    return { time, bars };
+    for (const f of this.feeds) if (needsBatch(f)) return this.readThenStep();
+    return this.step();
   }
 
-  private async nextReading(): Promise<AlignedStep | null> {
-    if (!this.started) {
-      this.started = true;
-      for (const f of this.feeds) await this.refill(f);
-    }
+  private async readThenStep(): Promise<AlignedStep | null> {
+    for (const f of this.feeds) if (needsBatch(f)) await this.refill(f);
+    return this.step();
+  }
+
+  /** Every instrument's bar at the earliest time left, each feed moved past it (every feed has a bar at hand or is done). */
+  private step(): AlignedStep | null {
     let time = Infinity;
-    for (const f of this.feeds) if (f.head !== null && f.head.time < time) time = f.head.time;
+    for (const f of this.feeds) if (!f.done && f.batch[f.index]!.time < time) time = f.batch[f.index]!.time;
     if (time === Infinity) return null;
     const bars: Array<{ symbol: string; bar: Bar }> = [];
     for (const f of this.feeds) {
-      if (f.head === null || f.head.time !== time) continue;
-      bars.push({ symbol: f.symbol, bar: f.head });
-      // The next bar of the batch at hand, without an await; a new batch only at its end.
-      if (++f.index < f.batch.length) f.head = f.batch[f.index]!;
-      else await this.refill(f);
+      if (f.done || f.batch[f.index]!.time !== time) continue;
+      bars.push({ symbol: f.symbol, bar: f.batch[f.index++]! });
     }
     return { time, bars };
   }
@@ -72,16 +61,19 @@ export class AlignedBars {
     for (;;) {
       const next = await f.batches.next();
       if (next.done) {
-        f.head = null;
+        f.done = true;
         return;
       }
       if (next.value.length === 0) continue;
       f.batch = next.value;
       f.index = 0;
-      f.head = f.batch[0]!;
       return;
     }
   }
+}
+
+function needsBatch(f: Feed): boolean {
+  return !f.done && f.index >= f.batch.length;
 }
 
 async function* singly(bars: AsyncIterable<Bar>): AsyncGenerator<readonly Bar[]> {
