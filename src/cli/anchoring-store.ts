@@ -18,6 +18,8 @@ export class AnchoringStore extends ForwardingEventStore {
   private firstHash: string | null = null;
   /** The adapter's encoded appends (an append thread), anchored like append(). */
   readonly encoding: EventEncoding | undefined;
+  /** The adapter's appends of batches encoded elsewhere (a sweep's workers), anchored like append(). */
+  readonly appendEncoded: EventStore['appendEncoded'];
 
   constructor(
     inner: EventStore,
@@ -27,6 +29,14 @@ export class AnchoringStore extends ForwardingEventStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     super(inner);
+    const appendEncoded = inner.appendEncoded?.bind(inner);
+    this.appendEncoded =
+      appendEncoded === undefined
+        ? undefined
+        : async (stream, batch, expectedVersion) => {
+            const result = await appendEncoded(stream, batch, expectedVersion);
+            return this.anchored(result.written ? result.lastPosition - result.firstPosition + 1 : 0, result);
+          };
     const encoding = inner.encoding;
     if (encoding !== undefined) {
       this.encoding = {

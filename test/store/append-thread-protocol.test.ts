@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical.js';
 import type { PreparedEvent } from '../../src/events/store/batch.js';
-import { BatchEncoder, decodeBatchBytes, deserializeStoreError, encodeBatchBytes, serializeStoreError } from '../../src/events/store/sqlite/append-thread-protocol.js';
+import { BatchEncoder, decodeBatchBytes, encodeBatchBytes } from '../../src/events/store/encoded-batch.js';
+import { deserializeStoreError, serializeStoreError } from '../../src/events/store/sqlite/append-thread-protocol.js';
 import { ExpectedVersionConflictError, IdempotencyConflictError, StoreDamagedError, StoreUnavailableError } from '../../src/events/errors.js';
 
 // Any JSON value, including strings with the control characters the encoding joins fields with.

@@ -75,6 +75,12 @@ export interface EventStore {
   readAllPages?(options?: ReadAllOptions): AsyncIterable<StoredEvent[]>;
   /** Optional: batches encoded as their events are added (see EventEncoding). */
   readonly encoding?: EventEncoding | undefined;
+  /**
+   * Optional: append() of a batch that another thread of this process validated and encoded (prepareEvent()
+   * into a BatchEncoder, ./encoded-batch.ts), e.g. a sweep's worker: written as it is, neither validated nor
+   * encoded again, with append()'s semantics (expected version, idempotent retry, one transaction).
+   */
+  appendEncoded?(stream: string, batch: Uint8Array, expectedVersion: ExpectedVersion): Promise<AppendResult>;
   /** Delivers stored events from fromPosition, then new ones as they are appended, in global order. */
   subscribeAll(handler: (event: StoredEvent) => void | Promise<void>, options?: SubscribeOptions): Subscription;
   /** Last version of a stream, or 'no_stream'. */

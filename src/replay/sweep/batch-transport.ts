@@ -1,29 +1,61 @@
 import { CURRENT_SCHEMA_VERSION, isEventType } from '../../events/catalog.js';
 import type { NewEvent } from '../../events/envelope.js';
-import { createEvent, validatedDataJson, validatedMetadataJson } from '../../events/event-factory.js';
+import type { ExpectedVersion } from '../../events/errors.js';
+import { createEvent } from '../../events/event-factory.js';
+import { prepareBatch, prepareEvent } from '../../events/store/batch.js';
+import { BatchEncoder, decodeBatchBytes, encodeBatchBytes } from '../../events/store/encoded-batch.js';
+import type { AppendResult, EncodedBatch, EventStore } from '../../events/store/port.js';
 
 /**
- * How a sweep worker hands a batch of events to the writer thread. Events createEvent() made in the worker
- * already carry their canonical JSON: the batch crosses as one string built from it (a flat copy, no object
- * graph to clone), and the writer makes each event again with createEvent() (its fast codecs check every
- * field), so the store takes its trusted path instead of validating through zod. What is stored is the same
- * canonical JSON either way (test/backtest/sweep.test.ts compares the stored rows with `engine backtest`'s).
+ * How a sweep's batches cross from a worker thread to the writer. The worker validates and encodes each
+ * event as its run log takes it (prepareEvent into a BatchEncoder: flat bytes, not objects that would live
+ * until the batch is full and fill the old generation), and the bytes are transferred, not copied. The
+ * writer hands them to its store as they are when the store can take them (appendEncoded: SQLite writes
+ * them without validating or encoding again, as its append thread does); any other store gets the events
+ * made again with createEvent(). What is stored is the same canonical JSON either way
+ * (test/backtest/sweep-batch-transport.test.ts, test/backtest/sweep.test.ts).
  */
-export function encodeBatch(events: readonly NewEvent[]): string | null {
-  const parts: string[] = new Array(events.length);
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    const data = validatedDataJson(e);
-    const metadata = validatedMetadataJson(e);
-    // Anything not made by createEvent at the current version crosses as an object, as it always did.
-    if (data === undefined || metadata === undefined || !isEventType(e.type) || e.schemaVersion !== CURRENT_SCHEMA_VERSION[e.type]) return null;
-    parts[i] = `{"eventId":${JSON.stringify(e.eventId)},"type":${JSON.stringify(e.type)},"data":${data},"metadata":${metadata}}`;
-  }
-  return `[${parts.join(',')}]`;
+
+/** The worker's side: the batches of one writer, encoded as their events come; `send` hands one over. */
+export function encodingSender(send: (stream: string, batch: Uint8Array<ArrayBuffer>, expected: ExpectedVersion) => Promise<AppendResult>) {
+  /** The size of the last batch: the next one starts with room for about as much. */
+  let lastBatchBytes = 0;
+  return {
+    startBatch: (): EncodedBatch => {
+      const encoder = new BatchEncoder(lastBatchBytes + (lastBatchBytes >> 2));
+      let sent = false;
+      return {
+        add: (event) => encoder.add(prepareEvent(event)),
+        get length() {
+          return encoder.count;
+        },
+        append: async (stream, expected) => {
+          if (sent) throw new Error('an encoded batch is appended once');
+          sent = true;
+          lastBatchBytes = encoder.byteLength;
+          return send(stream, encoder.finish(), expected);
+        },
+      };
+    },
+    /** A batch of events at once (a writer that does not use the encoding). */
+    append: (stream: string, events: readonly NewEvent[], expected: ExpectedVersion) => send(stream, encodeBatchBytes(prepareBatch(stream, events)), expected),
+  };
 }
 
-/** The events of an encoded batch, made (and so validated) again on this thread. Throws EventValidationError. */
-export function decodeBatch(json: string): NewEvent[] {
-  const raw = JSON.parse(json) as Array<Pick<NewEvent, 'eventId' | 'type' | 'data' | 'metadata'>>;
-  return raw.map((e) => createEvent(e.type as never, e.eventId, e.data as never, e.metadata));
+/** The writer's side: one batch a worker encoded, into the store. */
+export function appendEncodedBatch(store: EventStore, stream: string, batch: Uint8Array, expected: ExpectedVersion): Promise<AppendResult> {
+  if (store.appendEncoded) return store.appendEncoded(stream, batch, expected);
+  return store.append(stream, eventsOfEncoded(batch), expected);
+}
+
+/** The events of an encoded batch, made (and so validated) again: a store without appendEncoded validates what it is given. */
+export function eventsOfEncoded(batch: Uint8Array): NewEvent[] {
+  return decodeBatchBytes(batch).map((e) => {
+    const data = JSON.parse(e.dataJson) as unknown;
+    const metadata = JSON.parse(e.metadataJson) as NewEvent['metadata'];
+    // createEvent() makes the current version (its canonical JSON recorded, the store's trusted path);
+    // an older version is handed over as given, and the store validates it at that version.
+    if (isEventType(e.type) && e.schemaVersion === CURRENT_SCHEMA_VERSION[e.type]) return createEvent(e.type, e.eventId, data as never, metadata);
+    return { eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data, metadata } as NewEvent;
+  });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../events/store/port.js';
-import { decodeBatch } from './batch-transport.js';
+import { appendEncodedBatch } from './batch-transport.js';
 import { finishedRun, type SweepJob, type SweepJobResult, type SweepSpec } from './sweep-job.js';
 import type { FromWorker, ToWorker } from './sweep-worker.js';
 
@@ -98,7 +98,7 @@ export async function runSweep(
         });
         worker.on('message', (m: FromWorker) => {
           if (m.kind === 'append') {
-            serial(() => store.append(m.stream, 'json' in m.batch ? decodeBatch(m.batch.json) : m.batch.events, m.expected)).then(
+            serial(() => appendEncodedBatch(store, m.stream, m.batch, m.expected)).then(
               (result) => send({ kind: 'reply', id: m.id, result }),
               (err: Error) => send({ kind: 'reply', id: m.id, error: err.message }),
             );

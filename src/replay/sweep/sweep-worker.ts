@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import type { NewEvent } from '../../events/envelope.js';
-import type { AppendResult, EventStore, ExpectedVersion } from '../../events/store/port.js';
-import { encodeBatch } from './batch-transport.js';
+import type { ExpectedVersion } from '../../events/errors.js';
+import type { AppendResult, EventStore } from '../../events/store/port.js';
+import { encodingSender } from './batch-transport.js';
 import { type SweepJob, type SweepSpec, StrategyCache, runSweepJob } from './sweep-job.js';
 
 /**
@@ -10,10 +10,9 @@ import { type SweepJob, type SweepSpec, StrategyCache, runSweepJob } from './swe
  * error comes back as the append's error).
  */
 export type ToWorker = { kind: 'job'; job: SweepJob; spec: SweepSpec } | { kind: 'reply'; id: number; result?: unknown; error?: string } | { kind: 'stop' };
-/** A batch as encodeBatch() made it (one string), or, for events it cannot encode, the events themselves. */
-export type AppendBatch = { json: string } | { events: NewEvent[] };
 export type FromWorker =
-  | { kind: 'append'; id: number; stream: string; batch: AppendBatch; expected: ExpectedVersion }
+  /** `batch`: the events as a BatchEncoder wrote them (./batch-transport.ts), transferred. */
+  | { kind: 'append'; id: number; stream: string; batch: Uint8Array; expected: ExpectedVersion }
   | { kind: 'finished?'; id: number; runId: string }
   | { kind: 'done'; result: import('./sweep-job.js').SweepJobResult }
   | { kind: 'failed'; jobId: number; error: string; input: boolean };
@@ -22,19 +21,16 @@ if (parentPort) {
   const port = parentPort;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
-  type Question = { kind: 'append'; stream: string; batch: AppendBatch; expected: ExpectedVersion } | { kind: 'finished?'; runId: string };
+  type Question = { kind: 'append'; stream: string; batch: Uint8Array<ArrayBuffer>; expected: ExpectedVersion } | { kind: 'finished?'; runId: string };
   const ask = <T>(message: Question): Promise<T> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      port.postMessage({ ...message, id });
+      port.postMessage({ ...message, id }, message.kind === 'append' ? [message.batch.buffer] : []);
     });
-  const store = {
-    kind: 'sweep-parent',
-    location: 'parent',
-    append: (stream: string, events: readonly NewEvent[], expected: ExpectedVersion) =>
-      ask<AppendResult>({ kind: 'append', stream, batch: wireBatch(events), expected }),
-  } as unknown as EventStore;
+  const sender = encodingSender((stream, batch, expected) => ask<AppendResult>({ kind: 'append', stream, batch, expected }));
+  // Only what a backtest's run log uses: batches encoded as their events come, or appended whole.
+  const store = { kind: 'sweep-parent', location: 'parent', encoding: { startBatch: sender.startBatch }, append: sender.append } as unknown as EventStore;
   const host = { store, finished: (runId: string) => ask<Record<string, unknown> | null>({ kind: 'finished?', runId }) };
   const strategies = new StrategyCache();
   port.on('message', (m: ToWorker) => {
@@ -52,10 +48,4 @@ if (parentPort) {
       port.close();
     }
   });
-}
-
-function wireBatch(events: readonly NewEvent[]): AppendBatch {
-  const json = encodeBatch(events);
-  if (json !== null) return { json };
-  return { events: events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata })) };
 }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from './sqlite-event-store.js';
-import { decodeBatchBytes, serializeStoreError, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
+import { decodeBatchBytes } from '../encoded-batch.js';
+import { serializeStoreError, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 
 /**
  * The append thread (./append-thread.ts): its own connection to the database file, on which it writes the

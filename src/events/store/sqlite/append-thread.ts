@@ -7,7 +7,8 @@ import { StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
 import { assertExpectedVersion, assertStreamName, prepareBatch, prepareEvent } from '../batch.js';
 import { ForwardingEventStore } from '../forwarding-store.js';
 import type { AppendResult, EventEncoding } from '../port.js';
-import { BatchEncoder, deserializeStoreError, encodeBatchBytes, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
+import { BatchEncoder, encodeBatchBytes } from '../encoded-batch.js';
+import { deserializeStoreError, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 
 /**
@@ -81,6 +82,14 @@ export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
     this.assertOpen();
     assertExpectedVersion(expectedVersion);
     return this.handOver(stream, encodeBatchBytes(prepareBatch(stream, events)), expectedVersion);
+  }
+
+  /** Another thread's encoded batch goes on to the append thread as it is (transferred again, not copied). */
+  async appendEncoded(stream: string, batch: Uint8Array, expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamName(stream);
+    assertExpectedVersion(expectedVersion);
+    return this.handOver(stream, batch as Uint8Array<ArrayBuffer>, expectedVersion);
   }
 
   private assertOpen(): void {

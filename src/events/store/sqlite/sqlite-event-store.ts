@@ -9,8 +9,9 @@ import {
   type ExpectedVersion,
 } from '../../errors.js';
 import { GENESIS_HASH, type StoredRecord } from '../../hash-chain.js';
-import { assertExpectedVersion, assertNoRepeatedIds, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
+import { assertExpectedVersion, assertNoRepeatedIds, assertStreamName, checkExpectedVersion, prepareBatch, type PreparedEvent } from '../batch.js';
 import { ChainHasher } from '../chain-hasher.js';
+import { decodeBatchBytes } from '../encoded-batch.js';
 import { catchUpSubscription, type CatchUpSubscription, type LogPage } from '../catch-up-subscription.js';
 import type { AppendResult, EventStore, EventStoreSnapshot, ReadAllOptions, ReadOptions, SubscribeOptions, Subscription } from '../port.js';
 import { SqliteAnchorStore } from './anchor-store.js';
@@ -184,6 +185,13 @@ export class SqliteEventStore implements EventStore {
     this.assertWritable();
     assertExpectedVersion(expectedVersion);
     return this.appendPrepared(stream, prepareBatch(stream, events), expectedVersion);
+  }
+
+  /** A batch another thread of this process prepared and encoded (EventStore.appendEncoded). */
+  async appendEncoded(stream: string, batch: Uint8Array, expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    assertStreamName(stream);
+    assertExpectedVersion(expectedVersion);
+    return this.appendPrepared(stream, decodeBatchBytes(batch), expectedVersion);
   }
 
   /**
