@@ -4,6 +4,7 @@ import { AnchoringStore } from '../../src/cli/anchoring-store.js';
 import { createEvent } from '../../src/events/event-factory.js';
 import type { NewEvent } from '../../src/events/envelope.js';
 import { prepareBatch } from '../../src/events/store/batch.js';
+import { MemoryEventStore } from '../../src/events/store/memory/memory-event-store.js';
 import { encodeBatchBytes } from '../../src/events/store/encoded-batch.js';
 import type { AnchorStore, EventStore, SignedHead } from '../../src/events/store/port.js';
 import { AppendThreadStore } from '../../src/events/store/sqlite/append-thread.js';
@@ -78,13 +79,27 @@ describe('AnchoringStore over an append thread', () => {
     await viaAppend.store.close();
   });
 
-  it('offers no encoding over a store without one', () => {
+  it('offers no encoding, and no appends of encoded batches, over a store without them', () => {
     const tmp = tempDir('anchoring-store-plain-');
     cleanups.push(tmp.cleanup);
     const file = path.join(tmp.dir, 'events.db');
-    const inner = SqliteEventStore.open(file);
-    const store = new AnchoringStore(inner, inner.anchors(), { key: KEY, witness: null, anchorEvery: 3 }, file);
+    const sqlite = SqliteEventStore.open(file);
+    const store = new AnchoringStore(new MemoryEventStore(), sqlite.anchors(), { key: KEY, witness: null, anchorEvery: 3 }, file);
     expect(store.encoding).toBeUndefined();
-    return store.close();
+    expect(store.appendEncoded).toBeUndefined();
+    return Promise.all([store.close(), sqlite.close()]);
+  });
+
+  it("passes a plain SQLite store's encoding through, and signs the same heads as for append()", async () => {
+    const batches = [[1, 2], [3, 4], [5, 6], [7], [8, 9, 10]];
+    const viaAppend = anchored(false);
+    const viaEncoding = anchored(false);
+    expect(viaEncoding.store.encoding).toBeDefined();
+    await appendAll(viaAppend.store, batches, 'append');
+    await appendAll(viaEncoding.store, batches, 'encoding');
+    expect((await viaEncoding.heads()).map((h) => h.position)).toEqual([4, 7, 10]);
+    expect(await viaEncoding.heads()).toEqual(await viaAppend.heads());
+    await viaAppend.store.close();
+    await viaEncoding.store.close();
   });
 });

@@ -1,4 +1,6 @@
-import type { PreparedEvent } from './batch.js';
+import type { ExpectedVersion } from '../errors.js';
+import { prepareEvent, type PreparedEvent } from './batch.js';
+import type { AppendResult, EventEncoding } from './port.js';
 
 /**
  * Prepared events (./batch.ts: validated, their JSON made) as UTF-8 bytes outside the JS heap, for another
@@ -82,7 +84,7 @@ export function decodeBatchBytes(bytes: Uint8Array): PreparedEvent[] {
     const f2 = buf.indexOf(FIELD, f1 + 1);
     const f3 = buf.indexOf(FIELD, f2 + 1);
     const f4 = buf.indexOf(FIELD, f3 + 1);
-    if (f1 === -1 || f2 === -1 || f3 === -1 || f4 === -1 || f4 >= end) throw new Error('append thread: a batch event without its five fields');
+    if (f1 === -1 || f2 === -1 || f3 === -1 || f4 === -1 || f4 >= end) throw new Error('encoded batch: an event without its five fields');
     const eventIdJson = buf.toString('utf8', pos, f1);
     const typeJson = buf.toString('utf8', f1 + 1, f2);
     out.push({
@@ -97,4 +99,31 @@ export function decodeBatchBytes(bytes: Uint8Array): PreparedEvent[] {
     if (next === -1) return out;
     pos = next + 1;
   }
+}
+
+/**
+ * An EventEncoding whose batches are BatchEncoders: each event validated and encoded as it is added
+ * (prepareEvent: EventValidationError for a bad one, which is not added), the bytes handed to `send` once.
+ */
+export function batchEncoding(send: (stream: string, batch: Uint8Array<ArrayBuffer>, expectedVersion: ExpectedVersion) => Promise<AppendResult>): EventEncoding {
+  /** The size of the last batch: the next one starts with room for about as much. */
+  let lastBatchBytes = 0;
+  return {
+    startBatch: () => {
+      const encoder = new BatchEncoder(lastBatchBytes + (lastBatchBytes >> 2));
+      let sent = false;
+      return {
+        add: (event) => encoder.add(prepareEvent(event)),
+        get length() {
+          return encoder.count;
+        },
+        append: async (stream, expectedVersion) => {
+          if (sent) throw new Error('an encoded batch is appended once');
+          sent = true;
+          lastBatchBytes = encoder.byteLength;
+          return send(stream, encoder.finish(), expectedVersion);
+        },
+      };
+    },
+  };
 }

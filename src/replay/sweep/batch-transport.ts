@@ -2,9 +2,9 @@ import { CURRENT_SCHEMA_VERSION, isEventType } from '../../events/catalog.js';
 import type { NewEvent } from '../../events/envelope.js';
 import type { ExpectedVersion } from '../../events/errors.js';
 import { createEvent } from '../../events/event-factory.js';
-import { prepareBatch, prepareEvent } from '../../events/store/batch.js';
-import { BatchEncoder, decodeBatchBytes, encodeBatchBytes } from '../../events/store/encoded-batch.js';
-import type { AppendResult, EncodedBatch, EventStore } from '../../events/store/port.js';
+import { prepareBatch } from '../../events/store/batch.js';
+import { batchEncoding, decodeBatchBytes, encodeBatchBytes } from '../../events/store/encoded-batch.js';
+import type { AppendResult, EventStore } from '../../events/store/port.js';
 
 /**
  * How a sweep's batches cross from a worker thread to the writer. The worker validates and encodes each
@@ -16,27 +16,10 @@ import type { AppendResult, EncodedBatch, EventStore } from '../../events/store/
  * (test/backtest/sweep-batch-transport.test.ts, test/backtest/sweep.test.ts).
  */
 
-/** The worker's side: the batches of one writer, encoded as their events come; `send` hands one over. */
+/** The worker's side: a store whose batches are encoded as their events come, `send` handing each over. */
 export function encodingSender(send: (stream: string, batch: Uint8Array<ArrayBuffer>, expected: ExpectedVersion) => Promise<AppendResult>) {
-  /** The size of the last batch: the next one starts with room for about as much. */
-  let lastBatchBytes = 0;
   return {
-    startBatch: (): EncodedBatch => {
-      const encoder = new BatchEncoder(lastBatchBytes + (lastBatchBytes >> 2));
-      let sent = false;
-      return {
-        add: (event) => encoder.add(prepareEvent(event)),
-        get length() {
-          return encoder.count;
-        },
-        append: async (stream, expected) => {
-          if (sent) throw new Error('an encoded batch is appended once');
-          sent = true;
-          lastBatchBytes = encoder.byteLength;
-          return send(stream, encoder.finish(), expected);
-        },
-      };
-    },
+    ...batchEncoding(send),
     /** A batch of events at once (a writer that does not use the encoding). */
     append: (stream: string, events: readonly NewEvent[], expected: ExpectedVersion) => send(stream, encodeBatchBytes(prepareBatch(stream, events)), expected),
   };

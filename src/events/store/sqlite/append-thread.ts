@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewEvent } from '../../envelope.js';
 import { StoreUnavailableError, type ExpectedVersion } from '../../errors.js';
-import { assertExpectedVersion, assertStreamName, prepareBatch, prepareEvent } from '../batch.js';
+import { assertExpectedVersion, assertStreamName, prepareBatch } from '../batch.js';
 import { ForwardingEventStore } from '../forwarding-store.js';
 import type { AppendResult, EventEncoding } from '../port.js';
-import { BatchEncoder, encodeBatchBytes } from '../encoded-batch.js';
+import { batchEncoding, encodeBatchBytes } from '../encoded-batch.js';
 import { deserializeStoreError, type AppendReply, type AppendRequest } from './append-thread-protocol.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -54,29 +54,7 @@ export class AppendThreadStore extends ForwardingEventStore<SqliteEventStore> {
   }
 
   /** Batches validated and encoded an event at a time, straight into the bytes the thread is sent. */
-  readonly encoding: EventEncoding = {
-    startBatch: () => {
-      const encoder = new BatchEncoder(this.lastBatchBytes + (this.lastBatchBytes >> 2));
-      let appended = false;
-      return {
-        add: (event) => encoder.add(prepareEvent(event)),
-        get length() {
-          return encoder.count;
-        },
-        append: async (stream, expectedVersion) => {
-          if (appended) throw new Error('an encoded batch is appended once');
-          appended = true;
-          this.assertOpen();
-          assertStreamName(stream);
-          assertExpectedVersion(expectedVersion);
-          this.lastBatchBytes = encoder.byteLength;
-          return this.handOver(stream, encoder.finish(), expectedVersion);
-        },
-      };
-    },
-  };
-  /** The size of the last encoded batch: the next one starts with room for about as much. */
-  private lastBatchBytes = 0;
+  readonly encoding: EventEncoding = batchEncoding((stream, batch, expectedVersion) => this.appendEncoded(stream, batch, expectedVersion));
 
   override async append(stream: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     this.assertOpen();
