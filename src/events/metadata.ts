@@ -33,34 +33,58 @@ export function encodeMetadata(m: EventMetadata): string {
   );
 }
 
-/** The parts of the last valid metadata encoded by metadataJsonIfValid(): a cycle's events share all but causationId. */
-let last: { runId: string; mode: string; cycleId: string | null; at: string; head: string; tail: string } | undefined;
+/**
+ * The last value of each field that metadataJsonIfValid() checked and encoded: consecutive events share all
+ * but causationId within a cycle, and runId and mode across cycles (a new cycle brings a new cycleId and at).
+ */
+const UNSET: unique symbol = Symbol('unset');
+const memo: { runId: unknown; runIdJson: string; mode: unknown; modeJson: string; cycleId: unknown; cycleIdJson: string; at: unknown; atJson: string } = {
+  // Equal to no field's value: the first metadata is checked in full.
+  runId: UNSET,
+  runIdJson: '',
+  mode: UNSET,
+  modeJson: '',
+  cycleId: UNSET,
+  cycleIdJson: '',
+  at: UNSET,
+  atJson: '',
+};
 
 /**
- * encodeMetadata(m) when metadataProblem(m) is null, else null. Consecutive events of one cycle differ
- * only in causationId, so when runId, mode, cycleId and at are the very values last checked, only
- * causationId is checked and encoded (test/events/metadata-memo.test.ts holds it equal to the long way).
+ * encodeMetadata(m) when metadataProblem(m) is null, else null. Each field equal to the one last checked is
+ * neither checked nor encoded again (test/events/metadata-memo.test.ts holds it equal to the long way).
  */
 export function metadataJsonIfValid(m: EventMetadata): string | null {
   const r = m as unknown as Record<string, unknown>;
-  const c = r.causationId;
-  if (
-    last !== undefined && r.runId === last.runId && r.mode === last.mode && r.cycleId === last.cycleId && r.at === last.at &&
-    (c === null || typeof c === 'string') && Object.keys(r).length === KEY_COUNT
-  ) {
-    return last.head + (c === null ? 'null' : JSON.stringify(c)) + last.tail;
+  if (typeof r !== 'object' || r === null || Object.keys(r).length !== KEY_COUNT) return metadataProblem(m) === null ? encodeMetadata(m) : null;
+  const { runId, mode, cycleId, causationId, at } = r;
+  if (runId !== memo.runId) {
+    if (typeof runId !== 'string' || runId.length === 0) return null;
+    memo.runId = runId;
+    memo.runIdJson = JSON.stringify(runId);
   }
-  if (metadataProblem(m) !== null) return null;
-  const json = encodeMetadata(m);
-  if (Object.keys(m).length === KEY_COUNT) {
-    last = {
-      runId: m.runId,
-      mode: m.mode,
-      cycleId: m.cycleId,
-      at: m.at,
-      head: '{"at":' + JSON.stringify(m.at) + ',"causationId":',
-      tail: ',"cycleId":' + (m.cycleId === null ? 'null' : JSON.stringify(m.cycleId)) + ',"mode":' + JSON.stringify(m.mode) + ',"runId":' + JSON.stringify(m.runId) + '}',
-    };
+  if (mode !== memo.mode) {
+    if (typeof mode !== 'string' || !MODES.has(mode)) return null;
+    memo.mode = mode;
+    memo.modeJson = JSON.stringify(mode);
   }
-  return json;
+  if (cycleId !== memo.cycleId) {
+    if (cycleId !== null && typeof cycleId !== 'string') return null;
+    memo.cycleId = cycleId;
+    memo.cycleIdJson = cycleId === null ? 'null' : JSON.stringify(cycleId);
+  }
+  if (causationId !== null && typeof causationId !== 'string') return null;
+  if (at !== memo.at) {
+    if (typeof at !== 'string' || !ISO_TIMESTAMP.test(at)) return null;
+    memo.at = at;
+    memo.atJson = JSON.stringify(at);
+  }
+  return (
+    '{"at":' + memo.atJson +
+    ',"causationId":' + (causationId === null ? 'null' : JSON.stringify(causationId)) +
+    ',"cycleId":' + memo.cycleIdJson +
+    ',"mode":' + memo.modeJson +
+    ',"runId":' + memo.runIdJson +
+    '}'
+  );
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical.js';
 import { metadataJsonIfValid, metadataProblem } from '../../src/events/metadata.js';
 
@@ -38,5 +38,15 @@ describe('metadataJsonIfValid (memo of the last valid metadata)', () => {
       expect(metadataJsonIfValid({ ...base, causationId })).toBe(canonicalJson({ ...base, causationId }));
     }
     expect(metadataJsonIfValid({ ...base, causationId: 5 as never })).toBeNull();
+  });
+
+  it('checks in full the first metadata it sees: an invalid field is never taken for the (unset) last one', async () => {
+    for (const bad of [{ runId: '' }, { mode: '' }, { at: '' }, { cycleId: 5 }, { causationId: 5 }, { runId: null }, { mode: null }, { at: null }]) {
+      vi.resetModules();
+      const fresh = await import('../../src/events/metadata.js');
+      expect(fresh.metadataJsonIfValid({ ...BASE, ...bad } as never)).toBeNull();
+      expect(fresh.metadataJsonIfValid(BASE as never)).toBe(canonicalJson(BASE));
+      expect(fresh.metadataJsonIfValid({ ...BASE, ...bad } as never)).toBeNull();
+    }
   });
 });
