@@ -32,8 +32,11 @@ export interface MarketSnapshot {
 }
 
 export interface MarketData {
-  /** The next snapshot, or null when there is none (end of data, or nothing new yet). */
-  next(): Promise<MarketSnapshot | null>;
+  /**
+   * The next snapshot, or null when there is none (end of data, or nothing new yet). A market that has it at
+   * hand (a backtest's buffered bars) may answer at once: the driver awaits only a promise.
+   */
+  next(): MarketSnapshot | null | Promise<MarketSnapshot | null>;
 }
 
 export type Side = 'BUY' | 'SELL';

@@ -130,7 +130,8 @@ export class RunDriver {
     // A backtest's ports mostly answer at once: awaiting only actual promises saves several microtask turns a bar.
     const engaged = this.ports.killSwitch();
     const killSwitch = typeof engaged === 'boolean' ? engaged : await engaged;
-    const snapshot = await market.next();
+    const next = market.next();
+    const snapshot = next instanceof Promise ? await next : next;
     if (snapshot === null) return false;
     this.apply({ type: 'OpenCycle', at: clock.now(), killSwitch });
     const fillsBefore = this.takeInFills();

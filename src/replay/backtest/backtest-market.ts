@@ -3,7 +3,7 @@ import type { ManualClock } from '../../engine/clocks.js';
 import type { MarketData, MarketSnapshot } from '../../engine/ports.js';
 import type { SimulatedVenue } from '../../engine/venues/simulated/simulated-venue.js';
 import { type BarSource, batchesOf } from '../data/bar-source.js';
-import { AlignedBars } from './aligned-bars.js';
+import { AlignedBars, type AlignedStep } from './aligned-bars.js';
 
 const YIELD_EVERY_BARS = 64;
 
@@ -32,12 +32,20 @@ export class BacktestMarket implements MarketData {
     this.aligned = new AlignedBars(sources.map(({ symbol, source }) => ({ symbol, batches: batchesOf(source) })));
   }
 
-  async next(): Promise<MarketSnapshot | null> {
+  /** At once inside a batch of bars; a promise when a batch must be read, and every YIELD_EVERY_BARS bars. */
+  next(): MarketSnapshot | null | Promise<MarketSnapshot | null> {
     // Everything else settles in microtasks: give the event loop a turn now and then, so signals,
     // timers and the garbage collector's scheduled tasks are not starved for the whole run.
-    if (++this.served % YIELD_EVERY_BARS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (++this.served % YIELD_EVERY_BARS === 0) return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.step());
+    return this.step();
+  }
+
+  private step(): MarketSnapshot | null | Promise<MarketSnapshot | null> {
     const step = this.aligned.next();
-    const next = step instanceof Promise ? await step : step;
+    return step instanceof Promise ? step.then((next) => this.serve(next)) : this.serve(step);
+  }
+
+  private serve(next: AlignedStep | null): MarketSnapshot | null {
     if (next === null) {
       this.o.venue.endOfData();
       return null;
