@@ -1,0 +1,79 @@
+/**
+ * A sequence of numbers read by index: a typed or plain array (both have `at`), or a view that computes each
+ * value when it is read. The end-of-run figures read the equity curve through views (the curve with the
+ * initial equity before it, its per-bar returns, differences of two return series) instead of copying it into
+ * new arrays of bar length: the same doubles from the same operations, without holding several copies of a
+ * year of minute bars at the end of a run.
+ */
+export interface Series {
+  readonly length: number;
+  at(index: number): number | undefined;
+}
+
+/** The initial level, then the curve: levels.at(0) is `initial`, levels.at(i) is curve.at(i - 1). */
+export class LevelsView implements Series {
+  readonly length: number;
+  constructor(
+    private readonly initial: number,
+    private readonly curve: Series,
+  ) {
+    this.length = curve.length + 1;
+  }
+
+  at(i: number): number | undefined {
+    return i === 0 ? this.initial : i > 0 && i < this.length ? this.curve.at(i - 1) : undefined;
+  }
+}
+
+/**
+ * Simple returns between consecutive levels, each computed when read (levels.at(i + 1) / levels.at(i) - 1),
+ * up to the first non-positive level (ruin): the values and length of statistics.ts's simpleReturns.
+ */
+export class ReturnsView implements Series {
+  readonly length: number;
+  readonly ruined: boolean;
+  constructor(private readonly levels: Series) {
+    let n = Math.max(0, levels.length - 1);
+    let ruined = false;
+    for (let i = 1; i < levels.length; i++) {
+      if (!(levels.at(i - 1)! > 0)) {
+        n = i - 1;
+        ruined = true;
+        break;
+      }
+    }
+    this.length = n;
+    this.ruined = ruined;
+  }
+
+  at(i: number): number | undefined {
+    return i >= 0 && i < this.length ? this.levels.at(i + 1)! / this.levels.at(i)! - 1 : undefined;
+  }
+}
+
+/** The first n values of a series (n at most its length). */
+export class PrefixView implements Series {
+  constructor(
+    private readonly xs: Series,
+    readonly length: number,
+  ) {}
+
+  at(i: number): number | undefined {
+    return i >= 0 && i < this.length ? this.xs.at(i) : undefined;
+  }
+}
+
+/** a.at(i) - b.at(i), or a.at(i) - k * b.at(i) with a factor k, for each i below n. */
+export class DifferenceView implements Series {
+  constructor(
+    private readonly a: Series,
+    private readonly b: Series,
+    readonly length: number,
+    private readonly k: number | null = null,
+  ) {}
+
+  at(i: number): number | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    return this.k === null ? this.a.at(i)! - this.b.at(i)! : this.a.at(i)! - this.k * this.b.at(i)!;
+  }
+}
