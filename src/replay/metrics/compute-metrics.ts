@@ -178,10 +178,10 @@ interface CurveResult {
  * The figures of one curve; `who` prefixes its notes ('' for the strategy). Its levels (the initial equity,
  * then the curve) and returns are views of the curve, computed when read, not copies of bar length.
  */
-function curveFigures(curve: Series, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[], who: string): CurveResult {
+function curveFigures(curve: ArrayLike<number>, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[], who: string): CurveResult {
   const n = curve.length;
   const levels = new LevelsView(initial.toNumber(), curve);
-  const returns = new ReturnsView(levels);
+  const returns = new ReturnsView(initial.toNumber(), curve);
   if (returns.ruined) notes.push(`${who}equity reached zero or below: return statistics stop there`);
   const ratios = riskAdjusted(returns, Math.sqrt(periodsPerYear), notes, who);
   return {

@@ -10,33 +10,38 @@ export interface Series {
   at(index: number): number | undefined;
 }
 
-/** The initial level, then the curve: levels.at(0) is `initial`, levels.at(i) is curve.at(i - 1). */
+/** The initial level, then the curve: levels.at(0) is `initial`, levels.at(i) is curve[i - 1]. */
 export class LevelsView implements Series {
   readonly length: number;
   constructor(
     private readonly initial: number,
-    private readonly curve: Series,
+    private readonly curve: ArrayLike<number>,
   ) {
     this.length = curve.length + 1;
   }
 
   at(i: number): number | undefined {
-    return i === 0 ? this.initial : i > 0 && i < this.length ? this.curve.at(i - 1) : undefined;
+    return i === 0 ? this.initial : i > 0 && i < this.length ? this.curve[i - 1] : undefined;
   }
 }
 
 /**
- * Simple returns between consecutive levels, each computed when read (levels.at(i + 1) / levels.at(i) - 1),
- * up to the first non-positive level (ruin): the values and length of statistics.ts's simpleReturns.
+ * Simple returns between consecutive levels (the initial level, then the curve), each computed when read
+ * (level i + 1 over level i, minus 1), up to the first non-positive level (ruin): the values and length of
+ * statistics.ts's simpleReturns over the same levels.
  */
 export class ReturnsView implements Series {
   readonly length: number;
   readonly ruined: boolean;
-  constructor(private readonly levels: Series) {
-    let n = Math.max(0, levels.length - 1);
+  constructor(
+    private readonly initial: number,
+    private readonly curve: ArrayLike<number>,
+  ) {
+    const levels = curve.length + 1;
+    let n = Math.max(0, levels - 1);
     let ruined = false;
-    for (let i = 1; i < levels.length; i++) {
-      if (!(levels.at(i - 1)! > 0)) {
+    for (let i = 1; i < levels; i++) {
+      if (!((i === 1 ? initial : curve[i - 2]!) > 0)) {
         n = i - 1;
         ruined = true;
         break;
@@ -47,7 +52,8 @@ export class ReturnsView implements Series {
   }
 
   at(i: number): number | undefined {
-    return i >= 0 && i < this.length ? this.levels.at(i + 1)! / this.levels.at(i)! - 1 : undefined;
+    if (!(i >= 0 && i < this.length)) return undefined;
+    return this.curve[i]! / (i === 0 ? this.initial : this.curve[i - 1]!) - 1;
   }
 }
 
