@@ -2,8 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, DAY_MS } from '../../src/replay/metrics/index.js';
 import { drawdownStats } from '../../src/replay/metrics/drawdown.js';
-import { LevelsView, ReturnsView } from '../../src/replay/metrics/series.js';
+import { Decimal } from 'decimal.js';
+import { buyAndHoldBenchmark } from '../../src/replay/backtest/benchmark.js';
+import { LevelsView, ReturnsView, toFloat64Array } from '../../src/replay/metrics/series.js';
 import { simpleReturns } from '../../src/replay/metrics/statistics.js';
+import { buyAndHold as referenceBuyAndHold } from './reference/buy-and-hold.js';
 import { computeMetrics as referenceMetrics } from './reference/compute-metrics.js';
 
 /** Every number as its 64 bits (so -0, NaN and the last bit count), everything else as JSON has it. */
@@ -60,6 +63,40 @@ describe('the end-of-run metrics read through views', () => {
         expect([got.length, got.ruined]).toEqual([want.returns.length, want.ruined]);
         for (let i = 0; i <= want.returns.length; i++) expect(Object.is(got.at(i), want.returns.at(i))).toBe(true);
         expect(bits(drawdownStats(levels, (i) => i * 60_000))).toBe(bits(drawdownStats(copied, (i) => i * 60_000)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("buy and hold's curve, computed when read, is the array it used to fill; so is the equal-weight sum of several", () => {
+    const closes = fc.array(fc.double({ min: 1, max: 500, noNaN: true }), { minLength: 1, maxLength: 50 });
+    fc.assert(
+      fc.property(fc.array(closes, { minLength: 1, maxLength: 3 }), fc.nat(), fc.constantFrom('0.0001', '1'), fc.constantFrom<'next-open' | 'close'>('next-open', 'close'), (instruments, at, step, fill) => {
+        const n = Math.min(...instruments.map((c) => c.length));
+        const series = instruments.map((c, k) => {
+          const first = [at % n, Math.min(n - 1, (at % n) + 1)].map((index) => ({ index, bar: { time: index, open: new Decimal(c[index]!), high: new Decimal(c[index]!), low: new Decimal(c[index]!), close: new Decimal(c[index]!), volume: new Decimal(1) } }));
+          return { symbol: `S${k}`, closes: Float64Array.from(c.slice(0, n)), firstBars: first, lastBar: { ...first[0]!.bar, close: new Decimal(c[n - 1]!) } };
+        });
+        const costs = { fill, feeBps: new Decimal(10), slippageBps: new Decimal(5), qtyStep: new Decimal(step), initialCash: new Decimal(10_000) };
+        const got = buyAndHoldBenchmark(series, n, costs);
+        // The arrays it used to build: each instrument's curve by the previous buyAndHold, summed in order from 0, the exact final equity last.
+        const share = series.length === 1 ? costs.initialCash : costs.initialCash.div(series.length);
+        const parts = series.map((p) => {
+          const entry = fill === 'next-open' ? p.firstBars[1]! : p.firstBars[0]!;
+          return referenceBuyAndHold({ closes: p.closes, entry: { price: fill === 'next-open' ? entry.bar.open : entry.bar.close, barIndex: entry.index, time: entry.bar.time }, exitPrice: p.lastBar.close, initialCash: share, feeBps: costs.feeBps, slippageBps: costs.slippageBps, qtyStep: costs.qtyStep });
+        });
+        if (parts.some((p) => p === null)) return expect(got).toBeNull();
+        let want = parts[0]!.equityCurve;
+        if (parts.length > 1) {
+          want = new Float64Array(n);
+          for (const h of parts) for (let i = 0; i < n; i++) want[i] = want[i]! + h!.equityCurve[i]!;
+          want[n - 1] = parts.reduce((sum, h) => sum.plus(h!.finalEquity), new Decimal(0)).toNumber();
+        }
+        expect(bits(Array.from(toFloat64Array(got!.equityCurve)))).toBe(bits(Array.from(want)));
+        // And the metrics of a run compared with it: the view as the benchmark, or its copy in an array.
+        const times = Array.from({ length: n }, (_, i) => i * 60_000);
+        const input = { equityCurve: instruments[0]!.slice(0, n), times, intervalMs: 60_000, trades: [], fees: '0', initialEquity: 10_000, barsInMarket: 0 };
+        expect(bits(computeMetrics({ ...input, benchmark: got }))).toBe(bits(referenceMetrics({ ...input, benchmark: { ...got!, equityCurve: want } })));
       }),
       { numRuns: 300 },
     );

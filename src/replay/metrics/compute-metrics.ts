@@ -7,7 +7,7 @@ import { drawdownStats } from './drawdown.js';
 import { calendarReturns, type CalendarReturns } from './period-returns.js';
 import { riskModeFigures, type ModeChange, type RiskModeFigures } from './risk-modes.js';
 import type { RoundTrip } from './round-trips.js';
-import { LevelsView, ReturnsView, type Series } from './series.js';
+import { type Curve, LevelsView, ReturnsView, type Series } from './series.js';
 import { downsideDeviation, mean, sampleStdDev } from './statistics.js';
 
 /**
@@ -27,8 +27,8 @@ export interface BenchmarkInput {
   label: string;
   /** How it was built, in one sentence (entry, exit, costs). */
   description: string;
-  /** Its equity at each bar close, aligned with the strategy's curve. */
-  equityCurve: Series & ArrayLike<number>;
+  /** Its equity at each bar close, aligned with the strategy's curve (an array, or a view computing each point). */
+  equityCurve: Series;
   finalEquity: Decimal.Value;
   fees: Decimal.Value;
 }
@@ -178,7 +178,7 @@ interface CurveResult {
  * The figures of one curve; `who` prefixes its notes ('' for the strategy). Its levels (the initial equity,
  * then the curve) and returns are views of the curve, computed when read, not copies of bar length.
  */
-function curveFigures(curve: ArrayLike<number>, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[], who: string): CurveResult {
+function curveFigures(curve: Curve, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[], who: string): CurveResult {
   const n = curve.length;
   const levels = new LevelsView(initial.toNumber(), curve);
   const returns = new ReturnsView(initial.toNumber(), curve);

@@ -10,18 +10,33 @@ export interface Series {
   at(index: number): number | undefined;
 }
 
+/** A curve as the views read it: an array read by index, or a series read by `at` (e.g. buy and hold's curve). */
+export type Curve = ArrayLike<number> | Series;
+
+/** Reads value i of a curve (0 <= i < its length): indexing for an array, `at` for a view (an array's `at` is slower than indexing). */
+export function readerOf(curve: Curve): (i: number) => number {
+  if (ArrayBuffer.isView(curve) || Array.isArray(curve) || !('at' in curve)) {
+    const xs = curve as ArrayLike<number>;
+    return (i) => xs[i]!;
+  }
+  const view = curve as Series;
+  return (i) => view.at(i)!;
+}
+
 /** The initial level, then the curve: levels.at(0) is `initial`, levels.at(i) is curve[i - 1]. */
 export class LevelsView implements Series {
   readonly length: number;
+  private readonly read: (i: number) => number;
   constructor(
     private readonly initial: number,
-    private readonly curve: ArrayLike<number>,
+    curve: Curve,
   ) {
     this.length = curve.length + 1;
+    this.read = readerOf(curve);
   }
 
   at(i: number): number | undefined {
-    return i === 0 ? this.initial : i > 0 && i < this.length ? this.curve[i - 1] : undefined;
+    return i === 0 ? this.initial : i > 0 && i < this.length ? this.read(i - 1) : undefined;
   }
 }
 
@@ -33,15 +48,18 @@ export class LevelsView implements Series {
 export class ReturnsView implements Series {
   readonly length: number;
   readonly ruined: boolean;
+  private readonly read: (i: number) => number;
   constructor(
     private readonly initial: number,
-    private readonly curve: ArrayLike<number>,
+    curve: Curve,
   ) {
+    const read = readerOf(curve);
+    this.read = read;
     const levels = curve.length + 1;
     let n = Math.max(0, levels - 1);
     let ruined = false;
     for (let i = 1; i < levels; i++) {
-      if (!((i === 1 ? initial : curve[i - 2]!) > 0)) {
+      if (!((i === 1 ? initial : read(i - 2)) > 0)) {
         n = i - 1;
         ruined = true;
         break;
@@ -53,7 +71,7 @@ export class ReturnsView implements Series {
 
   at(i: number): number | undefined {
     if (!(i >= 0 && i < this.length)) return undefined;
-    return this.curve[i]! / (i === 0 ? this.initial : this.curve[i - 1]!) - 1;
+    return this.read(i) / (i === 0 ? this.initial : this.read(i - 1)) - 1;
   }
 }
 
@@ -82,4 +100,11 @@ export class DifferenceView implements Series {
     if (!(i >= 0 && i < this.length)) return undefined;
     return this.k === null ? this.a.at(i)! - this.b.at(i)! : this.a.at(i)! - this.k * this.b.at(i)!;
   }
+}
+
+/** Every value of a series in an array (e.g. for a chart). */
+export function toFloat64Array(xs: Series): Float64Array {
+  const out = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs.at(i)!;
+  return out;
 }
