@@ -20,14 +20,14 @@ describe('buy-and-hold benchmark', () => {
     const expected = D(10_000).minus(entryCost).minus(entryFee).plus(proceeds).minus(proceeds.mul('0.001'));
     expect(b.finalEquity.toFixed()).toBe(expected.toFixed());
     expect(b.fees.toFixed()).toBe(entryFee.plus(proceeds.mul('0.001')).toFixed());
-    expect(b.equityCurve[2]).toBe(b.finalEquity.toNumber());
-    expect(b.equityCurve[1]).toBeCloseTo(D(10_000).minus(entryCost).minus(entryFee).plus(D('99.8501').mul(110)).toNumber(), 9);
+    expect(b.equityCurve.at(2)).toBe(b.finalEquity.toNumber());
+    expect(b.equityCurve.at(1)).toBeCloseTo(D(10_000).minus(entryCost).minus(entryFee).plus(D('99.8501').mul(110)).toNumber(), 9);
   });
 
   it('next-open entry: flat at the initial cash on the bar before the entry', () => {
     const b = buyAndHold({ ...base, closes: [100, 90, 95], entry: { price: D(99), barIndex: 1, time: 1 }, exitPrice: D(95) })!;
-    expect(b.equityCurve[0]).toBe(10_000);
-    expect(b.equityCurve[1]).toBeLessThan(10_000);
+    expect(b.equityCurve.at(0)).toBe(10_000);
+    expect(b.equityCurve.at(1)).toBeLessThan(10_000);
     expect(buyAndHold({ ...base, closes: [100], entry: { price: D(99), barIndex: 1, time: 1 }, exitPrice: D(100) })).toBeNull();
   });
 

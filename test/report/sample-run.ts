@@ -2,6 +2,7 @@ import { marketOf } from '../../src/engine/strategy.js';
 import { Decimal } from 'decimal.js';
 import { createStrategy } from '../../src/engine/strategies/index.js';
 import { buyAndHold, computeMetrics, roundTrips, type Metrics, type ModeChange, type RoundTrip, type TradeFill } from '../../src/replay/metrics/index.js';
+import { toFloat64Array } from '../../src/replay/metrics/series.js';
 import { bar } from '../strategies/bars.js';
 
 export interface SampleRun {
@@ -66,5 +67,5 @@ export function sampleRun(bars = 400, intervalMs = 3_600_000, params: Record<str
     benchmark: { label: 'buy and hold', description: 'all cash in at the first close, out at the last', equityCurve: held.equityCurve, finalEquity: held.finalEquity, fees: held.fees },
     modeChanges: [] as ModeChange[],
   });
-  return { times, values, closes, benchmark: held.equityCurve, trades, metrics, params: strategy.params };
+  return { times, values, closes, benchmark: toFloat64Array(held.equityCurve), trades, metrics, params: strategy.params };
 }

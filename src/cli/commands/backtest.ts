@@ -42,6 +42,9 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
     ).option('--report <file.html>', 'write a self-contained HTML report (checked before the run, written atomically)'),
   ).action(
     cli.action<BacktestOptions>(async ({ global, out, logger }, opts) => {
+      // Before the data is scanned: V8 sets the old generation's next limit at each full collection, so a limit
+      // set during the scan with the default growth (up to about 4x) would hold through a short run's bars.
+      favourMemoryOverGcTime();
       const inputs = await researchInputs('backtest', opts);
       const report = opts.report === undefined ? null : checkOutputPath('--report', opts.report, filesToKeep(global.db, inputs, opts.config));
       const request = backtestRequest(inputs, { eventsMode: opts.events, packageVersion: program.version() ?? '0.0.0', gitCommit: gitCommit() });
@@ -50,7 +53,6 @@ export const registerBacktest: RegisterCommand = (program, cli) => {
       if (failure !== null) throw new InputError(`${inputs.opened.file?.path ?? `strategy ${strategyName}`}: ${failure} (in a trial on the first bars; nothing was appended)`);
 
       const barCount = inputs.instruments.reduce((n, i) => n + i.scan.barCount, 0);
-      favourMemoryOverGcTime();
       // A long full-mode run writes while it decides: its appends go to a thread of their own.
       const opened = await openStore(global.db, { access: 'write', create: true, appendThread: opts.events === 'full' && barCount >= APPEND_THREAD_MIN_BARS });
       let result: BacktestResult;

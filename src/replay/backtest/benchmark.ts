@@ -2,6 +2,7 @@ import type { FillTiming } from '../../engine/venues/simulated/fill-model.js';
 import type { Decimal } from '../../engine/values.js';
 import { buyAndHold, type BuyAndHoldInput } from '../metrics/buy-and-hold.js';
 import type { BenchmarkInput } from '../metrics/compute-metrics.js';
+import type { Series } from '../metrics/series.js';
 import type { PriceSeries } from './price-tape.js';
 
 /**
@@ -29,10 +30,8 @@ export function buyAndHoldBenchmark(
     const description = `all cash into ${series[0]!.symbol} at its ${entry} (the strategy's first possible fill), held, sold at the last close; the same fees and slippage`;
     return { label: 'buy and hold', description, equityCurve: only.equityCurve, finalEquity: only.finalEquity, fees: only.fees };
   }
-  const curve = new Float64Array(points);
-  for (const h of parts) for (let i = 0; i < points; i++) curve[i] = curve[i]! + h.equityCurve[i]!;
   const finalEquity = parts.reduce((sum, h) => sum.plus(h.finalEquity), s.initialCash.mul(0));
-  curve[points - 1] = finalEquity.toNumber();
+  const curve = new EqualWeightCurve(parts.map((h) => h.equityCurve), points, finalEquity.toNumber());
   const symbols = series.map((p) => p.symbol).join(', ');
   const description = `the cash split evenly over ${symbols}, each share into its instrument at that instrument's ${entry}, held, sold at its last close; the same fees and slippage`;
   return { label: 'equal-weight buy and hold', description, equityCurve: curve, finalEquity, fees: parts.reduce((sum, h) => sum.plus(h.fees), s.initialCash.mul(0)) };
@@ -58,4 +57,24 @@ export function buyAndHoldInputOf(
     slippageBps: costs.slippageBps,
     qtyStep: costs.qtyStep,
   };
+}
+
+/**
+ * The equal-weight portfolio's equity at each bar close, computed when read: the parts' equities summed in
+ * the run's instrument order (from 0), and the exact final equity at the last bar.
+ */
+class EqualWeightCurve implements Series {
+  constructor(
+    private readonly parts: readonly Series[],
+    readonly length: number,
+    private readonly last: number,
+  ) {}
+
+  at(i: number): number | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    if (i === this.length - 1) return this.last;
+    let sum = 0;
+    for (const p of this.parts) sum = sum + p.at(i)!;
+    return sum;
+  }
 }

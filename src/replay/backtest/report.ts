@@ -1,6 +1,7 @@
 import { renderReport } from '../report/index.js';
 import { costLine } from '../report/costs.js';
 import { breakerBanner, riskModeLine, riskModeSettingsOf } from '../report/risk-section.js';
+import { toFloat64Array } from '../metrics/series.js';
 import { buyAndHoldBenchmark } from './benchmark.js';
 import type { BacktestResult } from './run-backtest.js';
 
@@ -16,7 +17,7 @@ export function renderBacktestReport(r: BacktestResult, ctx: { strategy: string;
     equity: r.equity,
     trades: r.trades,
     params: ctx.params,
-    benchmark: held ? { label: held.label, values: held.equityCurve } : null,
+    benchmark: held ? { label: held.label, values: toFloat64Array(held.equityCurve) } : null,
     prices: { symbol: r.prices.symbol, closes: r.prices.closes },
     banner: breakerBanner(r.metrics, r.decisions, modes),
     decisions: r.decisions,

@@ -1,7 +1,6 @@
 import type { AnyNewEvent } from '../../events/event-factory.js';
-import { valueRecordedFill } from '../../projections/fill-valuation.js';
 import type { BookFill } from '../../projections/position-book.js';
-import { Decimal } from '../../engine/values.js';
+import { RunTradesFold } from '../metrics/run-trades.js';
 
 /** A fill as the results need it, from the OrderFilled events the run recorded. */
 export interface FillRecord {
@@ -13,8 +12,10 @@ export interface FillRecord {
 }
 
 /**
- * Folds the run's recorded events into what the summary needs: fills, denials by reason code, counts. It
- * sees the same decisions in both event modes, so both modes get the same results.
+ * Folds the run's recorded events into what the summary needs: fills, round trips, denials by reason code,
+ * counts. It sees the same decisions in both event modes, so both modes get the same results. The fills are
+ * the trade fold's own objects (each fill once, by fill id, its fee valued in the run's quote asset): one copy
+ * of every fill in memory, not two.
  */
 export class ResultsCollector {
   readonly fills: FillRecord[] = [];
@@ -25,9 +26,11 @@ export class ResultsCollector {
   intents = 0;
   orders = 0;
 
-  constructor(private readonly quoteAsset: string) {}
+  /** The run's round trips: the same fold as `engine export trades` (src/replay/metrics/run-trades.ts). */
+  readonly trades = new RunTradesFold();
 
   observe = (e: AnyNewEvent): void => {
+    const folded = this.trades.observe(e);
     switch (e.type) {
       case 'IntentProposed':
         this.intents++;
@@ -45,12 +48,9 @@ export class ResultsCollector {
       case 'OrderRejected':
         this.count(this.rejections, e.data.reasonCode);
         return;
-      case 'OrderFilled': {
-        const d = e.data;
-        const valued = valueRecordedFill(d, e.metadata, this.quoteAsset);
-        this.fills.push({ symbol: d.symbol, clientOrderId: d.clientOrderId, cycleId: e.metadata.cycleId, fill: valued.fill });
+      case 'OrderFilled':
+        if (folded !== null) this.fills.push({ symbol: e.data.symbol, clientOrderId: e.data.clientOrderId, cycleId: e.metadata.cycleId, fill: folded });
         return;
-      }
       default:
         return;
     }

@@ -17,7 +17,7 @@ import { type RoundTrip } from '../../projections/position-book.js';
 import type { BarSource, DataScan } from '../data/bar-source.js';
 import { computeMetrics, type Metrics } from '../metrics/index.js';
 import { perInstrument, type InstrumentFigures } from '../metrics/per-instrument.js';
-import { RunTradesFold, type RunTrade } from '../metrics/run-trades.js';
+import { type RunTrade } from '../metrics/run-trades.js';
 import { type BacktestSettings, type EventsMode, backtestRunId, combinedDataHash, configHash, configJson } from './backtest-config.js';
 import { BacktestMarket } from './backtest-market.js';
 import { buyAndHoldBenchmark } from './benchmark.js';
@@ -153,8 +153,8 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const intervalMs = scan.intervalMs ?? 0;
 
   const fingerprints = new RunFingerprints();
-  const results = new ResultsCollector(settings.quoteAsset);
-  const tradeFold = new RunTradesFold();
+  const results = new ResultsCollector();
+  const tradeFold = results.trades;
   const decisions = new DecisionLog();
   // Cycles: one per bar time of the instruments together, at least the longest instrument's bar count.
   const expectedCycles = Math.max(scan.barCount, ...more.map((m) => m.scan.barCount));
@@ -168,7 +168,7 @@ export async function runBacktest(store: EventStore, req: BacktestRequest): Prom
   const log = new StoreRunLog(store, stream, {
     batchSize: req.batchSize ?? DEFAULT_BATCH_SIZE,
     durableBarriers: false,
-    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe, tradeFold.observe, decisions.observe],
+    observers: [(e: AnyNewEvent) => fingerprints.observe(e), results.observe, decisions.observe],
   });
   const clock = new ManualClock(scan.firstBarTime);
   const random = new SeededRandom(settings.seed);

@@ -1,3 +1,4 @@
+import { DifferenceView, PrefixView, type Series } from './series.js';
 import { mean, sampleStdDev } from './statistics.js';
 
 /**
@@ -7,8 +8,8 @@ import { mean, sampleStdDev } from './statistics.js';
  * (fewer than two returns, a benchmark without variance, no tracking error).
  */
 export function relativeFigures(
-  returns: ArrayLike<number>,
-  benchmark: ArrayLike<number>,
+  returns: Series,
+  benchmark: Series,
   periodsPerYear: number,
 ): { beta: number | null; alpha: number | null; informationRatio: number | null } {
   const n = Math.min(returns.length, benchmark.length);
@@ -20,27 +21,20 @@ export function relativeFigures(
   let cov = 0;
   let varB = 0;
   for (let i = 0; i < n; i++) {
-    cov += (b[i]! - mb) * (r[i]! - mr);
-    varB += (b[i]! - mb) ** 2;
+    const bi = b.at(i)!;
+    cov += (bi - mb) * (r.at(i)! - mr);
+    varB += (bi - mb) ** 2;
   }
   const beta = varB / n > 1e-30 ? cov / varB : null;
-  // One scratch array, off the JS heap, for both differences (a year of minute bars is 4 MB a series).
-  const diff = new Float64Array(n);
-  let alpha: number | null = null;
-  if (beta !== null) {
-    for (let i = 0; i < n; i++) diff[i] = r[i]! - beta * b[i]!;
-    alpha = (1 + mean(diff)) ** periodsPerYear - 1;
-  }
-  for (let i = 0; i < n; i++) diff[i] = r[i]! - b[i]!;
-  const active = diff;
+  // The differences are views, computed when read: no scratch array of bar length (4 MB a year of minute bars).
+  const alpha = beta === null ? null : (1 + mean(new DifferenceView(r, b, n, beta))) ** periodsPerYear - 1;
+  const active = new DifferenceView(r, b, n);
   const te = sampleStdDev(active);
   const informationRatio = te !== null && te > 0 ? (mean(active) / te) * Math.sqrt(periodsPerYear) : null;
   return { beta, alpha: alpha !== null && Number.isFinite(alpha) ? alpha : null, informationRatio };
 }
 
-/** The first n values, without a copy when they already are a typed array of that length (or can be viewed as one). */
-function firstValues(xs: ArrayLike<number>, n: number): ArrayLike<number> {
-  if (xs.length === n) return xs;
-  if (xs instanceof Float64Array) return xs.subarray(0, n);
-  return Float64Array.from({ length: n }, (_, i) => xs[i]!);
+/** The first n values, without a copy. */
+function firstValues(xs: Series, n: number): Series {
+  return xs.length === n ? xs : new PrefixView(xs, n);
 }

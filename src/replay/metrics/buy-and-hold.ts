@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { affordableQty, feeFor, slipped, type FillRules } from '../../engine/venues/simulated/fill-model.js';
+import type { Series } from './series.js';
 
 /**
  * The buy-and-hold benchmark on the strategy's own bars and costs: all the initial cash buys the
@@ -25,7 +26,7 @@ export interface BuyAndHoldInput {
 
 export interface BuyAndHold {
   /** Equity at each bar close; the last point is net of the exit's costs. */
-  equityCurve: Float64Array;
+  equityCurve: BuyAndHoldCurve;
   finalEquity: Decimal;
   qty: Decimal;
   entryTime: number;
@@ -46,11 +47,31 @@ export function buyAndHold(input: BuyAndHoldInput): BuyAndHold | null {
   const exitFee = feeFor(qty, exitFillPrice, input.feeBps);
   const finalEquity = cashLeft.plus(qty.mul(exitFillPrice)).minus(exitFee);
 
-  const curve = new Float64Array(n);
-  const cash = cashLeft.toNumber();
-  const units = qty.toNumber();
-  const initial = input.initialCash.toNumber();
-  for (let i = 0; i < n; i++) curve[i] = i < input.entry.barIndex ? initial : cash + units * input.closes[i]!;
-  curve[n - 1] = finalEquity.toNumber();
+  const curve = new BuyAndHoldCurve(input.closes, input.entry.barIndex, input.initialCash.toNumber(), cashLeft.toNumber(), qty.toNumber(), finalEquity.toNumber());
   return { equityCurve: curve, finalEquity, qty, entryTime: input.entry.time, entryFillPrice, exitFillPrice, fees: entryFee.plus(exitFee) };
+}
+
+/**
+ * Buy and hold's equity at each bar close, computed when read from the closes (no array of bar length):
+ * the initial cash before the entry bar, then the cash left plus the units at that close, and the final
+ * equity (net of the exit's costs) at the last bar.
+ */
+export class BuyAndHoldCurve implements Series {
+  readonly length: number;
+  constructor(
+    private readonly closes: ArrayLike<number>,
+    private readonly entryIndex: number,
+    private readonly initial: number,
+    private readonly cash: number,
+    private readonly units: number,
+    private readonly last: number,
+  ) {
+    this.length = closes.length;
+  }
+
+  at(i: number): number | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    if (i === this.length - 1) return this.last;
+    return i < this.entryIndex ? this.initial : this.cash + this.units * this.closes[i]!;
+  }
 }

@@ -7,7 +7,8 @@ import { drawdownStats } from './drawdown.js';
 import { calendarReturns, type CalendarReturns } from './period-returns.js';
 import { riskModeFigures, type ModeChange, type RiskModeFigures } from './risk-modes.js';
 import type { RoundTrip } from './round-trips.js';
-import { downsideDeviation, mean, sampleStdDev, simpleReturns } from './statistics.js';
+import { type Curve, LevelsView, ReturnsView, type Series } from './series.js';
+import { downsideDeviation, mean, sampleStdDev } from './statistics.js';
 
 /**
  * The backtest's performance figures, with empyrical's conventions (conventions.ts, checked in
@@ -26,8 +27,8 @@ export interface BenchmarkInput {
   label: string;
   /** How it was built, in one sentence (entry, exit, costs). */
   description: string;
-  /** Its equity at each bar close, aligned with the strategy's curve. */
-  equityCurve: ArrayLike<number>;
+  /** Its equity at each bar close, aligned with the strategy's curve (an array, or a view computing each point). */
+  equityCurve: Series;
   finalEquity: Decimal.Value;
   fees: Decimal.Value;
 }
@@ -169,18 +170,19 @@ export function computeMetrics(input: MetricsInput): Metrics {
 
 interface CurveResult {
   figures: CurveFigures;
-  levels: Float64Array;
-  returns: Float64Array;
+  levels: Series;
+  returns: Series;
 }
 
-/** The figures of one curve; `who` prefixes its notes ('' for the strategy). */
-function curveFigures(curve: ArrayLike<number>, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[], who: string): CurveResult {
+/**
+ * The figures of one curve; `who` prefixes its notes ('' for the strategy). Its levels (the initial equity,
+ * then the curve) and returns are views of the curve, computed when read, not copies of bar length.
+ */
+function curveFigures(curve: Curve, initial: Decimal, final: Decimal, periodsPerYear: number, notes: string[], who: string): CurveResult {
   const n = curve.length;
-  const levels = new Float64Array(n + 1);
-  levels[0] = initial.toNumber();
-  for (let i = 0; i < n; i++) levels[i + 1] = curve[i]!;
-  const { returns, ruined } = simpleReturns(levels);
-  if (ruined) notes.push(`${who}equity reached zero or below: return statistics stop there`);
+  const levels = new LevelsView(initial.toNumber(), curve);
+  const returns = new ReturnsView(initial.toNumber(), curve);
+  if (returns.ruined) notes.push(`${who}equity reached zero or below: return statistics stop there`);
   const ratios = riskAdjusted(returns, Math.sqrt(periodsPerYear), notes, who);
   return {
     figures: {
@@ -194,7 +196,7 @@ function curveFigures(curve: ArrayLike<number>, initial: Decimal, final: Decimal
   };
 }
 
-function riskAdjusted(returns: Float64Array, factor: number, notes: string[], who: string): { sharpe: number | null; sortino: number | null; volatility: number | null } {
+function riskAdjusted(returns: Series, factor: number, notes: string[], who: string): { sharpe: number | null; sortino: number | null; volatility: number | null } {
   if (returns.length < 2) {
     notes.push(`${who}fewer than two returns: Sharpe, Sortino and volatility are undefined`);
     return { sharpe: null, sortino: null, volatility: null };

@@ -4,6 +4,8 @@
  * is the max drawdown duration.
  */
 
+import type { Series } from './series.js';
+
 export interface DrawdownStats {
   /** In [0, 1]; 0 for a curve that never falls. */
   maxDrawdown: number;
@@ -24,7 +26,7 @@ export interface DrawdownStats {
  * the point that regains it (or the last point): calendar time, whatever the spacing of the points
  * (weekends, sessions, gaps). Without it, the longest in points.
  */
-export function drawdownStats(levels: ArrayLike<number>, timeOf?: (index: number) => number): DrawdownStats {
+export function drawdownStats(levels: Series, timeOf?: (index: number) => number): DrawdownStats {
   let peak = -Infinity;
   let peakAt = 0;
   let max = 0;
@@ -40,7 +42,7 @@ export function drawdownStats(levels: ArrayLike<number>, timeOf?: (index: number
     if (key > longest.key) Object.assign(longest, { bars, start: peakAt, end, ms, key });
   };
   for (let i = 0; i < levels.length; i++) {
-    const v = levels[i]!;
+    const v = levels.at(i)!;
     if (v >= peak) {
       if (below) closeStretch(i);
       below = false;

@@ -4,6 +4,8 @@
  * of (1 + r) over them is final / initial.
  */
 
+import { type Curve, readerOf } from './series.js';
+
 export type PeriodUnit = 'day' | 'month' | 'year';
 
 export interface PeriodReturn {
@@ -36,7 +38,8 @@ function utcDate(y: number, m: number, day: number): number {
   return d.getTime();
 }
 
-export function periodReturns(times: ArrayLike<number>, values: ArrayLike<number>, initial: number, unit: PeriodUnit): PeriodReturn[] {
+export function periodReturns(times: ArrayLike<number>, values: Curve, initial: number, unit: PeriodUnit): PeriodReturn[] {
+  const value = readerOf(values);
   const out: PeriodReturn[] = [];
   let base = initial;
   let key: string | null = null;
@@ -58,7 +61,7 @@ export function periodReturns(times: ArrayLike<number>, values: ArrayLike<number
         key = k;
       }
     }
-    last = values[i]!;
+    last = value(i);
   }
   close();
   return out;
@@ -70,7 +73,7 @@ export interface CalendarReturns {
 }
 
 /** Monthly and yearly returns of the strategy, with the benchmark's for the same periods when given. */
-export function calendarReturns(times: ArrayLike<number>, values: ArrayLike<number>, initial: number, benchmark: ArrayLike<number> | null): CalendarReturns {
+export function calendarReturns(times: ArrayLike<number>, values: Curve, initial: number, benchmark: Curve | null): CalendarReturns {
   const pair = (unit: PeriodUnit) => {
     const own = periodReturns(times, values, initial, unit);
     const theirs = benchmark ? periodReturns(times, benchmark, initial, unit) : null;

@@ -43,20 +43,21 @@ export class RunTradesFold {
   private readonly closeOutIntents = new Set<string>();
   private readonly closeOutOrders = new Set<string>();
 
-  observe = (e: RunEventLike): void => {
+  /** Folds one event. For an OrderFilled not seen before: the fill as folded (shared, not copied, by a caller that keeps fills too); otherwise null. */
+  observe = (e: RunEventLike): BookFill | null => {
     switch (e.type) {
       case 'RunStarted':
         this.quoteAsset = e.data.quoteAsset;
-        return;
+        return null;
       case 'IntentProposed':
         if (e.data.context.reason === END_OF_DATA_REASON) this.closeOutIntents.add(e.data.intentId);
-        return;
+        return null;
       case 'OrderSubmitRequested':
         if (this.closeOutIntents.has(e.data.intentId)) this.closeOutOrders.add(e.data.clientOrderId);
-        return;
+        return null;
       case 'OrderFilled': {
         const d = e.data;
-        if (this.fillIds.has(d.fillId)) return;
+        if (this.fillIds.has(d.fillId)) return null;
         this.fillIds.add(d.fillId);
         const valued = valueRecordedFill(d, e.metadata, this.quoteAsset);
         const entry = this.bySymbol.get(d.symbol);
@@ -64,10 +65,10 @@ export class RunTradesFold {
           entry.fills.push(valued.fill);
           entry.lastClientOrderId = d.clientOrderId;
         } else this.bySymbol.set(d.symbol, { fills: [valued.fill], lastClientOrderId: d.clientOrderId });
-        return;
+        return valued.fill;
       }
       default:
-        return;
+        return null;
     }
   };
 

@@ -1,18 +1,20 @@
 /** Per-bar return statistics on floats (statistics, not money). */
 
-export function mean(xs: ArrayLike<number>): number {
+import type { Series } from './series.js';
+
+export function mean(xs: Series): number {
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  for (let i = 0; i < xs.length; i++) s += xs.at(i)!;
   return s / xs.length;
 }
 
 /** Sample standard deviation (n - 1); null for fewer than two values. */
-export function sampleStdDev(xs: ArrayLike<number>): number | null {
+export function sampleStdDev(xs: Series): number | null {
   const n = xs.length;
   if (n < 2) return null;
   const m = mean(xs);
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (xs[i]! - m) ** 2;
+  for (let i = 0; i < n; i++) ss += (xs.at(i)! - m) ** 2;
   return Math.sqrt(ss / (n - 1));
 }
 
@@ -20,11 +22,14 @@ export function sampleStdDev(xs: ArrayLike<number>): number | null {
  * Downside deviation against a 0 target: sqrt(mean(min(r, 0)^2)) over ALL n returns (empyrical's
  * downside_risk: the mean, not n - 1, and positive returns count as zeros). Null for fewer than two values.
  */
-export function downsideDeviation(xs: ArrayLike<number>): number | null {
+export function downsideDeviation(xs: Series): number | null {
   const n = xs.length;
   if (n < 2) return null;
   let ss = 0;
-  for (let i = 0; i < n; i++) if (xs[i]! < 0) ss += xs[i]! ** 2;
+  for (let i = 0; i < n; i++) {
+    const x = xs.at(i)!;
+    if (x < 0) ss += x ** 2;
+  }
   return Math.sqrt(ss / n);
 }
 
@@ -44,7 +49,7 @@ export function simpleReturns(levels: ArrayLike<number>): { returns: Float64Arra
  * m4 / m2^2 - 3 (scipy.stats.skew and kurtosis with their defaults). Null for fewer than three values or
  * no variance.
  */
-export function shapeOf(xs: ArrayLike<number>): { skew: number; excessKurtosis: number } | null {
+export function shapeOf(xs: Series): { skew: number; excessKurtosis: number } | null {
   const n = xs.length;
   if (n < 3) return null;
   const m = mean(xs);
@@ -52,7 +57,7 @@ export function shapeOf(xs: ArrayLike<number>): { skew: number; excessKurtosis: 
   let m3 = 0;
   let m4 = 0;
   for (let i = 0; i < n; i++) {
-    const d = xs[i]! - m;
+    const d = xs.at(i)! - m;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
