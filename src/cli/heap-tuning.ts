@@ -8,24 +8,14 @@ import v8 from 'node:v8';
  * `node dist/bench/run.js --only year`). Full mode too, now that its buffered events are encoded outside the
  * JS heap (StoreRunLog with an append thread): when they were kept as objects until their batch was full, most
  * of them reached the old generation and the extra full collections cost about a third more CPU. Process-wide:
- * the append thread's heap is capped the same way. The flag is read at each collection, so setting it now
- * takes effect.
+ * the append thread's heap is capped the same way, and so is every worker of a sweep (with allocation-site
+ * pretenuring on, 30% had cost a sweep on 2 workers a third more CPU than 100%; without it they measured the
+ * same: 11.2-11.6 s against 11.1-12.1 s for 4 runs of 300,000 bars, 332-339 against 361 MB). The flag is read
+ * at each collection, so setting it now takes effect.
  */
 export function favourMemoryOverGcTime(): void {
   v8.setFlagsFromString('--heap-growing-percent=30');
   keepPerBarObjectsYoung();
-}
-
-/**
- * A sweep's worker threads share the process's cores with one another and with the writer, so a
- * cap as tight as a backtest's costs more there: each worker's collections keep the other cores busy too
- * (concurrent marking, sweeping). Measured on this 2-core machine, a sweep of 4 runs of 300,000 synthetic bars
- * on 2 workers (bench/sweep.ts's), the percentage set to 30, 60 and 100 in turn: 30% took 15.9 s and 28.9 s
- * of CPU, 60% 12.4 s and 22.3 s, 100% 12.3 s and 21.6 s, for 381, 400 and 418 MB peak RSS. V8's own heuristic (no flag)
- * was no faster than 100% (12.0 s) and took 549 MB.
- */
-export function favourMemoryOverGcTimeInASweep(): void {
-  v8.setFlagsFromString('--heap-growing-percent=100');
 }
 
 /**

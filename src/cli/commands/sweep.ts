@@ -14,7 +14,7 @@ import { writeFileAtomic, WriteFailedError } from '../atomic-file.js';
 import { gitCommit } from '../build-info.js';
 import { InputError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { favourMemoryOverGcTimeInASweep, keepPerBarObjectsYoung } from '../heap-tuning.js';
+import { favourMemoryOverGcTime, keepPerBarObjectsYoung } from '../heap-tuning.js';
 import { openStore } from '../open-store.js';
 import { checkOutputPath } from '../output-path.js';
 import { INTERRUPTED_EXIT_CODE, intArg, jsonOption, type RegisterCommand } from '../program.js';
@@ -54,8 +54,8 @@ export const registerSweep: RegisterCommand = (program, cli) => {
       if (opts.grid.length === 0) throw new UsageError('--grid is required, e.g. --grid fast=5..50:5 --grid slow=20..200:20');
       const axes = gridAxes(opts.grid);
       // Every worker's heap too (V8's flags are the process's): see heap-tuning.ts.
-      if (opts.events === 'decisions') favourMemoryOverGcTimeInASweep();
-      keepPerBarObjectsYoung();
+      if (opts.events === 'decisions') favourMemoryOverGcTime();
+      else keepPerBarObjectsYoung();
       // The workers load the engine while this thread checks the inputs (the data's validating scan is the long part).
       const pool = SweepWorkers.start(Math.min(opts.workers, gridPoints(axes).length));
       try {
