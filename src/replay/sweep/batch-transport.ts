@@ -21,7 +21,7 @@ export function encodingSender(send: (stream: string, batch: Uint8Array<ArrayBuf
   return {
     ...batchEncoding(send),
     /** A batch of events at once (a writer that does not use the encoding). */
-    append: (stream: string, events: readonly NewEvent[], expected: ExpectedVersion) => send(stream, encodeBatchBytes(prepareBatch(stream, events)), expected),
+    append: async (stream: string, events: readonly NewEvent[], expected: ExpectedVersion) => send(stream, encodeBatchBytes(prepareBatch(stream, events)), expected),
   };
 }
 
