@@ -1,4 +1,5 @@
 import type { Bar } from '../../engine/bar.js';
+import { eachBarAlone } from '../data/bar-source.js';
 
 interface Feed {
   symbol: string;
@@ -27,7 +28,7 @@ export class AlignedBars {
   private readonly feeds: Feed[];
 
   constructor(sources: ReadonlyArray<AlignedInput>) {
-    this.feeds = sources.map((s) => ({ symbol: s.symbol, batches: ('batches' in s ? s.batches : singly(s.bars))[Symbol.asyncIterator](), batch: [], index: 0, done: false }));
+    this.feeds = sources.map((s) => ({ symbol: s.symbol, batches: ('batches' in s ? s.batches : eachBarAlone(s.bars))[Symbol.asyncIterator](), batch: [], index: 0, done: false }));
   }
 
   /**
@@ -74,8 +75,4 @@ export class AlignedBars {
 
 function needsBatch(f: Feed): boolean {
   return !f.done && f.index >= f.batch.length;
-}
-
-async function* singly(bars: AsyncIterable<Bar>): AsyncGenerator<readonly Bar[]> {
-  for await (const bar of bars) yield [bar];
 }

@@ -36,12 +36,13 @@ export interface BarSource {
 }
 
 /** A source's bars a batch at a time: its own batches() when it has them, else each bar alone. */
-export async function* batchesOf(source: BarSource): AsyncGenerator<readonly Bar[]> {
-  if (source.batches) {
-    yield* source.batches();
-    return;
-  }
-  for await (const bar of source.bars()) yield [bar];
+export function batchesOf(source: BarSource): AsyncIterable<readonly Bar[]> {
+  return source.batches ? source.batches() : eachBarAlone(source.bars());
+}
+
+/** A stream of bars as batches of one bar (for a reader of batches given a source without them). */
+export async function* eachBarAlone(bars: AsyncIterable<Bar>): AsyncGenerator<readonly Bar[]> {
+  for await (const bar of bars) yield [bar];
 }
 
 export interface BarSourceOptions {

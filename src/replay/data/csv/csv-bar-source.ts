@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Bar } from '../../../engine/bar.js';
 import { BarHasher } from '../bar-hasher.js';
-import type { BarSource, DataScan } from '../bar-source.js';
+import { type BarSource, type DataScan, eachBarAlone } from '../bar-source.js';
 import { duplicateTimestamp } from '../chronology.js';
 import { DataError } from '../data-error.js';
 import { barTimeProblem } from '../event-time.js';
@@ -93,7 +93,7 @@ export class CsvBarSource implements BarSource {
       yield* this.plainBatches();
       return;
     }
-    for await (const bar of this.bars()) yield [bar];
+    yield* eachBarAlone(this.bars());
   }
 
   private async *plainBars(): AsyncGenerator<Bar> {

@@ -5,13 +5,13 @@ import { formatInterval } from '../interval.js';
 import { generateBars, generateHashLines } from './gbm-generator.js';
 import type { SyntheticSpec } from './synthetic-spec.js';
 
+/** Bars a batch: as few as the CSV reader's, so they die young. */
+const SYNTHETIC_BATCH = 256;
+
 /**
  * Seeded synthetic bars: scan() runs the generator once to hash the bars (in the BarHasher line
  * format, from the tick grid directly), bars() runs it again and yields Decimal bars.
  */
-/** Bars a batch: as few as the CSV reader's, so they die young. */
-const SYNTHETIC_BATCH = 256;
-
 export class SyntheticBarSource implements BarSource {
   private scanned: Promise<DataScan> | null = null;
 
