@@ -13,7 +13,7 @@
  *            }));
  *        };
  *      Group commands (`engine foo a|b`) start with addGroup(program, 'foo', '...').
- *   2. Add one import and one call in the REGISTER block below.
+ *   2. Add one line to the table in src/cli/command-table.ts (its module is loaded only when it runs, or for help).
  *
  * Rules every command gets for free: `--db` (default ./engine.db) and `--log-level` are global;
  * results go to `out` (stdout), logs to `logger` (pino on stderr), errors are THROWN as typed errors
@@ -25,28 +25,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from './logger.js';
+import { COMMANDS } from './command-table.js';
+import { invokedCommand } from './invoked-command.js';
 import { createCli } from './program.js';
-// ---- REGISTER: one import per command module ----
-import { registerBacktest } from './commands/backtest.js';
-import { registerConfig } from './commands/config.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerEvents } from './commands/events.js';
-import { registerKillSwitch } from './commands/kill-switch.js';
-import { registerReasons } from './commands/reasons.js';
-import { registerProjections } from './commands/projections.js';
-import { registerRuns } from './commands/runs.js';
-import { registerStage7Run } from './commands/stage7-run.js';
-import { registerReplay } from './commands/replay.js';
-import { registerBackup } from './commands/backup.js';
-import { registerRestore } from './commands/restore.js';
-import { registerStoreCopy } from './commands/store-copy.js';
-import { registerExport } from './commands/export.js';
-import { registerPositions } from './commands/positions.js';
-import { registerOrders } from './commands/orders.js';
-import { registerLedger } from './commands/ledger.js';
-import { registerRisk } from './commands/risk.js';
-import { registerExplain } from './commands/explain.js';
-import { registerSweep } from './commands/sweep.js';
 
 const cli = createCli({
   version: packageVersion(),
@@ -54,27 +35,10 @@ const cli = createCli({
   makeLogger: (level) => createLogger({ level, pretty: process.stderr.isTTY === true }),
 });
 
-// ---- REGISTER: one call per command module ----
-registerBacktest(cli.program, cli);
-registerSweep(cli.program, cli);
-registerEvents(cli.program, cli);
-registerRuns(cli.program, cli);
-registerProjections(cli.program, cli);
-registerDoctor(cli.program, cli);
-registerReasons(cli.program, cli);
-registerKillSwitch(cli.program, cli);
-registerConfig(cli.program, cli);
-registerStage7Run(cli.program, cli);
-registerReplay(cli.program, cli);
-registerBackup(cli.program, cli);
-registerRestore(cli.program, cli);
-registerStoreCopy(cli.program, cli);
-registerExport(cli.program, cli);
-registerPositions(cli.program, cli);
-registerOrders(cli.program, cli);
-registerLedger(cli.program, cli);
-registerRisk(cli.program, cli);
-registerExplain(cli.program, cli);
+// Only the command the arguments name is loaded; help, --version and anything unrecognised load them all.
+const invoked = invokedCommand(process.argv.slice(2), new Set(COMMANDS.map(([name]) => name)));
+const registers = await Promise.all(COMMANDS.filter(([name]) => invoked === null || name === invoked).map(([, load]) => load()));
+for (const register of registers) register(cli.program, cli);
 
 // `engine events ls | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
