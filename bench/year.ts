@@ -16,6 +16,12 @@ import { benchDir, fmtInt, measureProcess, type BenchModule, type BenchResult, t
  *   csv        the CSV loader's validating scan, rows/s (no store)
  *   rebuild    projection rebuild of the full run's log with full validation vs raw read + JSON.parse (CPU)
  *
+ * and what bounds each target from below, so the gap can be read in the same run:
+ *   rows       raw better-sqlite3 inserting the rows the full run stored (read beforehand, same schema and
+ *              pragmas, 1000-row transactions), timed in the process against the floor's own loop
+ *   split      a process that only reads the CSV and splits its lines and fields (no number parsed)
+ *   start-up   `engine backtest --help`: node and the backtest command's code, nothing run
+ *
  * Peak RSS of each process from /usr/bin/time (process.resourceUsage().maxRSS where it is absent).
  *
  *   node dist/bench/run.js --only year          BENCH_BARS=100000 for a quick run (default 525,600)
@@ -62,6 +68,12 @@ export const yearBench: BenchModule = {
       );
       const rebuild = JSON.parse(measureProcess([SELF, 'rebuild', fullDb, String(fullOut.events)]).stdout) as { raw: number; validate: number };
       log(`rebuild (cpu): validated ${rebuild.validate.toFixed(2)} s, raw read + JSON.parse ${rebuild.raw.toFixed(2)} s`);
+      const floorLoop = (JSON.parse(floor.stdout) as { loopSeconds: number }).loopSeconds;
+      const ourRows = JSON.parse(measureProcess([SELF, 'rows', fullDb, path.join(tmp.dir, 'rows.db')]).stdout) as { rows: number; insertSeconds: number };
+      log(`our rows, raw insert: ${ourRows.insertSeconds.toFixed(2)} s for ${fmtInt(ourRows.rows)} rows; the floor's loop ${floorLoop.toFixed(2)} s`);
+      const split = measureProcess([SELF, 'split', csv]);
+      const startUp = measureProcess([CLI, 'backtest', '--help']);
+      log(`read + split the CSV: ${split.seconds.toFixed(2)} s; engine backtest start-up: ${startUp.seconds.toFixed(2)} s`);
 
       const ratio = (a: number, b: number) => a / b;
       return {
@@ -73,6 +85,10 @@ export const yearBench: BenchModule = {
           { label: 'CSV validating scan (rows)', events: scan.rows, seconds: scan.scanSeconds },
           { label: 'rebuild, full validation (cpu, events)', events: fullOut.events, seconds: rebuild.validate },
           { label: 'raw read + JSON.parse (cpu, events)', events: fullOut.events, seconds: rebuild.raw },
+          { label: "bound: the full run's rows, raw insert only (in-process)", events: ourRows.rows, seconds: ourRows.insertSeconds },
+          { label: "bound: the floor's split + insert loop (in-process)", events: bars, seconds: floorLoop },
+          { label: 'bound: read + split the CSV, no engine (wall)', events: bars, seconds: split.seconds },
+          { label: 'bound: engine backtest start-up, nothing run (wall)', events: 0, seconds: startUp.seconds },
         ],
         // Every ratio reads "goal met when >= goal".
         ratios: [
@@ -90,6 +106,8 @@ export const yearBench: BenchModule = {
           `cpu s: floor ${floor.cpu.toFixed(2)}, grademark ${peer.cpu.toFixed(2)}, full ${full.cpu.toFixed(2)}, decisions ${decisions.cpu.toFixed(2)} (full ${(full.cpu / floor.cpu).toFixed(2)}x the floor)`,
           `peak RSS MB: floor ${mb(floor)}, grademark ${mb(peer)}, full ${mb(full)}, decisions ${mb(decisions)}, decisions on a quarter of the bars ${mb(decQuarter)}`,
           `CSV bars pass (Decimal bars for the engine) ${scan.barsSeconds.toFixed(2)} s; ${fmtInt(fullOut.events)} events in the full run, ${fmtInt(decOut.events)} in decisions`,
+          `bounds: inserting the full run's own rows, nothing else, takes ${(ourRows.insertSeconds / floorLoop).toFixed(2)}x the floor's loop (full-mode target: 1.5x the floor in all)`,
+          `bounds: the decisions-mode target leaves ${(peer.seconds / 3).toFixed(2)} s (grademark / 3) for the whole process; start-up ${startUp.seconds.toFixed(2)} s + the CSV bars pass ${scan.barsSeconds.toFixed(2)} s alone take ${(startUp.seconds + scan.barsSeconds).toFixed(2)} s (reading and splitting the file, no engine: ${split.seconds.toFixed(2)} s)`,
         ],
       };
     } finally {
@@ -118,6 +136,7 @@ async function floorChild(csv: string, db: string): Promise<void> {
   const batch = d.transaction((rows: Array<[number, string]>) => {
     for (const r of rows) insert.run(r[0], r[1]);
   });
+  const t0 = process.hrtime.bigint();
   const lines = readFileSync(csv, 'utf8').split('\n');
   let rows: Array<[number, string]> = [];
   let n = 0;
@@ -135,7 +154,34 @@ async function floorChild(csv: string, db: string): Promise<void> {
   }
   if (rows.length > 0) batch.immediate(rows);
   d.close();
-  console.log(JSON.stringify({ rows: n }));
+  console.log(JSON.stringify({ rows: n, loopSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }));
+}
+
+/** The rows a full run stored, inserted again with nothing else to do: what the log's format costs SQLite. */
+async function rowsChild(fromDb: string, db: string): Promise<void> {
+  const { default: Database } = await import('better-sqlite3');
+  const { applyPragmas, createSchema } = await import('../src/events/store/sqlite/schema.js');
+  const from = new Database(fromDb, { readonly: true });
+  const stored = from.prepare('SELECT position, stream, stream_version, event_id, type, schema_version, data, metadata, prev_hash, hash FROM events ORDER BY position').raw().all() as unknown[][];
+  from.close();
+  const d = new Database(db);
+  applyPragmas(d);
+  createSchema(d);
+  const insert = d.prepare('INSERT INTO events (position, stream, stream_version, event_id, type, schema_version, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const batch = d.transaction((rows: unknown[][]) => {
+    for (const r of rows) insert.run(r);
+  });
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < stored.length; i += 1000) batch.immediate(stored.slice(i, i + 1000));
+  d.close();
+  console.log(JSON.stringify({ rows: stored.length, insertSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }));
+}
+
+/** Reading the CSV into fields and nothing more: what any JavaScript reader of the file pays. */
+function splitChild(csv: string): void {
+  let fields = 0;
+  for (const line of readFileSync(csv, 'utf8').split('\n')) if (line !== '') fields += line.split(',').length;
+  console.log(JSON.stringify({ fields }));
 }
 
 async function grademarkChild(csv: string): Promise<void> {
@@ -219,6 +265,8 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   else if (kind === 'grademark') await grademarkChild(a!);
   else if (kind === 'csv') await csvChild(a!);
   else if (kind === 'rebuild') await rebuildChild(a!, Number(b));
+  else if (kind === 'rows') await rowsChild(a!, b!);
+  else if (kind === 'split') splitChild(a!);
   else {
     const r = await yearBench.run({ events: 0, log: (l) => console.log(l) });
     console.log(JSON.stringify(r, null, 2));
