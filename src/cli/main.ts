@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from './logger.js';
 import { COMMANDS } from './command-table.js';
-import { invokedCommand } from './invoked-command.js';
+import { invokedCommand, leadingOptionsOf } from './invoked-command.js';
 import { createCli } from './program.js';
 
 const cli = createCli({
@@ -36,7 +36,7 @@ const cli = createCli({
 });
 
 // Only the command the arguments name is loaded; help, --version and anything unrecognised load them all.
-const invoked = invokedCommand(process.argv.slice(2), new Set(COMMANDS.map(([name]) => name)));
+const invoked = invokedCommand(process.argv.slice(2), new Set(COMMANDS.map(([name]) => name)), leadingOptionsOf(cli.program));
 const registers = await Promise.all(COMMANDS.filter(([name]) => invoked === null || name === invoked).map(([, load]) => load()));
 for (const register of registers) register(cli.program, cli);
 

@@ -1,29 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { relativeFigures } from '../../src/replay/metrics/benchmark.js';
-import { mean, sampleStdDev } from '../../src/replay/metrics/statistics.js';
-
-/** relativeFigures as it was written before it kept its scratch off the JS heap: plain arrays, map(). */
-function onPlainArrays(returns: ArrayLike<number>, benchmark: ArrayLike<number>, periodsPerYear: number) {
-  const n = Math.min(returns.length, benchmark.length);
-  if (n < 2) return { beta: null, alpha: null, informationRatio: null };
-  const r = Array.prototype.slice.call(returns, 0, n) as number[];
-  const b = Array.prototype.slice.call(benchmark, 0, n) as number[];
-  const mb = mean(b);
-  const mr = mean(r);
-  let cov = 0;
-  let varB = 0;
-  for (let i = 0; i < n; i++) {
-    cov += (b[i]! - mb) * (r[i]! - mr);
-    varB += (b[i]! - mb) ** 2;
-  }
-  const beta = varB / n > 1e-30 ? cov / varB : null;
-  const alpha = beta === null ? null : (1 + mean(r.map((x, i) => x - beta * b[i]!))) ** periodsPerYear - 1;
-  const active = r.map((x, i) => x - b[i]!);
-  const te = sampleStdDev(active);
-  const informationRatio = te !== null && te > 0 ? (mean(active) / te) * Math.sqrt(periodsPerYear) : null;
-  return { beta, alpha: alpha !== null && Number.isFinite(alpha) ? alpha : null, informationRatio };
-}
+import { relativeFigures as onPlainArrays } from './reference/benchmark.js';
 
 const ret = fc.double({ min: -0.5, max: 0.5, noNaN: true });
 const series = fc.array(ret, { maxLength: 60 });
